@@ -1,0 +1,108 @@
+"""Settings, read once from the environment (and ``.env``) into a frozen object.
+
+Every problem is a :class:`ConfigError` with a one-line message naming the key, so a wrong
+setting stops the bot with a sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.parsing import ParseError, parse_time, parse_timezone
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(ValueError):
+    """A missing or invalid setting; the message is one line for the person running the bot."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str
+    api_base_url: str | None = None
+    data_dir: Path = Path("data")
+    content_dir: Path = Path("content")
+    default_timezone: str = "UTC"
+    default_reminder_time: dt.time = dt.time(9, 0)
+    log_level: str = "INFO"
+    #: Every hold and pause is multiplied by this, so tests and demos can run a routine fast.
+    time_scale: float = 1.0
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks; the token must not.
+        return f"Settings(data_dir={self.data_dir!s}, api_base_url={self.api_base_url!r}, ...)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from a mapping such as ``os.environ``; empty values count as unset."""
+
+        def get(key: str) -> str | None:
+            value = env.get(key, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env "
+                "(see .env.example)."
+            )
+        if not _TOKEN_RE.match(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then "
+                "letters): copy it again from @BotFather."
+            )
+        base_url = get("TELEGRAM_API_BASE_URL")
+        if base_url is not None and not base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL must be an http(s) URL such as "
+                f"http://127.0.0.1:8081/bot, not {base_url!r}."
+            )
+        try:
+            timezone = parse_timezone(get("DEFAULT_TIMEZONE") or "UTC")
+        except ParseError as exc:
+            raise ConfigError(f"DEFAULT_TIMEZONE: {exc}") from None
+        try:
+            reminder = parse_time(get("DEFAULT_REMINDER_TIME") or "09:00")
+        except ParseError as exc:
+            raise ConfigError(f"DEFAULT_REMINDER_TIME: {exc}") from None
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
+        return cls(
+            token=token,
+            api_base_url=base_url,
+            data_dir=Path(get("DATA_DIR") or "data"),
+            content_dir=Path(get("CONTENT_DIR") or "content"),
+            default_timezone=timezone,
+            default_reminder_time=reminder,
+            log_level=log_level,
+            time_scale=_positive_float("TIME_SCALE", get("TIME_SCALE") or "1"),
+        )
+
+
+def _positive_float(key: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{key} must be a number, not {text!r}.") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{key} must be a positive number, not {text!r}.")
+    return value
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read ``.env`` (real environment variables win), then the environment."""
+    load_dotenv(env_file or Path(".env"), override=False)
+    return Settings.from_env(os.environ)

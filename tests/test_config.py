@@ -1,0 +1,89 @@
+"""Settings from the environment: defaults, every key, and one clear line for each mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings
+
+TOKEN = "123456:ABCdef_ghi-jkl"
+
+
+def test_defaults() -> None:
+    """Only the token is required; everything else has the documented default."""
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings.token == TOKEN
+    assert settings.api_base_url is None
+    assert settings.data_dir == Path("data")
+    assert settings.content_dir == Path("content")
+    assert settings.default_timezone == "UTC"
+    assert settings.default_reminder_time == dt.time(9, 0)
+    assert settings.log_level == "INFO"
+    assert settings.time_scale == 1.0
+
+
+def test_every_key() -> None:
+    """Every documented key is read and normalised."""
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "DATA_DIR": "/tmp/stretch",
+            "CONTENT_DIR": "routines",
+            "DEFAULT_TIMEZONE": "europe/berlin",
+            "DEFAULT_REMINDER_TIME": "7:30pm",
+            "LOG_LEVEL": "debug",
+            "TIME_SCALE": "0.05",
+        }
+    )
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.data_dir == Path("/tmp/stretch")
+    assert settings.content_dir == Path("routines")
+    assert settings.default_timezone == "Europe/Berlin"
+    assert settings.default_reminder_time == dt.time(19, 30)
+    assert settings.log_level == "DEBUG"
+    assert settings.time_scale == 0.05
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "  "}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "not a token"}, "does not look like a bot token"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "must be an http(s) URL"),
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE: I don't know"),
+        ({"DEFAULT_REMINDER_TIME": "25:00"}, "DEFAULT_REMINDER_TIME:"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"TIME_SCALE": "fast"}, "TIME_SCALE must be a number"),
+        ({"TIME_SCALE": "0"}, "TIME_SCALE must be a positive number"),
+        ({"TIME_SCALE": "nan"}, "TIME_SCALE must be a positive number"),
+    ],
+)
+def test_bad_settings_fail_with_one_line(env: dict[str, str], message: str) -> None:
+    """Each mistake is a ConfigError with a one-line message naming the key."""
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_repr_hides_the_token() -> None:
+    """Settings can be logged without leaking the token."""
+    assert TOKEN not in repr(Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN}))
+
+
+def test_dotenv_is_read_and_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values come from .env, but a real environment variable overrides the file."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nDEFAULT_TIMEZONE=Asia/Tokyo\n")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Europe/Paris")
+    settings = load_settings(env_file)
+    assert settings.token == TOKEN
+    assert settings.default_timezone == "Europe/Paris"

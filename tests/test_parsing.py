@@ -1,0 +1,133 @@
+"""Reading reminder times, time-zone names and session words as people type them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.parsing import (
+    MAX_TIMES,
+    ParseError,
+    normalize_words,
+    parse_time,
+    parse_times,
+    parse_timezone,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7:30", dt.time(7, 30)),
+        ("07:30", dt.time(7, 30)),
+        ("07.30", dt.time(7, 30)),
+        ("7.30", dt.time(7, 30)),
+        ("19:30", dt.time(19, 30)),
+        ("7:30pm", dt.time(19, 30)),
+        ("7:30PM", dt.time(19, 30)),
+        ("7:30 p.m.", dt.time(19, 30)),
+        ("7:30am", dt.time(7, 30)),
+        ("12:15am", dt.time(0, 15)),
+        ("12:15pm", dt.time(12, 15)),
+        ("7pm", dt.time(19, 0)),
+        ("7", dt.time(7, 0)),
+        ("0730", dt.time(7, 30)),
+        ("00:00", dt.time(0, 0)),
+        ("23:59", dt.time(23, 59)),
+        ("noon", dt.time(12, 0)),
+        ("Midnight", dt.time(0, 0)),
+    ],
+)
+def test_time_forms(text: str, expected: dt.time) -> None:
+    """Every documented way of writing a time reads as the same wall-clock time."""
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("25:61", "hours go 0–23 and minutes 0–59"),
+        ("24:00", "hours go 0–23"),
+        ("7:60", "minutes 0–59"),
+        ("13pm", "with am/pm the hour goes from 1 to 12"),
+        ("0am", "with am/pm the hour goes from 1 to 12"),
+        ("730", "isn't a time I understand"),
+        ("7:3", "isn't a time I understand"),
+        ("soon", "isn't a time I understand"),
+        ("-1:00", "isn't a time I understand"),
+    ],
+)
+def test_bad_times_explain_themselves(text: str, message: str) -> None:
+    """A time that can't be read gets a message saying what is wrong and what would work."""
+    with pytest.raises(ParseError, match=message):
+        parse_time(text)
+
+
+def test_several_times_are_sorted_and_deduplicated() -> None:
+    """Several times, with spaces, commas and split am/pm, become one sorted list."""
+    assert parse_times("17:45, 07:30 13:00 7:30am 5:45 pm") == (
+        dt.time(7, 30),
+        dt.time(13, 0),
+        dt.time(17, 45),
+    )
+
+
+def test_empty_and_too_many_times_are_refused() -> None:
+    """No time at all, or more than the daily maximum, is refused with a reason."""
+    with pytest.raises(ParseError, match="Which time"):
+        parse_times("  ")
+    many = " ".join(f"{hour:02d}:00" for hour in range(MAX_TIMES + 1))
+    with pytest.raises(ParseError, match=f"at most {MAX_TIMES}"):
+        parse_times(many)
+
+
+def test_one_bad_time_refuses_the_whole_list() -> None:
+    """A list with one bad time changes nothing rather than half of it."""
+    with pytest.raises(ParseError, match="25:00"):
+        parse_times("07:30 25:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("EUROPE/BERLIN", "Europe/Berlin"),
+        ("america/new_york", "America/New_York"),
+        ("America/New York", "America/New_York"),
+        ("berlin", "Europe/Berlin"),
+        ("utc", "UTC"),
+        ("Pacific/Auckland", "Pacific/Auckland"),
+    ],
+)
+def test_timezone_names(text: str, expected: str) -> None:
+    """IANA names in any case, and unique city names, give the canonical zone."""
+    assert parse_timezone(text) == expected
+
+
+def test_unknown_timezone_gives_an_example() -> None:
+    """An unknown zone gets a reply with an example of a valid one."""
+    with pytest.raises(ParseError, match="I don't know the time zone “Mars/Olympus”") as caught:
+        parse_timezone("Mars/Olympus")
+    assert "Europe/Berlin" in str(caught.value)
+
+
+def test_misspelt_timezone_gets_a_suggestion() -> None:
+    """A near miss suggests the zone that was probably meant."""
+    with pytest.raises(ParseError, match="Did you mean Europe/Berlin"):
+        parse_timezone("Europe/Berln")
+
+
+@pytest.mark.parametrize(
+    "text", ["start", "Start", "START", "  start  ", "start!", "Start.", "¡start!", "▶️ start"]
+)
+def test_words_ignore_case_space_and_punctuation(text: str) -> None:
+    """ "start" is recognised whatever the case, spacing and punctuation around it."""
+    assert normalize_words(text) == "start"
+
+
+def test_words_keep_inner_words() -> None:
+    """Inner words and spacing are kept (collapsed), so "start  quick" reads as two words."""
+    assert normalize_words("  Start   Quick!! ") == "start quick"
+    assert normalize_words("startle") == "startle"
