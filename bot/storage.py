@@ -1,0 +1,287 @@
+"""The one store of record: subscribers, their schedules and session history, in TinyDB.
+
+The API is narrow and returns dataclasses, so another backend can replace TinyDB later without
+touching handlers. TinyDB reads and rewrites the whole file on every operation, in the event loop;
+that is fine for the hundreds of users this is built for (see ``bench/``), not for millions.
+
+Writes go through :class:`AtomicJSONStorage`: TinyDB's own JSONStorage rewrites the file in
+place, so a crash mid-write leaves broken JSON and every subscriber is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage as TinyStorage
+from tinydb.table import Document
+
+from bot.parsing import format_time
+
+__all__ = [
+    "ActiveSession",
+    "AtomicJSONStorage",
+    "SessionRecord",
+    "SessionStatus",
+    "Storage",
+    "Subscriber",
+]
+
+DB_FILE = "stretchbot.json"
+SCHEMA_VERSION = 1
+
+
+class AtomicJSONStorage(TinyStorage):
+    """JSON file storage that replaces the file atomically on every write.
+
+    The new content goes to a temporary file in the same folder, is fsynced, then renamed over
+    the old file with ``os.replace`` (atomic on POSIX and Windows); the folder is fsynced too, so
+    the rename itself survives a power cut.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self._path = Path(path)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            text = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        if not text.strip():
+            return None
+        data: dict[str, dict[str, Any]] = json.loads(text)
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", dir=self._path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(tmp_name).replace(self._path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                Path(tmp_name).unlink()
+            raise
+        _fsync_dir(self._path.parent)
+
+    def close(self) -> None:
+        """Nothing is held open between operations."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder; its rename is durable enough.
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class SessionStatus(StrEnum):
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    #: Cut by a restart or crash; closed at the next start-up.
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A chat that has used /start: its reminder schedule and what was last sent."""
+
+    chat_id: int
+    timezone: str
+    times: tuple[dt.time, ...]
+    subscribed: bool = True
+    name: str = ""
+    #: Per slot ("HH:MM"), the instant of the last reminder sent, so none is sent twice.
+    last_sent: Mapping[str, dt.datetime] = field(default_factory=dict)
+    created_at: dt.datetime | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "timezone": self.timezone,
+            "times": [format_time(time) for time in self.times],
+            "subscribed": self.subscribed,
+            "name": self.name,
+            "last_sent": {slot: at.isoformat() for slot, at in self.last_sent.items()},
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Subscriber:
+        created = doc.get("created_at")
+        return cls(
+            chat_id=int(doc["chat_id"]),
+            timezone=str(doc["timezone"]),
+            times=tuple(dt.time.fromisoformat(time) for time in doc["times"]),
+            subscribed=bool(doc.get("subscribed", True)),
+            name=str(doc.get("name", "")),
+            last_sent={
+                slot: dt.datetime.fromisoformat(at)
+                for slot, at in doc.get("last_sent", {}).items()
+            },
+            created_at=dt.datetime.fromisoformat(created) if created else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSession:
+    """A guided session in progress, stored so a restart can close it instead of losing it."""
+
+    chat_id: int
+    routine_id: str
+    started_at: dt.datetime
+    local_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One guided session in the history, however it ended."""
+
+    chat_id: int
+    routine_id: str
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    #: The day it counts for, in the chat's zone when it started.
+    local_date: dt.date
+    status: SessionStatus
+    #: Seconds from start to end; unknown (None) for an interrupted session.
+    duration: float | None
+    skipped: int = 0
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc.update(
+            started_at=self.started_at.isoformat(),
+            ended_at=self.ended_at.isoformat(),
+            local_date=self.local_date.isoformat(),
+            status=str(self.status),
+        )
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> SessionRecord:
+        return cls(
+            chat_id=int(doc["chat_id"]),
+            routine_id=str(doc["routine_id"]),
+            started_at=dt.datetime.fromisoformat(doc["started_at"]),
+            ended_at=dt.datetime.fromisoformat(doc["ended_at"]),
+            local_date=dt.date.fromisoformat(doc["local_date"]),
+            status=SessionStatus(doc["status"]),
+            duration=doc.get("duration"),
+            skipped=int(doc.get("skipped", 0)),
+        )
+
+
+class Storage:
+    """Subscribers, active sessions and session history in one TinyDB file.
+
+    Every method is synchronous and complete in itself, so it is atomic with respect to other
+    coroutines. A sequence that reads, awaits (a message send), then writes must hold
+    :meth:`lock` for the chat, or a concurrent update to the same chat is lost.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = TinyDB(path, storage=AtomicJSONStorage)
+        self._subscribers = self._db.table("subscribers")
+        self._active = self._db.table("active_sessions")
+        self._history = self._db.table("sessions")
+        self._locks: dict[int, asyncio.Lock] = {}
+        meta = self._db.table("meta")
+        if not meta.get(doc_id=1):
+            meta.insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Storage:
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder / DB_FILE)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        """The lock for read → await → write sequences on one chat."""
+        return self._locks.setdefault(chat_id, asyncio.Lock())
+
+    # Subscribers ---------------------------------------------------------------------------
+
+    def subscriber(self, chat_id: int) -> Subscriber | None:
+        doc = self._subscribers.get(doc_id=chat_id)
+        return Subscriber.from_doc(doc) if doc else None
+
+    def save_subscriber(self, subscriber: Subscriber) -> None:
+        self._subscribers.upsert(Document(subscriber.to_doc(), doc_id=subscriber.chat_id))
+
+    def subscribers(self) -> Iterator[Subscriber]:
+        """Every chat that has ever subscribed, subscribed or not."""
+        for doc in self._subscribers.all():
+            yield Subscriber.from_doc(doc)
+
+    def claim_reminder(self, chat_id: int, slot: str, at: dt.datetime) -> bool:
+        """Record that the reminder for ``slot`` at instant ``at`` is being sent.
+
+        Returns False if it (or a later one for the same slot) was already sent: the guard that
+        keeps a reminder from going out twice, across restarts and duplicate jobs.
+        """
+        current = self.subscriber(chat_id)
+        if current is None:
+            return False
+        previous = current.last_sent.get(slot)
+        if previous is not None and previous >= at:
+            return False
+        self.save_subscriber(replace(current, last_sent={**current.last_sent, slot: at}))
+        return True
+
+    # Sessions ------------------------------------------------------------------------------
+
+    def begin_session(self, active: ActiveSession) -> None:
+        doc = {
+            "chat_id": active.chat_id,
+            "routine_id": active.routine_id,
+            "started_at": active.started_at.isoformat(),
+            "local_date": active.local_date.isoformat(),
+        }
+        self._active.upsert(Document(doc, doc_id=active.chat_id))
+
+    def end_session(self, record: SessionRecord) -> None:
+        """Move a session from active to the history."""
+        self._history.insert(record.to_doc())
+        self.clear_active_session(record.chat_id)
+
+    def clear_active_session(self, chat_id: int) -> None:
+        if self._active.contains(doc_id=chat_id):
+            self._active.remove(doc_ids=[chat_id])
+
+    def active_sessions(self) -> list[ActiveSession]:
+        return [
+            ActiveSession(
+                chat_id=int(doc["chat_id"]),
+                routine_id=str(doc["routine_id"]),
+                started_at=dt.datetime.fromisoformat(doc["started_at"]),
+                local_date=dt.date.fromisoformat(doc["local_date"]),
+            )
+            for doc in self._active.all()
+        ]
+
+    def history(self, chat_id: int) -> list[SessionRecord]:
+        """A chat's sessions, oldest first."""
+        docs = self._history.search(Query().chat_id == chat_id)
+        return sorted((SessionRecord.from_doc(doc) for doc in docs), key=lambda r: r.started_at)

@@ -1,0 +1,126 @@
+"""The TinyDB store: atomic writes, round-trips, the once-only reminder claim, sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.storage import (
+    ActiveSession,
+    AtomicJSONStorage,
+    SessionRecord,
+    SessionStatus,
+    Storage,
+    Subscriber,
+)
+
+NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+
+
+def subscriber(chat_id: int = 42, **changes: object) -> Subscriber:
+    values: dict[str, object] = {
+        "chat_id": chat_id,
+        "timezone": "Europe/Berlin",
+        "times": (dt.time(7, 30), dt.time(13, 0)),
+        "name": "Alex",
+        "created_at": NOW,
+    }
+    values.update(changes)
+    return Subscriber(**values)  # type: ignore[arg-type]
+
+
+def test_subscriber_round_trip(tmp_path: Path) -> None:
+    """A subscriber reads back exactly as saved, after reopening the file."""
+    storage = Storage.in_folder(tmp_path)
+    saved = subscriber(last_sent={"07:30": NOW})
+    storage.save_subscriber(saved)
+    storage.close()
+    again = Storage.in_folder(tmp_path)
+    assert again.subscriber(42) == saved
+    assert again.subscriber(43) is None
+    assert list(again.subscribers()) == [saved]
+
+
+def test_negative_group_ids_work(tmp_path: Path) -> None:
+    """Group chats have negative ids; they are stored like any other."""
+    storage = Storage.in_folder(tmp_path)
+    storage.save_subscriber(subscriber(-1001234567890))
+    assert storage.subscriber(-1001234567890) is not None
+
+
+def test_claim_reminder_only_once(tmp_path: Path) -> None:
+    """A slot's reminder can be claimed once; an earlier or equal instant never again."""
+    storage = Storage.in_folder(tmp_path)
+    storage.save_subscriber(subscriber())
+    assert storage.claim_reminder(42, "07:30", NOW)
+    assert not storage.claim_reminder(42, "07:30", NOW)
+    assert not storage.claim_reminder(42, "07:30", NOW - dt.timedelta(days=1))
+    assert storage.claim_reminder(42, "13:00", NOW)
+    assert storage.claim_reminder(42, "07:30", NOW + dt.timedelta(days=1))
+    assert not storage.claim_reminder(99, "07:30", NOW)
+    reopened = Storage.in_folder(tmp_path)
+    assert not reopened.claim_reminder(42, "07:30", NOW + dt.timedelta(days=1))
+
+
+def test_sessions_move_from_active_to_history(tmp_path: Path) -> None:
+    """A session is active until it ends, then it is in the history."""
+    storage = Storage.in_folder(tmp_path)
+    active = ActiveSession(42, "back", NOW, NOW.date())
+    storage.begin_session(active)
+    assert storage.active_sessions() == [active]
+    record = SessionRecord(
+        42, "back", NOW, NOW + dt.timedelta(minutes=5), NOW.date(), SessionStatus.COMPLETED, 300.0
+    )
+    storage.end_session(record)
+    assert storage.active_sessions() == []
+    assert storage.history(42) == [record]
+    assert storage.history(7) == []
+
+
+def test_file_is_valid_json_and_written_atomically(tmp_path: Path) -> None:
+    """Each write replaces the file with a complete one and leaves no temporary files."""
+    storage = Storage.in_folder(tmp_path)
+    for chat_id in range(5):
+        storage.save_subscriber(subscriber(chat_id))
+    files = sorted(path.name for path in tmp_path.iterdir())
+    assert files == ["stretchbot.json"]
+    data = json.loads((tmp_path / "stretchbot.json").read_text())
+    assert len(data["subscribers"]) == 5
+
+
+def test_failed_write_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash in the middle of a write (here: fsync failing) keeps the previous content."""
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"t": {"1": {"a": 1}}})
+
+    def broken_fsync(_: int) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk on fire"):
+        storage.write({"t": {"1": {"a": 2}}})
+    assert storage.read() == {"t": {"1": {"a": 1}}}
+    assert [p.name for p in tmp_path.iterdir()] == ["db.json"]
+
+
+def test_missing_or_empty_file_reads_as_empty(tmp_path: Path) -> None:
+    """A new or empty file is an empty database, not an error."""
+    path = tmp_path / "sub" / "db.json"
+    storage = AtomicJSONStorage(path)
+    assert storage.read() is None
+    path.write_text("")
+    assert storage.read() is None
+
+
+def test_older_documents_without_new_fields_still_load() -> None:
+    """A document written by an older version (fewer fields) still loads with defaults."""
+    loaded = Subscriber.from_doc({"chat_id": 1, "timezone": "UTC", "times": ["09:00"]})
+    assert loaded.subscribed
+    assert loaded.last_sent == {}
