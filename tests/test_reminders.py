@@ -1,0 +1,129 @@
+"""Reminder instants: one per local day per slot, right across daylight-saving changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.reminders import Occurrence, next_occurrence, previous_occurrence, upcoming
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SPRING = dt.date(2026, 3, 29)  # 02:00 → 03:00 in Europe/Berlin
+FALL = dt.date(2026, 10, 25)  # 03:00 → 02:00 in Europe/Berlin
+
+
+def walk(slot: dt.time, zone: ZoneInfo, start: dt.datetime, days: int) -> list[Occurrence]:
+    """Chain next_occurrence the way the reminder jobs do, from ``start``."""
+    occurrences: list[Occurrence] = []
+    after = start
+    while True:
+        occurrence = next_occurrence(slot, zone, after)
+        if occurrence.day >= start.astimezone(zone).date() + dt.timedelta(days=days):
+            return occurrences
+        occurrences.append(occurrence)
+        after = occurrence.at
+
+
+@pytest.mark.parametrize("change", [SPRING, FALL], ids=["spring-forward", "fall-back"])
+@pytest.mark.parametrize("slot", [dt.time(0, 0), dt.time(2, 30), dt.time(9, 0)])
+def test_exactly_one_reminder_per_local_day_across_dst(slot: dt.time, change: dt.date) -> None:
+    """Around each change, every local day gets exactly one reminder for each slot."""
+    start = dt.datetime.combine(change - dt.timedelta(days=3), dt.time(12), BERLIN)
+    occurrences = walk(slot, BERLIN, start.astimezone(dt.UTC), days=7)
+    days = [o.at.astimezone(BERLIN).date() for o in occurrences]
+    assert days == [start.date() + dt.timedelta(days=n) for n in range(1, 7)]
+    assert Counter(days).most_common(1)[0][1] == 1
+    assert [o.day for o in occurrences] == days
+    for occurrence in occurrences:
+        local = occurrence.at.astimezone(BERLIN)
+        if occurrence.day == change == SPRING and slot == dt.time(2, 30):
+            # 02:30 does not exist that night: the reminder comes at 03:30, once.
+            assert (local.hour, local.minute) == (3, 30)
+        else:
+            assert local.time() == slot
+
+
+def test_fall_back_uses_the_first_of_the_two_0230s() -> None:
+    """On fall-back night 02:30 happens twice; the reminder takes the first (summer time)."""
+    occurrence = next_occurrence(
+        dt.time(2, 30), BERLIN, dt.datetime(2026, 10, 24, 12, tzinfo=dt.UTC)
+    )
+    assert occurrence.day == FALL
+    assert occurrence.at == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 02:30 +02:00
+    following = next_occurrence(dt.time(2, 30), BERLIN, occurrence.at)
+    assert following.day == FALL + dt.timedelta(days=1)
+
+
+def test_midnight_after_spring_forward_is_not_skipped() -> None:
+    """The 00:00 reminder the day after spring-forward happens (APScheduler's cron skips it)."""
+    after = dt.datetime.combine(SPRING, dt.time(0, 0), BERLIN).astimezone(dt.UTC)
+    occurrence = next_occurrence(dt.time(0, 0), BERLIN, after)
+    assert occurrence.day == SPRING + dt.timedelta(days=1)
+    assert occurrence.at.astimezone(BERLIN).time() == dt.time(0, 0)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/Berlin", "America/Chicago", "Pacific/Auckland", "Australia/Lord_Howe", "Asia/Tokyo"],
+)
+@pytest.mark.parametrize("slot", [dt.time(0, 0), dt.time(1, 45), dt.time(2, 30), dt.time(23, 59)])
+def test_a_whole_year_has_one_reminder_per_day(zone: str, slot: dt.time) -> None:
+    """Over a year in zones with and without DST (and half-hour DST), one reminder a day."""
+    tz = ZoneInfo(zone)
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    occurrences = walk(slot, tz, start, days=366)
+    days = [o.day for o in occurrences]
+    assert len(days) == len(set(days))
+    first = days[0]
+    assert days == [first + dt.timedelta(days=n) for n in range(len(days))]
+    assert len(days) >= 364
+    instants = [o.at for o in occurrences]
+    assert instants == sorted(instants)
+
+
+def test_next_is_strictly_after() -> None:
+    """A reminder at exactly ``after`` is not returned again: the next day's is."""
+    at = dt.datetime.combine(dt.date(2026, 6, 1), dt.time(9), BERLIN).astimezone(dt.UTC)
+    assert next_occurrence(dt.time(9), BERLIN, at).day == dt.date(2026, 6, 2)
+    assert next_occurrence(dt.time(9), BERLIN, at - dt.timedelta(seconds=1)).day == dt.date(
+        2026, 6, 1
+    )
+
+
+def test_allowed_days_are_respected() -> None:
+    """A day filter skips the days it refuses."""
+    monday = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+
+    def weekdays(day: dt.date) -> bool:
+        return day.weekday() < 5
+
+    friday_late = dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC)  # 11:00 in Berlin
+    assert next_occurrence(dt.time(9), BERLIN, friday_late).day == dt.date(2026, 11, 28)
+    assert next_occurrence(dt.time(9), BERLIN, friday_late, weekdays).day == dt.date(2026, 11, 30)
+    assert next_occurrence(dt.time(9), BERLIN, monday, weekdays).day == dt.date(2026, 11, 24)
+    with pytest.raises(ValueError, match="no allowed day"):
+        next_occurrence(dt.time(9), BERLIN, monday, lambda _: False)
+
+
+def test_previous_occurrence() -> None:
+    """The last reminder at or before a moment, for catching up after a restart."""
+    at = dt.datetime(2026, 11, 25, 8, 10, tzinfo=dt.UTC)  # 09:10 in Berlin
+    previous = previous_occurrence(dt.time(9), BERLIN, at)
+    assert previous is not None
+    assert previous.at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+    earlier = previous_occurrence(dt.time(9, 30), BERLIN, at)
+    assert earlier is not None
+    assert earlier.day == dt.date(2026, 11, 24)
+    assert previous_occurrence(dt.time(9), BERLIN, at, lambda _: False) is None
+
+
+def test_upcoming_picks_the_soonest_slot() -> None:
+    """With several slots, the next reminder is the soonest of them."""
+    at = dt.datetime(2026, 11, 25, 12, 30, tzinfo=dt.UTC)  # 13:30 in Berlin
+    soonest = upcoming([dt.time(7, 30), dt.time(13, 0), dt.time(17, 45)], BERLIN, at)
+    assert soonest is not None
+    assert soonest.slot == dt.time(17, 45)
+    assert upcoming([], BERLIN, at) is None
