@@ -1,0 +1,209 @@
+"""The guided-session engine: a routine compiled into a script of cues, and a state machine
+that walks it. No Telegram and no event loop here; the caller sends each cue's text and sets a
+timer for the returned delay.
+
+Times inside the script are the routine's own seconds; the session multiplies them by
+``time_scale`` so tests and demos can run a whole routine in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot import texts
+from bot.content import Exercise, Routine, Step, mirror
+from bot.storage import SessionStatus
+
+__all__ = ["Beat", "Cue", "CueKind", "GuidedSession", "compile_script", "reading_pause"]
+
+#: Seconds between an exercise's title and its first instruction.
+TITLE_PAUSE = 3.0
+#: Seconds after "Release" before the next instruction; switching sides takes a little longer.
+RELEASE_PAUSE = 3.0
+SWITCH_PAUSE = 5.0
+
+
+class CueKind(StrEnum):
+    INTRO = "intro"
+    TITLE = "title"
+    STEP = "step"
+    HOLD = "hold"
+    FOLLOW_UP = "follow_up"
+    RELEASE = "release"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One message of a session and how long (routine seconds) until the next one."""
+
+    kind: CueKind
+    text: str
+    wait: float
+    #: Index of the exercise this cue belongs to; -1 for the intro.
+    exercise: int
+
+    @property
+    def is_hold(self) -> bool:
+        """True while the user is holding a position: the wait is the timed hold itself."""
+        return self.kind in (CueKind.HOLD, CueKind.FOLLOW_UP)
+
+
+def reading_pause(text: str) -> float:
+    """Time to read an instruction and get into position: longer for longer text."""
+    words = len(text.split())
+    return min(10.0, max(4.0, 2.0 + 0.3 * words))
+
+
+def _side_cues(exercise: Exercise, index: int, mirrored: bool, last_side: bool) -> list[Cue]:
+    cues: list[Cue] = []
+    for number, step in enumerate(exercise.steps, start=1):
+        cues.extend(_step_cues(step, index, mirrored))
+        if step.hold is not None:
+            last_step = number == len(exercise.steps)
+            if last_step and not last_side:
+                cues.append(Cue(CueKind.RELEASE, texts.RELEASE_SWITCH, SWITCH_PAUSE, index))
+            else:
+                cues.append(Cue(CueKind.RELEASE, texts.RELEASE, RELEASE_PAUSE, index))
+    return cues
+
+
+def _step_cues(step: Step, index: int, mirrored: bool) -> list[Cue]:
+    text = mirror(step.text) if mirrored else step.text
+    cues = [Cue(CueKind.STEP, texts.step(text), reading_pause(text), index)]
+    if step.hold is not None:
+        cues.append(Cue(CueKind.HOLD, texts.hold(step.hold), step.hold, index))
+        for follow in step.followups:
+            said = mirror(follow.text) if mirrored else follow.text
+            cues.append(
+                Cue(CueKind.FOLLOW_UP, texts.follow_up(said, follow.hold), follow.hold, index)
+            )
+    return cues
+
+
+def compile_script(routine: Routine) -> tuple[Cue, ...]:
+    """Every message of a session in order: intro, then per exercise and side its title, each
+    instruction, each hold and follow-up, and a release."""
+    total = len(routine.exercises)
+    body: list[Cue] = []
+    for index, exercise in enumerate(routine.exercises):
+        sides = exercise.sides
+        for side, mirrored in enumerate(sides):
+            title = texts.exercise_title(
+                index + 1, total, exercise.title, exercise.target, other_side=side > 0
+            )
+            body.append(Cue(CueKind.TITLE, title, TITLE_PAUSE, index))
+            body.extend(_side_cues(exercise, index, mirrored, last_side=side == len(sides) - 1))
+    length = texts.minutes(sum(cue.wait for cue in body))
+    intro = Cue(CueKind.INTRO, texts.intro(routine.title, total, length), 5.0, -1)
+    return (intro, *body)
+
+
+def script_seconds(script: tuple[Cue, ...]) -> float:
+    """How long a session takes at normal speed, if nobody pauses or skips."""
+    return sum(cue.wait for cue in script)
+
+
+@dataclass(frozen=True, slots=True)
+class Beat:
+    """What the caller does next: send ``cue`` (if any) and call back after ``delay`` seconds,
+    or, when ``finished`` is set, end the session."""
+
+    cue: Cue | None = None
+    delay: float | None = None
+    finished: SessionStatus | None = None
+
+
+@dataclass(slots=True)
+class GuidedSession:
+    """One chat walking through one routine. Time arguments are ``time.monotonic()`` values."""
+
+    chat_id: int
+    routine: Routine
+    script: tuple[Cue, ...]
+    started_at: dt.datetime
+    local_date: dt.date
+    started_mono: float
+    time_scale: float = 1.0
+    #: Index of the last cue sent; -1 before the first.
+    position: int = -1
+    #: When the next cue is due (monotonic); None while paused or finished.
+    due: float | None = None
+    #: Seconds that were left on the timer when paused.
+    paused_left: float | None = None
+    skipped: int = 0
+    status: SessionStatus | None = None
+    #: Bumped on every new timer, so a timer that fires after being replaced is ignored.
+    generation: int = field(default=0)
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_left is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not None
+
+    @property
+    def current(self) -> Cue | None:
+        return self.script[self.position] if 0 <= self.position < len(self.script) else None
+
+    def _go_to(self, position: int, now: float) -> Beat:
+        if position >= len(self.script):
+            return self._finish(SessionStatus.COMPLETED)
+        self.position = position
+        cue = self.script[position]
+        delay = cue.wait * self.time_scale
+        self.due = now + delay
+        self.paused_left = None
+        self.generation += 1
+        return Beat(cue=cue, delay=delay)
+
+    def _finish(self, status: SessionStatus) -> Beat:
+        self.status = status
+        self.due = None
+        self.paused_left = None
+        self.generation += 1
+        return Beat(finished=status)
+
+    def begin(self, now: float) -> Beat:
+        """Send the intro."""
+        return self._go_to(0, now)
+
+    def advance(self, now: float) -> Beat:
+        """The timer for the current cue ran out: the next cue, or the end."""
+        return self._go_to(self.position + 1, now)
+
+    def skip(self, now: float) -> Beat:
+        """Jump to the first cue of the next exercise (or finish after the last one); during
+        the intro, to the first exercise."""
+        exercise = self.current.exercise if self.current else -1
+        if exercise >= 0:  # skipping the intro is not skipping an exercise
+            self.skipped += 1
+        for position in range(self.position + 1, len(self.script)):
+            if self.script[position].exercise > exercise:
+                return self._go_to(position, now)
+        return self._finish(SessionStatus.COMPLETED)
+
+    def pause(self, now: float) -> float:
+        """Stop the clock; returns the seconds that were left on the current timer."""
+        left = max(0.0, (self.due or now) - now)
+        self.paused_left = left
+        self.due = None
+        self.generation += 1
+        return left
+
+    def resume(self, now: float) -> Beat:
+        """Start the clock again with the time that was left; the cue is not re-sent."""
+        left = self.paused_left or 0.0
+        self.paused_left = None
+        self.due = now + left
+        self.generation += 1
+        return Beat(delay=left)
+
+    def stop(self) -> Beat:
+        return self._finish(SessionStatus.STOPPED)
+
+    def elapsed(self, now: float) -> float:
+        return now - self.started_mono

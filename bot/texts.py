@@ -1,0 +1,310 @@
+"""Every sentence the bot says, in one place (HTML parse mode).
+
+Kept apart from the handlers so wording can be reviewed (and one day translated) without reading
+code. Anything that comes from users or content files is escaped here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.parsing import format_time
+from bot.reminders import upcoming
+from bot.storage import Subscriber
+
+# Session control words: a user types them during a guided session.
+WORD_START = "start"
+WORD_STOP = "stop"
+WORD_PAUSE = "pause"
+WORD_RESUME = "resume"
+WORD_SKIP = "skip"
+
+BUTTON_START = "▶️ Start now"
+
+DISCLAIMER_PREFIX = "⚕️ "
+
+
+def b(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+def minutes(seconds: float) -> str:
+    """A length for a human: "about 6 minutes", "under a minute"."""
+    if seconds < 60:
+        return "under a minute"
+    count = round(seconds / 60)
+    return f"about {count} minute{'s' if count != 1 else ''}"
+
+
+def elapsed(seconds: float) -> str:
+    """A measured duration: "5 min 40 s", "45 s"."""
+    whole = round(seconds)
+    mins, secs = divmod(whole, 60)
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs} s" if secs else f"{mins} min"
+
+
+def times_list(times: Sequence[dt.time]) -> str:
+    return ", ".join(format_time(time) for time in times)
+
+
+def when(local: dt.datetime, today: dt.date) -> str:
+    """A reminder instant relative to the chat's local today: "today at 09:00"."""
+    clock = format_time(local.time())
+    if local.date() == today:
+        return f"today at {clock}"
+    if local.date() == today + dt.timedelta(days=1):
+        return f"tomorrow at {clock}"
+    return f"{local:%a %d %b} at {clock}"
+
+
+def next_when(subscriber: Subscriber, now: dt.datetime) -> str | None:
+    """When the chat's next reminder is, in its own zone; None if reminders are off."""
+    if not subscriber.subscribed:
+        return None
+    zone = ZoneInfo(subscriber.timezone)
+    occurrence = upcoming(subscriber.times, zone, now)
+    if occurrence is None:
+        return None
+    return when(occurrence.at.astimezone(zone), now.astimezone(zone).date())
+
+
+# Subscription -------------------------------------------------------------------------------
+
+
+def welcome(
+    name: str,
+    routine_title: str,
+    routine_length: str,
+    disclaimer: str,
+    times: Sequence[dt.time],
+    zone: str,
+    next_when: str,
+) -> str:
+    hello = f"Hi {escape(name)}! 👋" if name else "Hi! 👋"
+    return (
+        f"{hello} I help people who sit all day keep a healthy lower back.\n\n"
+        f"Every day I'll remind you to do a short routine — {b(routine_title)}, "
+        f"{routine_length} — and guide you through it message by message, timing every hold.\n\n"
+        f"{DISCLAIMER_PREFIX}<i>{escape(disclaimer)}</i>\n\n"
+        f"Your reminder: {b('every day at ' + times_list(times))} ({escape(zone)} time); "
+        f"the first one is {next_when}.\n"
+        "• Change the time: /time 07:30 — or several a day: /time 07:30 13:00 17:45\n"
+        "• Change the time zone: /timezone Europe/Berlin\n"
+        "• Everything else: /help\n\n"
+        f"Want to try it now? Reply {b(WORD_START)}."
+    )
+
+
+def already_subscribed(next_when: str) -> str:
+    return (
+        f"You're already set up — your next reminder is {next_when}. "
+        f"Reply {b(WORD_START)} to stretch now, or see /settings."
+    )
+
+
+def resubscribed(times: Sequence[dt.time], zone: str, next_when: str) -> str:
+    return (
+        f"Welcome back! Reminders are on again: every day at {times_list(times)} "
+        f"({escape(zone)} time), next {next_when}."
+    )
+
+
+UNSUBSCRIBED = (
+    "Reminders are off. Your times, zone and history are kept — /start turns reminders back on."
+)
+ALREADY_UNSUBSCRIBED = "Reminders are already off. /start turns them back on."
+NOT_SET_UP = "We haven't met yet — send /start and I'll set you up."
+
+
+# Schedule -----------------------------------------------------------------------------------
+
+
+def times_set(times: Sequence[dt.time], zone: str, next_when: str, subscribed: bool) -> str:
+    text = (
+        f"Done ✅ I'll remind you every day at {b(times_list(times))} ({escape(zone)} time). "
+        f"Next: {next_when}."
+    )
+    if not subscribed:
+        text += "\nReminders are off at the moment: /start turns them on."
+    return text
+
+
+def timezone_set(
+    zone: str, local_now: dt.datetime, times: Sequence[dt.time], next_when: str
+) -> str:
+    return (
+        f"Time zone set to {b(zone)} — it's {format_time(local_now.time())} there now. "
+        f"Your reminders stay at {times_list(times)} local time; next {next_when}."
+    )
+
+
+TIME_USAGE = (
+    "Tell me the time after the command, in your local time: /time 07:30 — "
+    "or several a day: /time 07:30 13:00 17:45. 7:30pm and 19:30 both work."
+)
+TIMEZONE_USAGE = (
+    "Tell me your time zone after the command, for example /timezone Europe/Berlin or "
+    "/timezone America/New_York."
+)
+
+
+def settings(
+    times: Sequence[dt.time],
+    zone: str,
+    local_now: dt.datetime,
+    next_when: str | None,
+    subscribed: bool,
+    routine_title: str,
+    routine_length: str,
+) -> str:
+    reminders = f"every day at {times_list(times)}" if subscribed else "off (/start turns them on)"
+    lines = [
+        "⚙️ <b>Your settings</b>",
+        f"Reminders: {reminders}",
+        f"Time zone: {escape(zone)} (it's {format_time(local_now.time())} there now)",
+    ]
+    if subscribed and next_when:
+        lines.append(f"Next reminder: {next_when}")
+    lines += [
+        f"Routine: {escape(routine_title)} ({routine_length})",
+        "",
+        "Change them with /time and /timezone; /stop turns reminders off.",
+    ]
+    return "\n".join(lines)
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+
+def reminder(routine_title: str, exercises: int, length: str) -> str:
+    return (
+        "⏰ Time to look after your back!\n"
+        f"{b(routine_title)} — {exercises} exercises, {length}.\n"
+        f"Reply {b(WORD_START)} when you're ready."
+    )
+
+
+# Guided session -----------------------------------------------------------------------------
+
+
+def intro(routine_title: str, exercises: int, length: str) -> str:
+    return (
+        f"🧘 {b(routine_title)}\n"
+        f"{exercises} exercises, {length}. Go at your own pace and never into pain.\n"
+        f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
+    )
+
+
+def exercise_title(number: int, total: int, title: str, target: str, other_side: bool) -> str:
+    if other_side:
+        return f"↔️ {b(title)} — other side"
+    return f"{number}/{total} · {b(title)}\n<i>For {escape(target)}.</i>"
+
+
+def step(text: str) -> str:
+    return escape(text)
+
+
+def hold(seconds: float) -> str:
+    return f"⏱ Hold for {_seconds(seconds)}"
+
+
+def follow_up(text: str, seconds: float) -> str:
+    return f"{escape(text)} — {_seconds(seconds, more=True)}"
+
+
+RELEASE = "Release."
+RELEASE_SWITCH = "Release — now switch sides."
+
+
+def _seconds(seconds: float, *, more: bool = False) -> str:
+    count = f"{seconds:g}"
+    return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
+
+
+def completed(routine_title: str, took: str, next_when: str | None) -> str:
+    text = f"✅ Well done — {b(routine_title)} complete in {took}."
+    if next_when:
+        text += f"\nSee you {next_when}."
+    return text
+
+
+SESSION_STOPPED = f"Session stopped. Reply {b(WORD_START)} whenever you want to go again."
+PAUSED = f"⏸ Paused. Say {b(WORD_RESUME)} when you're ready, or {b(WORD_STOP)} to end here."
+
+
+def resumed(hold_left: float | None) -> str:
+    if hold_left:
+        return f"▶️ Resuming — hold for the remaining {_seconds(round(hold_left))}."
+    return "▶️ Resuming."
+
+
+ALREADY_PAUSED = f"Already paused — say {b(WORD_RESUME)} to carry on or {b(WORD_STOP)} to end."
+NOT_PAUSED = "We're not paused — carrying on."
+ALREADY_RUNNING = (
+    f"We're already in a session — say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)}."
+)
+SESSION_HINT = (
+    f"During a session you can say {b(WORD_PAUSE)}, {b(WORD_RESUME)}, {b(WORD_SKIP)} "
+    f"(next exercise) or {b(WORD_STOP)}."
+)
+NO_SESSION = f"There's no session running. Reply {b(WORD_START)} to begin one."
+PAUSE_EXPIRED = (
+    f"I've closed the paused session after a while without a word. "
+    f"Reply {b(WORD_START)} to begin again."
+)
+INTERRUPTED = (
+    f"Sorry — I restarted and your session was cut short. Reply {b(WORD_START)} to begin again."
+)
+STOP_SESSION_FIRST = (
+    "Session stopped. Your reminders are still on — send /stop again to turn them off."
+)
+
+
+# Errors and help ----------------------------------------------------------------------------
+
+
+def unknown_command(command: str) -> str:
+    return f"Sorry, I don't know {escape(command)}. /help lists what I can do."
+
+
+BUTTON_EXPIRED = "This button has expired."
+NOT_TEXT = (
+    f"I can only read text. Reply {b(WORD_START)} to begin a routine, or /help for commands."
+)
+NOT_UNDERSTOOD = (
+    f"I didn't catch that. Reply {b(WORD_START)} to begin a routine, or /help for commands."
+)
+PRIVATE_ONLY = "Let's talk in a private chat: open a chat with me and send /start."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
+HELP = (
+    "<b>What I do</b>: a daily reminder to stretch your lower back, then a guided routine with "
+    "every hold timed.\n\n"
+    "<b>Commands</b>\n"
+    "/start — set up reminders (or turn them back on)\n"
+    "/go — start a routine now\n"
+    "/time 07:30 — your daily reminder time; several: /time 07:30 13:00 17:45\n"
+    "/timezone Europe/Berlin — your time zone\n"
+    "/settings — your times, zone and next reminder\n"
+    "/stop — turn reminders off (your data is kept)\n"
+    "/help — this message\n\n"
+    "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
+    f"or <b>stop</b>. Reply <b>{WORD_START}</b> at any time to begin a routine."
+)
+
+#: The command menu Telegram shows (setMyCommands).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("go", "Start a routine now"),
+    ("settings", "Your reminder times and time zone"),
+    ("time", "Set reminder times, e.g. /time 07:30"),
+    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
+    ("stop", "Turn reminders off"),
+    ("start", "Set up or turn reminders back on"),
+    ("help", "What I can do"),
+)

@@ -1,0 +1,134 @@
+"""The guided-session engine: the script a routine compiles to, and the state machine that
+walks it (start, advance, skip, pause, resume, stop) without any event loop."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.session import Cue, CueKind, compile_script, reading_pause
+from bot.storage import SessionStatus
+from tests.factories import guided_session, routines
+
+
+def test_script_walks_the_routine_in_order() -> None:
+    """Intro, then each exercise's title, instructions, holds, follow-ups and release."""
+    script = compile_script(routines().default)
+    kinds = [cue.kind for cue in script]
+    assert kinds[0] is CueKind.INTRO
+    iliopsoas = [cue for cue in script if cue.exercise == 0]
+    assert [cue.kind for cue in iliopsoas] == [
+        CueKind.TITLE, CueKind.STEP, CueKind.STEP, CueKind.STEP, CueKind.STEP,
+        CueKind.HOLD, CueKind.FOLLOW_UP, CueKind.RELEASE,
+    ] * 2  # fmt: skip
+    texts = [cue.text for cue in iliopsoas]
+    assert texts[1] == "Place your right foot forward, ahead of your right knee."
+    assert texts[5] == "⏱ Hold for 10 seconds"
+    assert texts[6] == "Increase the stretch — 20 more seconds"
+    assert texts[7] == "Release — now switch sides."
+    # The other side: the same steps with left and right swapped.
+    assert "other side" in texts[8]
+    assert texts[9] == "Place your left foot forward, ahead of your left knee."
+    assert texts[11] == "Place your right knee behind your right hip."
+    assert texts[15] == "Release."
+
+
+def test_holds_wait_exactly_their_seconds() -> None:
+    """A hold cue waits its hold time; the follow-up its own; instructions a reading pause."""
+    script = compile_script(routines().default)
+    hold, follow = (cue for cue in script[:9] if cue.is_hold)
+    assert (hold.wait, follow.wait) == (10, 20)
+    step = next(cue for cue in script if cue.kind is CueKind.STEP)
+    assert step.wait == reading_pause(step.text)
+
+
+def test_continuing_exercise_starts_on_the_side_the_last_one_ended() -> None:
+    """The quadratus lumborum stretch continues from the iliopsoas stretch's last side."""
+    script = compile_script(routines().default)
+    quadratus = [cue.text for cue in script if cue.exercise == 1 and cue.kind is CueKind.STEP]
+    assert quadratus[0].startswith(
+        "Continuing from the previous position, look towards your right"
+    )
+    assert quadratus[1] == "This opens your left lower back."
+    assert quadratus[2].startswith("Continuing from the previous position, look towards your left")
+    assert quadratus[3] == "This opens your right lower back."
+
+
+def test_reading_pause_grows_with_length_within_bounds() -> None:
+    """Short instructions get a few seconds, long ones more, never past the cap."""
+    assert reading_pause("Keep your spine upright.") == 4.0
+    assert 4.0 < reading_pause(" ".join(["word"] * 15)) < 10.0
+    assert reading_pause(" ".join(["word"] * 100)) == 10.0
+
+
+def test_session_runs_to_completion() -> None:
+    """Advancing through every cue ends the session as completed."""
+    session = guided_session(time_scale=0.5)
+    beat = session.begin(now=0.0)
+    assert beat.cue is session.script[0]
+    assert beat.delay == session.script[0].wait * 0.5
+    sent: list[Cue | None] = [beat.cue]
+    while not (beat := session.advance(now=1.0)).finished:
+        sent.append(beat.cue)
+    assert sent == list(session.script)
+    assert session.status is SessionStatus.COMPLETED
+
+
+def test_skip_jumps_to_the_next_exercise() -> None:
+    """Skip goes to the next exercise's title, from anywhere in the current one."""
+    session = guided_session()
+    session.begin(0.0)
+    session.advance(1.0)  # exercise 1's title
+    session.advance(2.0)  # its first instruction
+    beat = session.skip(3.0)
+    assert beat.cue is not None
+    assert (beat.cue.kind, beat.cue.exercise) == (CueKind.TITLE, 1)
+    assert session.skipped == 1
+
+
+def test_skipping_the_last_exercise_completes() -> None:
+    """Skipping past the last exercise ends the session as completed."""
+    session = guided_session()
+    session.begin(0.0)
+    first = session.skip(1.0)  # the intro: straight to the first exercise
+    assert first.cue is not None
+    assert first.cue.exercise == 0
+    assert session.skipped == 0
+    for _ in range(len(session.routine.exercises)):
+        beat = session.skip(1.0)
+    assert beat.finished is SessionStatus.COMPLETED
+    assert session.skipped == 4
+
+
+def test_pause_keeps_the_time_left_and_resume_uses_it() -> None:
+    """Pausing 4 s into a 10 s hold resumes with 6 s left, and the cue is not repeated."""
+    session = guided_session()
+    session.begin(0.0)
+    while session.current is None or session.current.kind is not CueKind.HOLD:
+        session.advance(100.0)
+    assert session.due == pytest.approx(110.0)
+    left = session.pause(104.0)
+    assert left == pytest.approx(6.0)
+    assert session.paused
+    beat = session.resume(500.0)
+    assert beat.cue is None
+    assert beat.delay == pytest.approx(6.0)
+    assert session.due == pytest.approx(506.0)
+    assert not session.paused
+
+
+def test_every_new_timer_changes_the_generation() -> None:
+    """A timer set before a skip, pause or stop is recognisably stale afterwards."""
+    session = guided_session()
+    seen = {session.generation}
+    session.begin(0.0)
+    seen.add(session.generation)
+    session.pause(1.0)
+    seen.add(session.generation)
+    session.resume(2.0)
+    seen.add(session.generation)
+    session.skip(3.0)
+    seen.add(session.generation)
+    session.stop()
+    seen.add(session.generation)
+    assert len(seen) == 6
+    assert session.status is SessionStatus.STOPPED
