@@ -1,0 +1,159 @@
+"""Building the application: one place where every handler is registered, in order.
+
+``build_application`` is what ``stretchbot``, the tests and the sandbox all use, so they run
+the same bot.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, texts
+from bot.clock import Clock
+from bot.coach import Coach
+from bot.config import Settings
+from bot.content import RoutineBook, load_routines
+from bot.context import BotApp, BotContext, Services, attach_services, services_of
+from bot.handlers import errors, schedule, session, subscription
+from bot.handlers.reminders import rebuild_all
+from bot.storage import Storage
+
+__all__ = ["build_application", "on_startup"]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Telegram's rate limits are per bot: a few retries after a 429 keep a message rather than
+#: dropping it (AIORateLimiter raises RetryAfter at once with its default of 0).
+RATE_LIMIT_RETRIES = 3
+
+
+def _file_url(base_url: str) -> str | None:
+    """The file URL that goes with a Bot API base URL ending in ``/bot``, as Telegram lays out."""
+    return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else None
+
+
+def build_application(
+    settings: Settings,
+    *,
+    storage: Storage | None = None,
+    routines: RoutineBook | None = None,
+    clock: Clock | None = None,
+) -> BotApp:
+    """The bot, wired to its services; not started. Raises ContentError for broken content."""
+    routines = routines if routines is not None else load_routines(settings.content_dir)
+    storage = storage if storage is not None else Storage.in_folder(settings.data_dir)
+    clock = clock or Clock()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(on_startup)
+        .post_shutdown(_on_shutdown)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+        file_url = _file_url(settings.api_base_url)
+        if file_url:
+            builder = builder.base_file_url(file_url)
+    application: BotApp = builder.build()  # type: ignore[assignment]
+    attach_services(
+        application,
+        Services(
+            settings=settings,
+            storage=storage,
+            routines=routines,
+            clock=clock,
+            coach=Coach(storage, routines, clock, settings.time_scale),
+        ),
+    )
+    _register_handlers(application)
+    return application
+
+
+def _register_handlers(application: BotApp) -> None:
+    private = filters.ChatType.PRIVATE
+    # Order matters: commands first, then plain text, then the catch-alls.
+    application.add_handler(CommandHandler("start", subscription.start, filters=private))
+    application.add_handler(CommandHandler("stop", subscription.stop, filters=private))
+    application.add_handler(CommandHandler("help", subscription.help_command, filters=private))
+    application.add_handler(CommandHandler("go", session.go, filters=private))
+    application.add_handler(CommandHandler("time", schedule.set_time, filters=private))
+    application.add_handler(CommandHandler("timezone", schedule.set_timezone, filters=private))
+    application.add_handler(CommandHandler("settings", schedule.show_settings, filters=private))
+    application.add_handler(
+        CallbackQueryHandler(session.start_button, pattern=f"^{callbacks.GO}$")
+    )
+    application.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+            session.on_text,
+        )
+    )
+    # Catch-alls: anything above did not take.
+    application.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.COMMAND, errors.unknown_command
+        )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, errors.not_text)
+    )
+    application.add_handler(CallbackQueryHandler(errors.expired_button))
+    # Groups come later: for now, one polite pointer to a private chat.
+    application.add_handler(
+        CommandHandler("start", errors.private_only, filters=filters.ChatType.GROUPS)
+    )
+    application.add_error_handler(errors.on_error)
+
+
+async def on_startup(application: BotApp) -> None:
+    """Rebuild everything the JobQueue forgot: interrupted sessions, reminders, the menu.
+
+    Runs as ``post_init`` under ``run_polling``; the test harness and the sandbox call it
+    themselves between ``initialize()`` and ``start()``.
+    """
+    services = services_of(application)
+    now = services.clock.now()
+    for chat_id in services.coach.close_interrupted(now):
+        try:
+            await application.bot.send_message(chat_id, texts.INTERRUPTED)
+        except Exception as exc:  # one unreachable chat must not stop the start-up
+            _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
+    job_queue = application.job_queue
+    if job_queue is None:  # pragma: no cover - the builder always makes one
+        raise RuntimeError("the application has no JobQueue")
+    count = rebuild_all(job_queue, services)
+    await application.bot.set_my_commands(
+        [BotCommand(command, description) for command, description in texts.COMMANDS]
+    )
+    _LOGGER.info("Started: %d reminder job(s) scheduled", count)
+
+
+async def _on_shutdown(application: BotApp) -> None:
+    services_of(application).storage.close()
+
+
+def allowed_updates() -> list[str]:
+    """Only what the bot handles, so Telegram does not queue anything else for it."""
+    return [Update.MESSAGE, Update.CALLBACK_QUERY]

@@ -1,0 +1,231 @@
+"""Runs guided sessions: sends each cue the engine produces and times the next with a job.
+
+The engine (:mod:`bot.session`) decides *what* comes next; this module does the I/O: messages,
+the ``session:{chat_id}`` timer, and the history in storage. Each chat's transitions run under
+that chat's lock, so a timer firing while the user types "skip" cannot interleave with it and
+messages leave in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from bot import scheduling, texts
+from bot.clock import Clock
+from bot.content import Routine, RoutineBook
+from bot.context import BotContext
+from bot.session import Beat, CueKind, GuidedSession, compile_script
+from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage
+
+__all__ = ["Coach"]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: A session left paused this long (real seconds, not scaled) is closed as stopped.
+PAUSE_TIMEOUT = 30 * 60
+
+
+class Coach:
+    """The guided sessions in progress, one per chat, kept in memory (and noted in storage)."""
+
+    def __init__(
+        self, storage: Storage, routines: RoutineBook, clock: Clock, time_scale: float = 1.0
+    ) -> None:
+        self._storage = storage
+        self._routines = routines
+        self._clock = clock
+        self._time_scale = time_scale
+        self._sessions: dict[int, GuidedSession] = {}
+        self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
+
+    def script_seconds(self, routine: Routine) -> float:
+        return sum(cue.wait for cue in self._scripts[routine.id])
+
+    def running(self, chat_id: int) -> GuidedSession | None:
+        return self._sessions.get(chat_id)
+
+    async def start(self, context: BotContext, chat_id: int, routine: Routine) -> bool:
+        """Begin a session; False (and nothing changes) if one is already running."""
+        async with self._storage.lock(chat_id):
+            if chat_id in self._sessions:
+                return False
+            subscriber = self._storage.subscriber(chat_id)
+            zone = ZoneInfo(subscriber.timezone if subscriber else "UTC")
+            started = self._clock.now()
+            session = GuidedSession(
+                chat_id=chat_id,
+                routine=routine,
+                script=self._scripts[routine.id],
+                started_at=started,
+                local_date=started.astimezone(zone).date(),
+                started_mono=self._clock.monotonic(),
+                time_scale=self._time_scale,
+            )
+            self._sessions[chat_id] = session
+            self._storage.begin_session(
+                ActiveSession(chat_id, routine.id, started, session.local_date)
+            )
+            await self._play(context, session, session.begin(self._clock.monotonic()))
+        return True
+
+    async def on_timer(self, context: BotContext) -> None:
+        """Job callback: the current cue's time is up."""
+        job = context.job
+        if job is None or job.chat_id is None:
+            return
+        async with self._storage.lock(job.chat_id):
+            session = self._sessions.get(job.chat_id)
+            if session is None or session.generation != job.data:
+                return  # replaced by a skip, pause or stop while this timer was due
+            if session.paused:
+                await self._finish(context, session, session.stop(), expired=True)
+                return
+            await self._play(context, session, session.advance(self._clock.monotonic()))
+
+    async def skip(self, context: BotContext, chat_id: int) -> bool:
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is None:
+                return False
+            await self._play(context, session, session.skip(self._clock.monotonic()))
+        return True
+
+    async def pause(self, context: BotContext, chat_id: int) -> bool | None:
+        """Pause; None if no session, False if it was already paused."""
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is None:
+                return None
+            if session.paused:
+                return False
+            session.pause(self._clock.monotonic())
+            # While paused the timer is the give-up timer.
+            self._set_timer(context, session, PAUSE_TIMEOUT)
+            await self._say(context, chat_id, texts.PAUSED)
+        return True
+
+    async def resume(self, context: BotContext, chat_id: int) -> bool | None:
+        """Resume; None if no session, False if it was not paused."""
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is None:
+                return None
+            if not session.paused:
+                return False
+            cue = session.current
+            beat = session.resume(self._clock.monotonic())
+            in_hold = cue is not None and cue.is_hold and beat.delay
+            left = beat.delay / self._time_scale if in_hold and beat.delay else None
+            await self._play(context, session, beat, note=texts.resumed(left))
+        return True
+
+    async def stop(self, context: BotContext, chat_id: int) -> bool:
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is None:
+                return False
+            await self._finish(context, session, session.stop())
+        return True
+
+    def close_interrupted(self, now: dt.datetime) -> list[int]:
+        """At start-up: record sessions cut by a restart as interrupted; returns their chats."""
+        chats = []
+        for active in self._storage.active_sessions():
+            recorded = {record.started_at for record in self._storage.history(active.chat_id)}
+            if active.started_at in recorded:
+                # It ended, but the process died before the active entry was removed.
+                self._storage.clear_active_session(active.chat_id)
+                continue
+            self._storage.end_session(
+                SessionRecord(
+                    chat_id=active.chat_id,
+                    routine_id=active.routine_id,
+                    started_at=active.started_at,
+                    ended_at=now,
+                    local_date=active.local_date,
+                    status=SessionStatus.INTERRUPTED,
+                    duration=None,
+                )
+            )
+            chats.append(active.chat_id)
+        return chats
+
+    # Internals -----------------------------------------------------------------------------
+
+    async def _play(
+        self, context: BotContext, session: GuidedSession, beat: Beat, note: str | None = None
+    ) -> None:
+        if beat.finished is not None:
+            await self._finish(context, session, beat)
+            return
+        if beat.delay is not None:
+            # Set the timer before sending: the hold is measured from when the message leaves.
+            self._set_timer(context, session, beat.delay)
+        if note:
+            await self._say(context, session.chat_id, note)
+        if beat.cue is not None:
+            await self._say(context, session.chat_id, beat.cue.text)
+            if beat.cue.kind is CueKind.INTRO:
+                _LOGGER.info("Session started in chat %s", session.chat_id)
+
+    def _set_timer(self, context: BotContext, session: GuidedSession, delay: float) -> None:
+        scheduling.schedule_once(
+            context.jobs,
+            self.on_timer,
+            delay,
+            name=scheduling.session_job_name(session.chat_id),
+            chat_id=session.chat_id,
+            data=session.generation,
+        )
+
+    def _close(self, context: BotContext, session: GuidedSession, status: SessionStatus) -> float:
+        """Forget the session, cancel its timer and record it; returns how long it took."""
+        scheduling.cancel_jobs(context.jobs, scheduling.session_job_name(session.chat_id))
+        self._sessions.pop(session.chat_id, None)
+        took = session.elapsed(self._clock.monotonic())
+        self._storage.end_session(
+            SessionRecord(
+                chat_id=session.chat_id,
+                routine_id=session.routine.id,
+                started_at=session.started_at,
+                ended_at=self._clock.now(),
+                local_date=session.local_date,
+                status=status,
+                duration=round(took, 3),
+                skipped=session.skipped,
+            )
+        )
+        _LOGGER.info("Session in chat %s ended: %s after %.1f s", session.chat_id, status, took)
+        return took
+
+    async def _finish(
+        self, context: BotContext, session: GuidedSession, beat: Beat, *, expired: bool = False
+    ) -> None:
+        status = beat.finished or SessionStatus.STOPPED
+        took = self._close(context, session, status)
+        if expired:
+            text = texts.PAUSE_EXPIRED
+        elif status is SessionStatus.COMPLETED:
+            subscriber = self._storage.subscriber(session.chat_id)
+            upcoming = texts.next_when(subscriber, self._clock.now()) if subscriber else None
+            text = texts.completed(session.routine.title, texts.elapsed(took), upcoming)
+        else:
+            text = texts.SESSION_STOPPED
+        await self._say(context, session.chat_id, text)
+
+    async def _say(self, context: BotContext, chat_id: int, text: str) -> None:
+        """Send one session message; a failure is logged and the session carries on (or ends,
+        if the user blocked the bot)."""
+        try:
+            await context.bot.send_message(chat_id, text, disable_notification=True)
+        except Forbidden:
+            _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
+            session = self._sessions.get(chat_id)
+            if session is not None:
+                self._close(context, session, SessionStatus.STOPPED)
+        except (BadRequest, NetworkError) as exc:
+            _LOGGER.warning("Could not send a session message to chat %s: %s", chat_id, exc)

@@ -1,0 +1,50 @@
+"""Everything nobody else handled, and the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError
+
+from bot import texts
+from bot.context import BotContext
+from bot.handlers.common import reply
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def unknown_command(update: Update, _: BotContext) -> None:
+    message = update.effective_message
+    command = (message.text or "").split()[0].split("@")[0] if message else ""
+    await reply(update, texts.unknown_command(command))
+
+
+async def not_text(update: Update, _: BotContext) -> None:
+    """Stickers, photos, voice notes…: nothing to act on, but say so rather than stay silent."""
+    await reply(update, texts.NOT_TEXT)
+
+
+async def expired_button(update: Update, _: BotContext) -> None:
+    """A button whose data no handler accepts: from an old message, or forged."""
+    if update.callback_query:
+        await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=False)
+
+
+async def private_only(update: Update, _: BotContext) -> None:
+    await reply(update, texts.PRIVATE_ONLY)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the error, and tell the user something went wrong rather than leave them waiting."""
+    error = context.error
+    if isinstance(error, Forbidden | NetworkError):
+        # Blocked by a user, or Telegram unreachable for a moment: nothing to tell anyone.
+        _LOGGER.warning("Telegram refused or was unreachable: %s", error)
+        return
+    _LOGGER.error("Exception while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_message:
+        try:
+            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+        except Exception:  # the error handler must not raise in its turn
+            _LOGGER.exception("Could not tell the user about the error")

@@ -1,0 +1,83 @@
+"""/start, /stop and /help."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import Update
+
+from bot import scheduling, texts
+from bot.context import BotContext
+from bot.handlers.common import reply
+from bot.handlers.reminders import reschedule
+from bot.storage import Subscriber
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Subscribe with the default schedule, or turn reminders back on; harmless when repeated."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    storage, now = services.storage, services.clock.now()
+    subscriber = storage.subscriber(chat.id)
+    if subscriber is not None and subscriber.subscribed:
+        await reply(update, texts.already_subscribed(texts.next_when(subscriber, now) or ""))
+        return
+    if subscriber is None:
+        user = update.effective_user
+        subscriber = Subscriber(
+            chat_id=chat.id,
+            timezone=services.settings.default_timezone,
+            times=(services.settings.default_reminder_time,),
+            name=user.first_name if user else "",
+            created_at=now,
+        )
+        first_time = True
+    else:
+        subscriber = replace(subscriber, subscribed=True)
+        first_time = False
+    storage.save_subscriber(subscriber)
+    reschedule(context.jobs, services, subscriber)
+    upcoming = texts.next_when(subscriber, now) or ""
+    if first_time:
+        routine = services.routines.default
+        await reply(
+            update,
+            texts.welcome(
+                subscriber.name,
+                routine.title,
+                texts.minutes(services.coach.script_seconds(routine)),
+                routine.disclaimer,
+                subscriber.times,
+                subscriber.timezone,
+                upcoming,
+            ),
+        )
+    else:
+        await reply(update, texts.resubscribed(subscriber.times, subscriber.timezone, upcoming))
+
+
+async def stop(update: Update, context: BotContext) -> None:
+    """Turn reminders off, keeping the data; during a session, end the session first."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    if await services.coach.stop(context, chat.id):
+        await reply(update, texts.STOP_SESSION_FIRST)
+        return
+    subscriber = services.storage.subscriber(chat.id)
+    if subscriber is None:
+        await reply(update, texts.NOT_SET_UP)
+        return
+    if not subscriber.subscribed:
+        await reply(update, texts.ALREADY_UNSUBSCRIBED)
+        return
+    services.storage.save_subscriber(replace(subscriber, subscribed=False))
+    scheduling.cancel_reminders(context.jobs, chat.id)
+    await reply(update, texts.UNSUBSCRIBED)
+
+
+async def help_command(update: Update, _: BotContext) -> None:
+    await reply(update, texts.HELP)

@@ -1,0 +1,177 @@
+"""The only module that talks to the JobQueue: reminder jobs and session timers.
+
+Job names are predictable (``reminder:{chat_id}:{HHMM}``, ``session:{chat_id}``) and an old job
+is removed before a new one with the same name is added, as in PTB's timerbot example.
+
+Every job is added with ``misfire_grace_time=None``: PTB keeps APScheduler's default of one
+second, so a job that starts more than a second late (a busy loop, a slow disk) would be dropped
+without a word. A reminder that is late must be delayed, never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Job, JobQueue
+
+from bot.context import BotContext
+from bot.parsing import format_time
+from bot.reminders import Occurrence, next_occurrence, previous_occurrence
+from bot.storage import Subscriber
+
+__all__ = [
+    "JOB_KWARGS",
+    "ReminderJob",
+    "cancel_jobs",
+    "cancel_reminders",
+    "reminder_job_name",
+    "schedule_once",
+    "schedule_reminders",
+    "session_job_name",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Passed to APScheduler for every job: run however late, and only once if several runs piled up.
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+#: A reminder missed while the bot was down is still sent at start-up if it is at most this old.
+CATCH_UP = dt.timedelta(minutes=30)
+
+JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
+
+
+def reminder_job_name(chat_id: int, slot: dt.time) -> str:
+    return f"reminder:{chat_id}:{slot:%H%M}"
+
+
+def session_job_name(chat_id: int) -> str:
+    return f"session:{chat_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderJob:
+    """What a reminder job carries: which occurrence it is for."""
+
+    chat_id: int
+    occurrence: Occurrence
+
+    @property
+    def slot(self) -> str:
+        return format_time(self.occurrence.slot)
+
+
+def cancel_jobs(job_queue: JobQueue[BotContext], name: str) -> bool:
+    """Remove every job with this exact name; True if there was one."""
+    jobs = job_queue.get_jobs_by_name(name)
+    for job in jobs:
+        job.schedule_removal()
+    return bool(jobs)
+
+
+def schedule_once(
+    job_queue: JobQueue[BotContext],
+    callback: JobCallback,
+    delay: float,
+    *,
+    name: str,
+    chat_id: int,
+    data: object = None,
+) -> Job[BotContext]:
+    """Replace any job called ``name`` with one that runs ``callback`` in ``delay`` seconds."""
+    cancel_jobs(job_queue, name)
+    return job_queue.run_once(
+        callback,
+        max(0.0, delay),
+        name=name,
+        chat_id=chat_id,
+        data=data,
+        job_kwargs=JOB_KWARGS,
+    )
+
+
+def cancel_reminders(job_queue: JobQueue[BotContext], chat_id: int) -> None:
+    prefix = f"reminder:{chat_id}:"
+    for job in job_queue.jobs():
+        if job.name and job.name.startswith(prefix):
+            job.schedule_removal()
+
+
+def schedule_reminders(
+    job_queue: JobQueue[BotContext],
+    subscriber: Subscriber,
+    callback: JobCallback,
+    now: dt.datetime,
+    *,
+    seconds_until: Callable[[dt.datetime], float],
+    catch_up: bool = False,
+) -> list[Occurrence]:
+    """(Re)build the reminder jobs of one chat from its stored schedule.
+
+    With ``catch_up`` (at start-up) a reminder the bot missed while it was down, at most
+    :data:`CATCH_UP` ago and not yet sent, is sent at once instead of waiting for tomorrow.
+    Returns the occurrences scheduled.
+    """
+    cancel_reminders(job_queue, subscriber.chat_id)
+    if not subscriber.subscribed:
+        return []
+    zone = ZoneInfo(subscriber.timezone)
+    scheduled: list[Occurrence] = []
+    for slot in subscriber.times:
+        occurrence = next_occurrence(slot, zone, now)
+        if catch_up:
+            missed = _missed(subscriber, slot, zone, now)
+            if missed is not None:
+                _LOGGER.info("Catching up on a missed reminder for chat %s", subscriber.chat_id)
+                occurrence = missed
+        schedule_once(
+            job_queue,
+            callback,
+            seconds_until(occurrence.at),
+            name=reminder_job_name(subscriber.chat_id, slot),
+            chat_id=subscriber.chat_id,
+            data=ReminderJob(subscriber.chat_id, occurrence),
+        )
+        scheduled.append(occurrence)
+    return scheduled
+
+
+def _missed(
+    subscriber: Subscriber, slot: dt.time, zone: ZoneInfo, now: dt.datetime
+) -> Occurrence | None:
+    previous = previous_occurrence(slot, zone, now)
+    if previous is None or now - previous.at > CATCH_UP:
+        return None
+    if subscriber.created_at and previous.at < subscriber.created_at:
+        return None
+    last = subscriber.last_sent.get(format_time(slot))
+    if last is not None and last >= previous.at:
+        return None
+    return previous
+
+
+def schedule_following(
+    job_queue: JobQueue[BotContext],
+    subscriber: Subscriber,
+    done: Occurrence,
+    callback: JobCallback,
+    *,
+    seconds_until: Callable[[dt.datetime], float],
+) -> Occurrence | None:
+    """After a reminder ran, schedule the same slot's next occurrence (if still wanted)."""
+    if not subscriber.subscribed or done.slot not in subscriber.times:
+        return None
+    occurrence = next_occurrence(done.slot, ZoneInfo(subscriber.timezone), done.at)
+    schedule_once(
+        job_queue,
+        callback,
+        seconds_until(occurrence.at),
+        name=reminder_job_name(subscriber.chat_id, done.slot),
+        chat_id=subscriber.chat_id,
+        data=ReminderJob(subscriber.chat_id, occurrence),
+    )
+    return occurrence
