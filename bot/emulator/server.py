@@ -1,0 +1,129 @@
+"""The HTTP face of the emulator: ``/bot<token>/<method>``, answered the way Telegram answers.
+
+Order of checks, as at Telegram: token, method name, parameters (spec), then the method's own
+rules. Every call is logged with its arrival time and final status; a call cut short because
+the client went away (an abandoned long poll) is logged with status 499.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .errors import ApiError, bad_request, not_found
+from .methods import HANDLERS
+from .models import ApiRequest, UploadedFile
+from .spec import BotApiSpec, SpecMismatch, api_error_for
+from .state import EmulatorState
+
+_LOG = logging.getLogger(__name__)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CLIENT_CLOSED = 499
+
+
+async def read_params(request: web.Request) -> dict[str, object]:
+    """Query string plus a form, multipart or JSON body; files become ``UploadedFile``."""
+    params: dict[str, object] = dict(request.query)
+    if not request.body_exists:
+        return params
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            raise bad_request("can't parse JSON body") from None
+        if not isinstance(body, dict):
+            raise bad_request("JSON body must be an object")
+        params.update(body)
+    elif request.content_type in _FORM_TYPES:
+        for name, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                params[name] = UploadedFile(value.name, value.filename, value.content_type)
+            elif isinstance(value, str):
+                params[name] = value
+            else:
+                params[name] = bytes(value).decode("utf-8", "replace")
+    return params
+
+
+@dataclass
+class _Call:
+    """What the log will say about one request, filled in as handling progresses."""
+
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    status: int = CLIENT_CLOSED
+    description: str | None = None
+    result: object = None
+
+
+class BotApiHandler:
+    """The aiohttp handler for every ``/bot<token>/<method>`` request."""
+
+    def __init__(self, state: EmulatorState, spec: BotApiSpec, token: str) -> None:
+        self._state = state
+        self._spec = spec
+        self._token = token
+
+    async def handle(self, request: web.Request) -> web.Response:
+        now = time.monotonic()
+        call = _Call(request.match_info["method"])
+        try:
+            try:
+                result = await self._dispatch(request, call, now)
+            except ApiError as exc:
+                call.status, call.description = exc.status, exc.description
+                return web.json_response(exc.body(), status=exc.status)
+            call.status, call.result = 200, result
+            return web.json_response({"ok": True, "result": result})
+        finally:
+            self._state.log_request(
+                ApiRequest(
+                    call.method, call.params, now, call.status, call.description, call.result
+                )
+            )
+
+    async def _dispatch(self, request: web.Request, call: _Call, now: float) -> object:
+        if request.match_info["token"] != self._token:
+            raise not_found()
+        method = self._spec.method(call.method)
+        if method is None:
+            raise not_found()
+        call.method = method.name
+        handler = HANDLERS.get(method.name)
+        if handler is None:
+            raise not_found(f"method {method.name} is not emulated")
+        raw = await read_params(request)
+        call.params = dict(raw)
+        params = self._spec.parse_params(method, raw)
+        call.params = dict(params)
+        try:
+            result = await handler(self._state, self._spec, params, now)
+            self._spec.check_result(method, result)
+        except SpecMismatch as exc:
+            self._state.internal_errors.append(f"{method.name}: {exc}")
+            raise api_error_for(exc) from None
+        except ApiError:
+            raise
+        except Exception as exc:
+            _LOG.exception("Emulator bug while handling %s", method.name)
+            self._state.internal_errors.append(f"{method.name}: {exc!r}")
+            raise ApiError(500, f"Internal Server Error: emulator bug: {exc!r}") from None
+        return result
+
+
+async def _not_found(request: web.Request) -> web.Response:
+    return web.json_response(not_found().body(), status=404)
+
+
+def build_app(state: EmulatorState, spec: BotApiSpec, token: str) -> web.Application:
+    """The aiohttp application serving the Bot API for ``token``."""
+    app = web.Application(client_max_size=50 * 1024 * 1024)
+    handler = BotApiHandler(state, spec, token)
+    app.router.add_route("GET", "/bot{token}/{method}", handler.handle)
+    app.router.add_route("POST", "/bot{token}/{method}", handler.handle)
+    app.router.add_route("*", "/{tail:.*}", _not_found)
+    return app
