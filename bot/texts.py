@@ -31,6 +31,10 @@ def b(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def minutes(seconds: float) -> str:
     """A length for a human: "about 6 minutes", "under a minute"."""
     if seconds < 60:
@@ -184,7 +188,7 @@ def settings(
 def reminder(routine_title: str, exercises: int, length: str) -> str:
     return (
         "⏰ Time to look after your back!\n"
-        f"{b(routine_title)} — {exercises} exercises, {length}.\n"
+        f"{b(routine_title)} — {plural(exercises, 'exercise')}, {length}.\n"
         f"Reply {b(WORD_START)} when you're ready."
     )
 
@@ -195,7 +199,7 @@ def reminder(routine_title: str, exercises: int, length: str) -> str:
 def intro(routine_title: str, exercises: int, length: str) -> str:
     return (
         f"🧘 {b(routine_title)}\n"
-        f"{exercises} exercises, {length}. Go at your own pace and never into pain.\n"
+        f"{plural(exercises, 'exercise')}, {length}. Go at your own pace and never into pain.\n"
         f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
     )
 

@@ -1,0 +1,112 @@
+"""End-to-end fixtures: the real PTB application, long-polling a local Bot API emulator, with
+its real JobQueue and a real TinyDB file in a temporary folder. Nothing in PTB is patched."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings
+from bot.context import BotApp, services_of
+from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, MessageMatch
+from bot.runner import running
+from bot.storage import Storage
+from tests.factories import CONTENT
+
+#: Fast enough for a whole routine in a few seconds, slow enough to measure holds precisely.
+TIME_SCALE = 0.02
+
+
+@dataclass
+class Bot:
+    """One running bot and the user talking to it."""
+
+    app: BotApp
+    emulator: BotAPIEmulator
+    user: EmulatedUser
+    settings: Settings
+
+    @property
+    def storage(self) -> Storage:
+        return services_of(self.app).storage
+
+    @property
+    def clock(self) -> Clock:
+        return services_of(self.app).clock
+
+    def say(self, text: str) -> None:
+        self.emulator.send_text(self.user, text)
+
+    async def expect(self, match: MessageMatch = None, timeout: float = 5.0) -> BotMessage:
+        return await self.emulator.wait_for_message(self.user, match, timeout=timeout)
+
+    async def ask(self, text: str, match: MessageMatch = None, timeout: float = 5.0) -> BotMessage:
+        """Send ``text`` and wait for the reply matching ``match``."""
+        self.say(text)
+        return await self.expect(match, timeout)
+
+    def db_snapshot(self) -> str:
+        return self.storage.path.read_text(encoding="utf-8")
+
+
+BotFactory = Callable[..., contextlib.AbstractAsyncContextManager[Bot]]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+        # A bug in the emulator itself must fail the test, not hide behind an HTTP 500.
+        assert emulator.internal_errors == []
+
+
+@pytest.fixture
+def user(emulator: BotAPIEmulator) -> EmulatedUser:
+    return emulator.add_user("Alex")
+
+
+@pytest.fixture
+def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
+    return Settings(
+        token=emulator.token,
+        api_base_url=emulator.base_url,
+        data_dir=tmp_path / "data",
+        content_dir=CONTENT,
+        time_scale=TIME_SCALE,
+    )
+
+
+@pytest.fixture
+def start_bot(emulator: BotAPIEmulator, user: EmulatedUser, settings: Settings) -> BotFactory:
+    """Start a bot (``async with start_bot(...) as bot``); call again for a "restart"."""
+
+    @contextlib.asynccontextmanager
+    async def start(*, now: dt.datetime | None = None, **changes: Any) -> AsyncIterator[Bot]:
+        bot_settings = replace(settings, **changes)
+        clock = Clock.pretending(now) if now else Clock()
+        application = build_application(bot_settings, clock=clock)
+        async with running(application, poll_timeout=1):
+            yield Bot(application, emulator, user, bot_settings)
+
+    return start
+
+
+@pytest.fixture
+async def bot(start_bot: BotFactory) -> AsyncIterator[Bot]:
+    async with start_bot() as running_bot:
+        yield running_bot
+
+
+@pytest.fixture
+async def subscribed(bot: Bot) -> Bot:
+    """A bot whose user has already sent /start."""
+    await bot.ask("/start", "I help people who sit all day")
+    return bot
