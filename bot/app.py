@@ -27,7 +27,7 @@ from bot.coach import Coach
 from bot.config import Settings
 from bot.content import RoutineBook, load_routines
 from bot.context import BotApp, BotContext, Services, attach_services, services_of
-from bot.handlers import errors, schedule, session, subscription
+from bot.handlers import errors, progress, reminders, schedule, session, settings, subscription
 from bot.handlers.reminders import rebuild_all
 from bot.storage import Storage
 
@@ -93,37 +93,46 @@ def build_application(
 
 def _register_handlers(application: BotApp) -> None:
     private = filters.ChatType.PRIVATE
-    # Order matters: commands first, then plain text, then the catch-alls.
-    application.add_handler(CommandHandler("start", subscription.start, filters=private))
-    application.add_handler(CommandHandler("stop", subscription.stop, filters=private))
-    application.add_handler(CommandHandler("help", subscription.help_command, filters=private))
-    application.add_handler(CommandHandler("go", session.go, filters=private))
-    application.add_handler(CommandHandler("time", schedule.set_time, filters=private))
-    application.add_handler(CommandHandler("timezone", schedule.set_timezone, filters=private))
-    application.add_handler(CommandHandler("settings", schedule.show_settings, filters=private))
+    chats = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    new_messages = filters.UpdateType.MESSAGE
+    commands = {
+        "start": subscription.start,
+        "stop": subscription.stop,
+        "help": subscription.help_command,
+        "go": session.go,
+        "time": schedule.set_time,
+        "timezone": schedule.set_timezone,
+        "days": schedule.set_days,
+        "pause": schedule.pause,
+        "resume": schedule.resume,
+        "nudge": schedule.set_nudge,
+        "settings": settings.show_settings,
+        "routine": settings.show_routines,
+        "stats": progress.show_stats,
+    }
+    # Order matters: commands first, then buttons, then plain text, then the catch-alls.
+    for command, callback in commands.items():
+        application.add_handler(CommandHandler(command, callback, filters=chats))
     application.add_handler(
-        CallbackQueryHandler(session.start_button, pattern=f"^{callbacks.GO}$")
+        CallbackQueryHandler(session.start_button, pattern=callbacks.GO_PATTERN)
     )
     application.add_handler(
-        MessageHandler(
-            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
-            session.on_text,
-        )
-    )
-    # Catch-alls: anything above did not take.
-    application.add_handler(
-        MessageHandler(
-            private & filters.UpdateType.MESSAGE & filters.COMMAND, errors.unknown_command
-        )
+        CallbackQueryHandler(reminders.snooze_button, pattern=callbacks.SNOOZE_PATTERN)
     )
     application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, errors.not_text)
+        CallbackQueryHandler(settings.settings_button, pattern=callbacks.SETTINGS_PATTERN)
+    )
+    application.add_handler(
+        MessageHandler(chats & new_messages & filters.TEXT & ~filters.COMMAND, session.on_text)
+    )
+    # Catch-alls. In groups, unknown commands and stickers are other people's business.
+    application.add_handler(
+        MessageHandler(private & new_messages & filters.COMMAND, errors.unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(private & new_messages & ~filters.TEXT, errors.not_text)
     )
     application.add_handler(CallbackQueryHandler(errors.expired_button))
-    # Groups come later: for now, one polite pointer to a private chat.
-    application.add_handler(
-        CommandHandler("start", errors.private_only, filters=filters.ChatType.GROUPS)
-    )
     application.add_error_handler(errors.on_error)
 
 

@@ -1,12 +1,107 @@
-"""Inline-button callback data: a short prefix, validated on the way in.
+"""Inline-button callback data: a short prefix and validated arguments.
 
 Telegram limits callback data to 64 bytes and sends back whatever a (possibly old, possibly
-forged) button carried, so nothing is trusted until it parses here.
+forged) button carried, so nothing is trusted until it parses here; anything that does not
+parse is answered "This button has expired".
 """
 
 from __future__ import annotations
 
-__all__ = ["GO"]
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-#: Start the default routine now (the reminder's button).
-GO = "go"
+__all__ = [
+    "GO_PATTERN",
+    "PAUSE_CHOICES",
+    "SETTINGS_PATTERN",
+    "SKIP_TODAY",
+    "SNOOZE_MINUTES",
+    "SNOOZE_PATTERN",
+    "Choice",
+    "go",
+    "parse_settings",
+    "parse_snooze",
+    "setting",
+    "snooze",
+]
+
+#: The delays the reminder's snooze buttons offer, in minutes.
+SNOOZE_MINUTES = (15, 60)
+#: Pause lengths the settings keyboard offers, in days.
+PAUSE_CHOICES = (1, 3, 7, 14)
+
+# Patterns for the CallbackQueryHandlers; arguments are checked again when parsed.
+GO_PATTERN = re.compile(r"^go(?::(?P<routine>[a-z][a-z0-9_-]{0,31}))?$")
+SNOOZE_PATTERN = re.compile(r"^snz:(?P<minutes>\d{1,3})$|^skip$")
+SETTINGS_PATTERN = re.compile(r"^set(?::[a-z]+(?::[a-z0-9_-]{1,32})?)?$")
+SKIP_TODAY = "skip"
+
+
+def go(routine_id: str | None = None) -> str:
+    """Start a routine now (the default one when ``routine_id`` is None)."""
+    return f"go:{routine_id}" if routine_id else "go"
+
+
+def snooze(minutes: int) -> str:
+    return f"snz:{minutes}"
+
+
+def setting(menu: str = "", value: str = "") -> str:
+    """A settings-keyboard button: ``set``, ``set:days``, ``set:day:0``…"""
+    return ":".join(part for part in ("set", menu, value) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A parsed settings button: which menu, and the value picked in it (if any)."""
+
+    menu: str
+    value: str = ""
+
+
+_MENUS = {"", "time", "hour", "at", "days", "day", "routine", "use", "pause", "for", "resume"}
+
+
+def parse_settings(data: str) -> Choice | None:
+    """The settings button's menu and value, or None if the data is not one we make."""
+    parts = data.split(":")
+    if parts[0] != "set" or len(parts) > 3:
+        return None
+    menu = parts[1] if len(parts) > 1 else ""
+    value = parts[2] if len(parts) > 2 else ""
+    if menu not in _MENUS:
+        return None
+    valid: dict[str, Callable[[str], bool]] = {
+        "hour": lambda v: v.isdigit() and int(v) < 24,
+        "at": _valid_hhmm,
+        "day": lambda v: v in {"0", "1", "2", "3", "4", "5", "6", "all", "weekdays"},
+        "for": lambda v: v.isdigit() and int(v) in PAUSE_CHOICES,
+        "use": lambda v: bool(re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", v)),
+    }
+    check = valid.get(menu)
+    if check is None:
+        return Choice(menu) if not value else None
+    return Choice(menu, value) if check(value) else None
+
+
+def _valid_hhmm(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}", value):
+        return False
+    try:
+        dt.time(int(value[:2]), int(value[2:]))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_snooze(data: str) -> int | None:
+    """Minutes for a snooze button; 0 for "skip today"; None if not a button we make."""
+    if data == SKIP_TODAY:
+        return 0
+    match = SNOOZE_PATTERN.match(data)
+    if not match or not match["minutes"]:
+        return None
+    minutes = int(match["minutes"])
+    return minutes if minutes in SNOOZE_MINUTES else None

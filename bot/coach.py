@@ -1,24 +1,31 @@
 """Runs guided sessions: sends each cue the engine produces and times the next with a job.
 
 The engine (:mod:`bot.session`) decides *what* comes next; this module does the I/O: messages,
-the ``session:{chat_id}`` timer, and the history in storage. Each chat's transitions run under
-that chat's lock, so a timer firing while the user types "skip" cannot interleave with it and
-messages leave in order.
+the ``session:{chat_id}`` timer, the live countdown, and the history in storage. Each chat's
+transitions run under that chat's lock, so a timer firing while the user types "skip" cannot
+interleave with it and messages leave in order.
+
+Session messages are sent without a notification sound: only the reminder should buzz.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+import re
 from zoneinfo import ZoneInfo
 
+from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot import scheduling, texts
 from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
-from bot.session import Beat, CueKind, GuidedSession, compile_script
+from bot.countdown import Countdowns
+from bot.session import Beat, Cue, CueKind, GuidedSession, compile_script
+from bot.stats import progress, streak_phrase
 from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage
 
 __all__ = ["Coach"]
@@ -27,6 +34,11 @@ _LOGGER = logging.getLogger(__name__)
 
 #: A session left paused this long (real seconds, not scaled) is closed as stopped.
 PAUSE_TIMEOUT = 30 * 60
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup))
 
 
 class Coach:
@@ -40,15 +52,21 @@ class Coach:
         self._clock = clock
         self._time_scale = time_scale
         self._sessions: dict[int, GuidedSession] = {}
+        #: Chats where the countdown is live; groups get only the final edit (20 msgs/min).
+        self._live: dict[int, bool] = {}
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
+        self._countdowns = Countdowns(clock, time_scale)
 
     def script_seconds(self, routine: Routine) -> float:
+        """How long a routine takes at normal speed."""
         return sum(cue.wait for cue in self._scripts[routine.id])
 
     def running(self, chat_id: int) -> GuidedSession | None:
         return self._sessions.get(chat_id)
 
-    async def start(self, context: BotContext, chat_id: int, routine: Routine) -> bool:
+    async def start(
+        self, context: BotContext, chat_id: int, routine: Routine, *, live_countdown: bool = True
+    ) -> bool:
         """Begin a session; False (and nothing changes) if one is already running."""
         async with self._storage.lock(chat_id):
             if chat_id in self._sessions:
@@ -66,6 +84,7 @@ class Coach:
                 time_scale=self._time_scale,
             )
             self._sessions[chat_id] = session
+            self._live[chat_id] = live_countdown
             self._storage.begin_session(
                 ActiveSession(chat_id, routine.id, started, session.local_date)
             )
@@ -82,7 +101,7 @@ class Coach:
             if session is None or session.generation != job.data:
                 return  # replaced by a skip, pause or stop while this timer was due
             if session.paused:
-                await self._finish(context, session, session.stop(), expired=True)
+                await self._finish(context, session, SessionStatus.STOPPED, expired=True)
                 return
             await self._play(context, session, session.advance(self._clock.monotonic()))
 
@@ -91,7 +110,9 @@ class Coach:
             session = self._sessions.get(chat_id)
             if session is None:
                 return False
-            await self._play(context, session, session.skip(self._clock.monotonic()))
+            await self._play(
+                context, session, session.skip(self._clock.monotonic()), hold_done=False
+            )
         return True
 
     async def pause(self, context: BotContext, chat_id: int) -> bool | None:
@@ -103,7 +124,8 @@ class Coach:
             if session.paused:
                 return False
             session.pause(self._clock.monotonic())
-            # While paused the timer is the give-up timer.
+            self._countdowns.pause(context, chat_id)
+            # While paused the session timer is the give-up timer.
             self._set_timer(context, session, PAUSE_TIMEOUT)
             await self._say(context, chat_id, texts.PAUSED)
         return True
@@ -120,6 +142,7 @@ class Coach:
             beat = session.resume(self._clock.monotonic())
             in_hold = cue is not None and cue.is_hold and beat.delay
             left = beat.delay / self._time_scale if in_hold and beat.delay else None
+            self._countdowns.resume(context, chat_id, self._live.get(chat_id, True))
             await self._play(context, session, beat, note=texts.resumed(left))
         return True
 
@@ -128,7 +151,7 @@ class Coach:
             session = self._sessions.get(chat_id)
             if session is None:
                 return False
-            await self._finish(context, session, session.stop())
+            await self._finish(context, session, SessionStatus.STOPPED)
         return True
 
     def close_interrupted(self, now: dt.datetime) -> list[int]:
@@ -157,20 +180,47 @@ class Coach:
     # Internals -----------------------------------------------------------------------------
 
     async def _play(
-        self, context: BotContext, session: GuidedSession, beat: Beat, note: str | None = None
+        self,
+        context: BotContext,
+        session: GuidedSession,
+        beat: Beat,
+        *,
+        note: str | None = None,
+        hold_done: bool = True,
     ) -> None:
         if beat.finished is not None:
-            await self._finish(context, session, beat)
+            await self._finish(context, session, beat.finished, hold_done=hold_done)
             return
         if beat.delay is not None:
             # Set the timer before sending: the hold is measured from when the message leaves.
             self._set_timer(context, session, beat.delay)
         if note:
             await self._say(context, session.chat_id, note)
-        if beat.cue is not None:
-            await self._say(context, session.chat_id, beat.cue.text)
-            if beat.cue.kind is CueKind.INTRO:
-                _LOGGER.info("Session started in chat %s", session.chat_id)
+        cue = beat.cue
+        if cue is None:
+            return
+        self._countdowns.end(
+            context, session.chat_id, done=hold_done, next_text=self._next_words(cue)
+        )
+        message = await self._say(context, session.chat_id, cue.text)
+        if message is not None and cue.is_hold:
+            self._countdowns.begin(
+                context,
+                session.chat_id,
+                message.message_id,
+                cue.text,
+                cue.wait,
+                self._live.get(session.chat_id, True),
+            )
+        if cue.kind is CueKind.INTRO:
+            _LOGGER.info("Session started in chat %s", session.chat_id)
+
+    @staticmethod
+    def _next_words(cue: Cue) -> str | None:
+        """What a finished hold's message ends with: the follow-up, or "Release."."""
+        if cue.kind in (CueKind.FOLLOW_UP, CueKind.RELEASE):
+            return _plain(cue.text)
+        return None
 
     def _set_timer(self, context: BotContext, session: GuidedSession, delay: float) -> None:
         scheduling.schedule_once(
@@ -186,6 +236,7 @@ class Coach:
         """Forget the session, cancel its timer and record it; returns how long it took."""
         scheduling.cancel_jobs(context.jobs, scheduling.session_job_name(session.chat_id))
         self._sessions.pop(session.chat_id, None)
+        self._live.pop(session.chat_id, None)
         took = session.elapsed(self._clock.monotonic())
         self._storage.end_session(
             SessionRecord(
@@ -203,29 +254,54 @@ class Coach:
         return took
 
     async def _finish(
-        self, context: BotContext, session: GuidedSession, beat: Beat, *, expired: bool = False
+        self,
+        context: BotContext,
+        session: GuidedSession,
+        status: SessionStatus,
+        *,
+        expired: bool = False,
+        hold_done: bool = False,
     ) -> None:
-        status = beat.finished or SessionStatus.STOPPED
+        chat_id = session.chat_id
+        done = status is SessionStatus.COMPLETED
+        self._countdowns.end(context, chat_id, done=hold_done and done, next_text=None)
         took = self._close(context, session, status)
         if expired:
             text = texts.PAUSE_EXPIRED
-        elif status is SessionStatus.COMPLETED:
-            subscriber = self._storage.subscriber(session.chat_id)
-            upcoming = texts.next_when(subscriber, self._clock.now()) if subscriber else None
-            text = texts.completed(session.routine.title, texts.elapsed(took), upcoming)
+        elif done:
+            text = texts.completed(
+                session.routine.title, texts.elapsed(took), *self._after_completion(chat_id)
+            )
         else:
             text = texts.SESSION_STOPPED
-        await self._say(context, session.chat_id, text)
+        await self._say(context, chat_id, text)
 
-    async def _say(self, context: BotContext, chat_id: int, text: str) -> None:
-        """Send one session message; a failure is logged and the session carries on (or ends,
-        if the user blocked the bot)."""
+    def _after_completion(self, chat_id: int) -> tuple[str | None, str | None]:
+        """The streak phrase and the next reminder, for the completion message."""
+        subscriber = self._storage.subscriber(chat_id)
+        if subscriber is None:
+            return None, None
+        now = self._clock.now()
+        today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
+        streak = progress(
+            self._storage.history(chat_id),
+            today=today,
+            reminder_days=subscriber.days,
+            paused=subscriber.pauses,
+        ).current_streak
+        return streak_phrase(streak) if streak > 1 else None, texts.next_when(subscriber, now)
+
+    async def _say(self, context: BotContext, chat_id: int, text: str) -> Message | None:
+        """Send one quiet session message; a failure is logged and the session carries on
+        (or ends, if the user blocked the bot)."""
         try:
-            await context.bot.send_message(chat_id, text, disable_notification=True)
+            return await context.bot.send_message(chat_id, text, disable_notification=True)
         except Forbidden:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             session = self._sessions.get(chat_id)
             if session is not None:
+                self._countdowns.forget(chat_id)
                 self._close(context, session, SessionStatus.STOPPED)
         except (BadRequest, NetworkError) as exc:
             _LOGGER.warning("Could not send a session message to chat %s: %s", chat_id, exc)
+        return None

@@ -105,6 +105,10 @@ class RoutineBook(Mapping[str, Routine]):
     def default(self) -> Routine:
         return self._routines[self.default_id]
 
+    def choose(self, routine_id: str | None) -> Routine:
+        """The routine with this id; the default for None or an id no longer in the content."""
+        return self._routines.get(routine_id or self.default_id, self.default)
+
     def __getitem__(self, key: str) -> Routine:
         return self._routines[key]
 

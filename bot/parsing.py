@@ -14,10 +14,17 @@ import unicodedata
 import zoneinfo
 
 __all__ = [
+    "ALL_DAYS",
+    "DAY_NAMES",
     "MAX_TIMES",
+    "WEEKDAYS",
     "ParseError",
+    "format_days",
     "format_time",
     "normalize_words",
+    "parse_days",
+    "parse_nudge",
+    "parse_pause",
     "parse_time",
     "parse_times",
     "parse_timezone",
@@ -152,3 +159,116 @@ def normalize_words(text: str) -> str:
     while end > start and not keep(words[end - 1]):
         end -= 1
     return words[start:end]
+
+
+# Weekdays, pauses and follow-ups ------------------------------------------------------------
+
+ALL_DAYS = frozenset(range(7))
+WEEKDAYS = frozenset(range(5))
+WEEKEND = frozenset({5, 6})
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_KEYS = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("mo", "mon", "monday"),
+            ("tu", "tue", "tues", "tuesday"),
+            ("we", "wed", "wednesday"),
+            ("th", "thu", "thur", "thurs", "thursday"),
+            ("fr", "fri", "friday"),
+            ("sa", "sat", "saturday"),
+            ("su", "sun", "sunday"),
+        )
+    )
+    for name in names
+}
+_DAY_GROUPS = {
+    "every day": ALL_DAYS,
+    "everyday": ALL_DAYS,
+    "daily": ALL_DAYS,
+    "all": ALL_DAYS,
+    "weekdays": WEEKDAYS,
+    "workdays": WEEKDAYS,
+    "weekends": WEEKEND,
+    "weekend": WEEKEND,
+}
+_DAYS_EXAMPLE = "/days mon-fri, /days mon wed fri or /days every day"
+#: Longest pause and longest follow-up delay that still make sense.
+MAX_PAUSE_DAYS = 365
+NUDGE_MINUTES = (5, 240)
+
+
+def _day(token: str) -> int:
+    index = _DAY_KEYS.get(token)
+    if index is None:
+        raise ParseError(f"“{token}” isn't a day I know. Try {_DAYS_EXAMPLE}.")
+    return index
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Weekdays (0 = Monday) from "mon-fri", "mon wed fri", "every day", "weekends"…"""
+    words = " ".join(text.lower().replace(",", " ").split())
+    if not words:
+        raise ParseError(f"Which days? For example {_DAYS_EXAMPLE}.")
+    if words in _DAY_GROUPS:
+        return _DAY_GROUPS[words]
+    days: set[int] = set()
+    for token in re.split(r"\s+", words.replace(" - ", "-").replace("–", "-")):
+        if "-" in token:
+            first, _, last = token.partition("-")
+            start, end = _day(first), _day(last)
+            span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
+            days.update(span)
+        else:
+            days.add(_day(token))
+    return frozenset(days)
+
+
+def format_days(days: frozenset[int]) -> str:
+    """ "every day", "Mon–Fri", "weekends" or "Mon, Wed, Fri"."""
+    if days == ALL_DAYS:
+        return "every day"
+    if days == WEEKDAYS:
+        return "Mon–Fri"
+    if days == WEEKEND:
+        return "weekends"
+    return ", ".join(DAY_NAMES[day] for day in sorted(days))
+
+
+def parse_pause(text: str, today: dt.date) -> dt.date:
+    """The local date reminders come back: "/pause 7" (days) or "/pause 2026-12-27"."""
+    words = text.strip().lower()
+    match = re.fullmatch(r"(\d{1,3})\s*(d|days?|w|weeks?)?", words)
+    if match:
+        count = int(match[1]) * (7 if (match[2] or "d").startswith("w") else 1)
+        if not 1 <= count <= MAX_PAUSE_DAYS:
+            raise ParseError(f"Pause for 1 to {MAX_PAUSE_DAYS} days.")
+        return today + dt.timedelta(days=count)
+    try:
+        until = dt.date.fromisoformat(words)
+    except ValueError:
+        raise ParseError(
+            "Tell me for how many days, or until which date: /pause 7 or /pause 2026-12-27."
+        ) from None
+    if until <= today:
+        raise ParseError(f"{until:%d %b %Y} isn't in the future. Try /pause 7.")
+    if until > today + dt.timedelta(days=MAX_PAUSE_DAYS):
+        raise ParseError(f"Pause for at most a year (until {today.replace(year=today.year + 1)}).")
+    return until
+
+
+def parse_nudge(text: str) -> int | None:
+    """Minutes until the follow-up nudge: "off" → None, "on" → 60, "30", "45m", "1h"."""
+    words = text.strip().lower().replace(" ", "")
+    if words in ("off", "no", "never", "0"):
+        return None
+    if words in ("on", "yes", ""):
+        return 60
+    match = re.fullmatch(r"(\d{1,3})(m|min|mins|minutes?|h|hours?)?", words)
+    if not match:
+        raise ParseError("Try /nudge off, /nudge on, or a delay such as /nudge 30 or /nudge 2h.")
+    minutes = int(match[1]) * (60 if (match[2] or "m").startswith("h") else 1)
+    low, high = NUDGE_MINUTES
+    if not low <= minutes <= high:
+        raise ParseError(f"The follow-up can come {low} minutes to {high // 60} hours later.")
+    return minutes

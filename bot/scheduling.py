@@ -29,10 +29,14 @@ __all__ = [
     "ReminderJob",
     "cancel_jobs",
     "cancel_reminders",
+    "countdown_job_name",
+    "nudge_job_name",
     "reminder_job_name",
     "schedule_once",
     "schedule_reminders",
+    "schedule_repeating",
     "session_job_name",
+    "snooze_job_name",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -51,6 +55,18 @@ def reminder_job_name(chat_id: int, slot: dt.time) -> str:
 
 def session_job_name(chat_id: int) -> str:
     return f"session:{chat_id}"
+
+
+def countdown_job_name(chat_id: int) -> str:
+    return f"countdown:{chat_id}"
+
+
+def snooze_job_name(chat_id: int) -> str:
+    return f"snooze:{chat_id}"
+
+
+def nudge_job_name(chat_id: int) -> str:
+    return f"nudge:{chat_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +110,21 @@ def schedule_once(
     )
 
 
+def schedule_repeating(
+    job_queue: JobQueue[BotContext],
+    callback: JobCallback,
+    interval: float,
+    *,
+    name: str,
+    chat_id: int,
+) -> Job[BotContext]:
+    """Replace any job called ``name`` with one that runs every ``interval`` seconds."""
+    cancel_jobs(job_queue, name)
+    return job_queue.run_repeating(
+        callback, interval, first=interval, name=name, chat_id=chat_id, job_kwargs=JOB_KWARGS
+    )
+
+
 def cancel_reminders(job_queue: JobQueue[BotContext], chat_id: int) -> None:
     prefix = f"reminder:{chat_id}:"
     for job in job_queue.jobs():
@@ -122,7 +153,7 @@ def schedule_reminders(
     zone = ZoneInfo(subscriber.timezone)
     scheduled: list[Occurrence] = []
     for slot in subscriber.times:
-        occurrence = next_occurrence(slot, zone, now)
+        occurrence = next_occurrence(slot, zone, now, subscriber.reminds_on)
         if catch_up:
             missed = _missed(subscriber, slot, zone, now)
             if missed is not None:
@@ -143,7 +174,7 @@ def schedule_reminders(
 def _missed(
     subscriber: Subscriber, slot: dt.time, zone: ZoneInfo, now: dt.datetime
 ) -> Occurrence | None:
-    previous = previous_occurrence(slot, zone, now)
+    previous = previous_occurrence(slot, zone, now, subscriber.reminds_on)
     if previous is None or now - previous.at > CATCH_UP:
         return None
     if subscriber.created_at and previous.at < subscriber.created_at:
@@ -165,7 +196,8 @@ def schedule_following(
     """After a reminder ran, schedule the same slot's next occurrence (if still wanted)."""
     if not subscriber.subscribed or done.slot not in subscriber.times:
         return None
-    occurrence = next_occurrence(done.slot, ZoneInfo(subscriber.timezone), done.at)
+    zone = ZoneInfo(subscriber.timezone)
+    occurrence = next_occurrence(done.slot, zone, done.at, subscriber.reminds_on)
     schedule_once(
         job_queue,
         callback,

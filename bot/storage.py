@@ -26,7 +26,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage as TinyStorage
 from tinydb.table import Document
 
-from bot.parsing import format_time
+from bot.parsing import ALL_DAYS, format_time
 
 __all__ = [
     "ActiveSession",
@@ -100,6 +100,12 @@ class SessionStatus(StrEnum):
     INTERRUPTED = "interrupted"
 
 
+#: Half-open ranges of local dates, ``[start, end)``, when reminders were or are paused.
+DateRange = tuple[dt.date, dt.date]
+#: Minutes after an unanswered reminder that the one follow-up comes; None turns it off.
+DEFAULT_NUDGE_MINUTES = 60
+
+
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     """A chat that has used /start: its reminder schedule and what was last sent."""
@@ -112,6 +118,33 @@ class Subscriber:
     #: Per slot ("HH:MM"), the instant of the last reminder sent, so none is sent twice.
     last_sent: Mapping[str, dt.datetime] = field(default_factory=dict)
     created_at: dt.datetime | None = None
+    #: Weekdays reminders happen on, 0 = Monday.
+    days: frozenset[int] = ALL_DAYS
+    #: Every pause ever set, kept so streaks can tell a paused day from a missed one.
+    pauses: tuple[DateRange, ...] = ()
+    #: "Skip today": no more reminders on this local date.
+    skipped_day: dt.date | None = None
+    nudge_minutes: int | None = DEFAULT_NUDGE_MINUTES
+    #: The routine reminders offer; None means the content's default.
+    routine_id: str | None = None
+    #: The latest reminder message, whose snooze and skip buttons are the live ones.
+    reminder_message_id: int | None = None
+    #: When a snoozed reminder is due again.
+    snoozed_until: dt.datetime | None = None
+    #: When the follow-up to an unanswered reminder is due; cleared by any reaction.
+    nudge_due: dt.datetime | None = None
+
+    def paused_on(self, day: dt.date) -> bool:
+        return any(start <= day < end for start, end in self.pauses)
+
+    def paused_until(self, today: dt.date) -> dt.date | None:
+        """The date reminders come back, if they are paused today or later."""
+        ends = [end for _, end in self.pauses if end > today]
+        return max(ends) if ends else None
+
+    def reminds_on(self, day: dt.date) -> bool:
+        """Whether reminders happen on this local date (weekday, pauses, skip today)."""
+        return day.weekday() in self.days and day != self.skipped_day and not self.paused_on(day)
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -121,12 +154,19 @@ class Subscriber:
             "subscribed": self.subscribed,
             "name": self.name,
             "last_sent": {slot: at.isoformat() for slot, at in self.last_sent.items()},
-            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "created_at": _iso(self.created_at),
+            "days": sorted(self.days),
+            "pauses": [[start.isoformat(), end.isoformat()] for start, end in self.pauses],
+            "skipped_day": _iso(self.skipped_day),
+            "nudge_minutes": self.nudge_minutes,
+            "routine_id": self.routine_id,
+            "reminder_message_id": self.reminder_message_id,
+            "snoozed_until": _iso(self.snoozed_until),
+            "nudge_due": _iso(self.nudge_due),
         }
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Subscriber:
-        created = doc.get("created_at")
         return cls(
             chat_id=int(doc["chat_id"]),
             timezone=str(doc["timezone"]),
@@ -137,8 +177,31 @@ class Subscriber:
                 slot: dt.datetime.fromisoformat(at)
                 for slot, at in doc.get("last_sent", {}).items()
             },
-            created_at=dt.datetime.fromisoformat(created) if created else None,
+            created_at=_datetime(doc.get("created_at")),
+            days=frozenset(doc.get("days", ALL_DAYS)),
+            pauses=tuple(
+                (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+                for start, end in doc.get("pauses", ())
+            ),
+            skipped_day=_date(doc.get("skipped_day")),
+            nudge_minutes=doc.get("nudge_minutes", DEFAULT_NUDGE_MINUTES),
+            routine_id=doc.get("routine_id"),
+            reminder_message_id=doc.get("reminder_message_id"),
+            snoozed_until=_datetime(doc.get("snoozed_until")),
+            nudge_due=_datetime(doc.get("nudge_due")),
         )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _datetime(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.parsing import format_time
+from bot.parsing import DAY_NAMES, format_days, format_time
 from bot.reminders import upcoming
 from bot.storage import Subscriber
 
@@ -21,8 +21,24 @@ WORD_STOP = "stop"
 WORD_PAUSE = "pause"
 WORD_RESUME = "resume"
 WORD_SKIP = "skip"
+WORD_LATER = "later"
 
 BUTTON_START = "▶️ Start now"
+BUTTON_SKIP_TODAY = "🚫 Skip today"
+
+
+def button_quick(length: str) -> str:
+    return f"⚡ Quick {length}"
+
+
+def button_snooze(minutes: int) -> str:
+    return f"⏰ In {minutes} min" if minutes < 60 else f"⏰ In {minutes // 60} h"
+
+
+def short_minutes(seconds: float) -> str:
+    """A length for a button: "2 min"."""
+    return f"{max(1, round(seconds / 60))} min"
+
 
 DISCLAIMER_PREFIX = "⚕️ "
 
@@ -71,7 +87,7 @@ def next_when(subscriber: Subscriber, now: dt.datetime) -> str | None:
     if not subscriber.subscribed:
         return None
     zone = ZoneInfo(subscriber.timezone)
-    occurrence = upcoming(subscriber.times, zone, now)
+    occurrence = upcoming(subscriber.times, zone, now, subscriber.reminds_on)
     if occurrence is None:
         return None
     return when(occurrence.at.astimezone(zone), now.astimezone(zone).date())
@@ -88,10 +104,19 @@ def welcome(
     times: Sequence[dt.time],
     zone: str,
     next_when: str,
+    *,
+    group: bool = False,
 ) -> str:
     hello = f"Hi {escape(name)}! 👋" if name else "Hi! 👋"
+    together = (
+        "Anyone here can reply <b>start</b> to my reminder (or send /go) and the whole group "
+        "follows the same session. Only admins change the settings.\n\n"
+        if group
+        else ""
+    )
     return (
         f"{hello} I help people who sit all day keep a healthy lower back.\n\n"
+        f"{together}"
         f"Every day I'll remind you to do a short routine — {b(routine_title)}, "
         f"{routine_length} — and guide you through it message by message, timing every hold.\n\n"
         f"{DISCLAIMER_PREFIX}<i>{escape(disclaimer)}</i>\n\n"
@@ -123,6 +148,8 @@ UNSUBSCRIBED = (
 )
 ALREADY_UNSUBSCRIBED = "Reminders are already off. /start turns them back on."
 NOT_SET_UP = "We haven't met yet — send /start and I'll set you up."
+GROUP_NOT_SET_UP = "I'm not set up in this group yet: a group admin can send /start."
+ADMINS_ONLY = "Only the group's admins can change its settings."
 
 
 # Schedule -----------------------------------------------------------------------------------
@@ -155,42 +182,150 @@ TIMEZONE_USAGE = (
     "Tell me your time zone after the command, for example /timezone Europe/Berlin or "
     "/timezone America/New_York."
 )
+DAYS_USAGE = "Which days? For example /days mon-fri, /days mon wed fri or /days every day."
+PAUSE_USAGE = "For how long? /pause 7 (days) or /pause 2026-12-27 (reminders come back that day)."
+NOT_PAUSED_REMINDERS = "Reminders aren't paused. /pause 7 pauses them for a week."
+
+
+def days_set(days: frozenset[int], next_when: str) -> str:
+    return f"Done ✅ Reminders on {b(format_days(days))}. Next: {next_when}."
+
+
+def paused(until: dt.date, next_when: str) -> str:
+    return (
+        f"⏸ Reminders paused until {b(f'{until:%a %d %b}')} — they come back by themselves "
+        f"that day (next: {next_when}). /resume ends the pause early."
+    )
+
+
+def resumed_reminders(next_when: str) -> str:
+    return f"▶️ Reminders are back on. Next: {next_when}."
+
+
+def nudge_set(minutes: int | None) -> str:
+    if minutes is None:
+        return "OK — no follow-ups. Only the reminder itself."
+    return (
+        f"OK — if a reminder goes unanswered, I'll follow up once, {_after(minutes)}. "
+        "/nudge off turns that off."
+    )
+
+
+def unknown_routine(name: str, known: Sequence[str]) -> str:
+    return (
+        f"I don't have a routine called “{escape(name)}”. "
+        f"Try: {', '.join(f'start {routine}' for routine in known)} — or /routine."
+    )
+
+
+def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
+    """entries: (id, title, length, is the chat's routine)."""
+    lines = ["🧘 <b>Routines</b>"]
+    for routine_id, title, length, current in entries:
+        mark = " ✓" if current else ""
+        lines.append(f"• {b(title)} — {length}{mark}\n  <i>start {escape(routine_id)}</i>")
+    lines.append("\nPick the one your reminders offer:")
+    return "\n".join(lines)
+
+
+def routine_set(title: str) -> str:
+    return f"Done ✅ Your reminders now offer {b(title)}."
+
+
+# The settings keyboard
+BUTTON_TIME = "🕘 Time"
+BUTTON_DAYS = "📅 Days"
+BUTTON_ROUTINE = "🧘 Routine"
+BUTTON_PAUSE = "⏸ Pause"
+BUTTON_RESUME = "▶️ Resume reminders"
+BUTTON_BACK = "« Back"
+BUTTON_EVERY_DAY = "Every day"
+BUTTON_WEEKDAYS = "Mon–Fri"
+PICK_HOUR = "🕘 Pick the hour for your daily reminder (your local time):"
+ONE_TIME_NOTE = "This replaces your reminder times ({times}). For several a day use /time."
+PICK_DAYS = "📅 Tap a day to turn its reminders on or off:"
+KEEP_ONE_DAY = "Keep at least one day — or use Pause instead."
+PICK_PAUSE = "⏸ Pause reminders for how long?"
+
+
+def pick_minute(hour: int) -> str:
+    return f"🕘 {hour:02d}:__ — and the minutes?"
+
+
+def day_button(day: int, on: bool) -> str:
+    return f"{'✅' if on else '▫️'} {DAY_NAMES[day]}"
+
+
+def pause_button(days: int) -> str:
+    return plural(days, "day") if days % 7 else plural(days // 7, "week")
 
 
 def settings(
-    times: Sequence[dt.time],
-    zone: str,
+    subscriber: Subscriber,
     local_now: dt.datetime,
     next_when: str | None,
-    subscribed: bool,
     routine_title: str,
     routine_length: str,
 ) -> str:
-    reminders = f"every day at {times_list(times)}" if subscribed else "off (/start turns them on)"
+    today = local_now.date()
+    if subscriber.subscribed:
+        reminders = f"{format_days(subscriber.days)} at {times_list(subscriber.times)}"
+    else:
+        reminders = "off (/start turns them on)"
     lines = [
-        "⚙️ <b>Your settings</b>",
+        "⚙️ <b>Settings</b>",
         f"Reminders: {reminders}",
-        f"Time zone: {escape(zone)} (it's {format_time(local_now.time())} there now)",
+        f"Time zone: {escape(subscriber.timezone)} (it's {format_time(local_now.time())} there)",
     ]
-    if subscribed and next_when:
+    paused_until = subscriber.paused_until(today)
+    if subscriber.subscribed and paused_until is not None:
+        lines.append(f"⏸ Paused until {paused_until:%a %d %b} (reminders come back that day)")
+    if subscriber.subscribed and next_when:
         lines.append(f"Next reminder: {next_when}")
+    follow = subscriber.nudge_minutes
     lines += [
         f"Routine: {escape(routine_title)} ({routine_length})",
+        f"Follow-up if a reminder goes unanswered: {_after(follow) if follow else 'off'}",
         "",
-        "Change them with /time and /timezone; /stop turns reminders off.",
+        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine.",
     ]
     return "\n".join(lines)
+
+
+def _after(minutes: int) -> str:
+    if minutes % 60 == 0:
+        return f"{plural(minutes // 60, 'hour')} later"
+    return f"{minutes} minutes later"
 
 
 # Reminders ----------------------------------------------------------------------------------
 
 
-def reminder(routine_title: str, exercises: int, length: str) -> str:
+def reminder(routine_title: str, exercises: int, length: str, *, again: bool = False) -> str:
+    opening = "⏰ Here's your reminder again!" if again else "⏰ Time to look after your back!"
     return (
-        "⏰ Time to look after your back!\n"
+        f"{opening}\n"
         f"{b(routine_title)} — {plural(exercises, 'exercise')}, {length}.\n"
         f"Reply {b(WORD_START)} when you're ready."
     )
+
+
+def nudge(length: str) -> str:
+    return (
+        f"Still time for your stretch today? It takes {length}. "
+        f"Reply {b(WORD_START)} when you're ready."
+    )
+
+
+def snoozed(local_due: dt.datetime) -> str:
+    return f"⏰ OK — I'll remind you again at {format_time(local_due.time())}."
+
+
+def skipped_today(next_when: str | None) -> str:
+    text = "🚫 No more reminders today."
+    if next_when:
+        text += f" Next one {next_when}."
+    return text
 
 
 # Guided session -----------------------------------------------------------------------------
@@ -231,8 +366,10 @@ def _seconds(seconds: float, *, more: bool = False) -> str:
     return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
 
 
-def completed(routine_title: str, took: str, next_when: str | None) -> str:
+def completed(routine_title: str, took: str, streak: str | None, next_when: str | None) -> str:
     text = f"✅ Well done — {b(routine_title)} complete in {took}."
+    if streak:
+        text += f"\n🔥 {streak}!"
     if next_when:
         text += f"\nSee you {next_when}."
     return text
@@ -284,7 +421,6 @@ NOT_TEXT = (
 NOT_UNDERSTOOD = (
     f"I didn't catch that. Reply {b(WORD_START)} to begin a routine, or /help for commands."
 )
-PRIVATE_ONLY = "Let's talk in a private chat: open a chat with me and send /start."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 HELP = (
@@ -292,23 +428,38 @@ HELP = (
     "every hold timed.\n\n"
     "<b>Commands</b>\n"
     "/start — set up reminders (or turn them back on)\n"
-    "/go — start a routine now\n"
+    "/go — start a routine now (/go quick for the short one)\n"
+    "/settings — your schedule, with buttons to change it\n"
     "/time 07:30 — your daily reminder time; several: /time 07:30 13:00 17:45\n"
     "/timezone Europe/Berlin — your time zone\n"
-    "/settings — your times, zone and next reminder\n"
+    "/days mon-fri — which days (also: /days mon wed fri, /days every day)\n"
+    "/pause 7 — no reminders for 7 days (or /pause 2026-12-27); /resume ends it\n"
+    "/nudge 60 — one follow-up an hour after an unanswered reminder; /nudge off\n"
+    "/routine — pick the routine your reminders offer\n"
+    "/stats — your streak and the last four weeks\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/help — this message\n\n"
+    "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
+    "(in 15 minutes), or use its buttons.\n"
     "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
-    f"or <b>stop</b>. Reply <b>{WORD_START}</b> at any time to begin a routine."
+    "or <b>stop</b>.\n\n"
+    "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
+    "reminder and the whole group follows along. Only admins change settings."
 )
 
 #: The command menu Telegram shows (setMyCommands).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("go", "Start a routine now"),
-    ("settings", "Your reminder times and time zone"),
+    ("settings", "Your schedule, with buttons to change it"),
+    ("stats", "Your streak and the last four weeks"),
     ("time", "Set reminder times, e.g. /time 07:30"),
     ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
+    ("days", "Which days, e.g. /days mon-fri"),
+    ("pause", "Pause reminders, e.g. /pause 7"),
+    ("resume", "End a pause"),
+    ("nudge", "Follow-up after an unanswered reminder, or off"),
+    ("routine", "Pick your routine"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
-    ("help", "What I can do"),
+    ("help", "Everything I can do"),
 )

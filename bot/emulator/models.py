@@ -107,6 +107,12 @@ class BotMessage:
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
     deleted_at: float | None = None
+    #: The plain text as first sent, before any edit.
+    sent_text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sent_text:
+            self.sent_text = self.text
 
     @property
     def edit_date(self) -> int | None:

@@ -31,10 +31,6 @@ async def expired_button(update: Update, _: BotContext) -> None:
         await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=False)
 
 
-async def private_only(update: Update, _: BotContext) -> None:
-    await reply(update, texts.PRIVATE_ONLY)
-
-
 async def on_error(update: object, context: BotContext) -> None:
     """Log the error, and tell the user something went wrong rather than leave them waiting."""
     error = context.error

@@ -1,17 +1,21 @@
-"""The reminder job, and (re)building a chat's reminder jobs from its stored schedule."""
+"""Reminders: the slot job, snooze and skip, the one follow-up nudge, and rebuilding all of
+them from the database when the bot starts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import JobQueue
 
 from bot import callbacks, scheduling, texts
+from bot.content import Routine
 from bot.context import BotContext, Services
-from bot.storage import Subscriber
+from bot.storage import SessionStatus, Subscriber
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,13 +47,99 @@ def rebuild_all(job_queue: JobQueue[BotContext], services: Services) -> int:
             catch_up=True,
         )
         count += len(scheduled)
+        _rebuild_pending(job_queue, services, subscriber, now)
     return count
 
 
-def reminder_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup.from_button(
-        InlineKeyboardButton(texts.BUTTON_START, callback_data=callbacks.GO)
-    )
+def _rebuild_pending(
+    job_queue: JobQueue[BotContext], services: Services, subscriber: Subscriber, now: dt.datetime
+) -> None:
+    """Snoozes and follow-ups that came due while the bot was down, or are still to come."""
+    snoozed, nudge = subscriber.snoozed_until, subscriber.nudge_due
+    if snoozed is not None and not _still_useful(subscriber, snoozed, now):
+        snoozed = None
+    if nudge is not None and not _still_useful(subscriber, nudge, now):
+        nudge = None
+    if (snoozed, nudge) != (subscriber.snoozed_until, subscriber.nudge_due):
+        services.storage.save_subscriber(
+            replace(subscriber, snoozed_until=snoozed, nudge_due=nudge)
+        )
+    chat_id = subscriber.chat_id
+    if snoozed is not None:
+        scheduling.schedule_once(
+            job_queue,
+            _send_snoozed,
+            services.clock.seconds_until(snoozed),
+            name=scheduling.snooze_job_name(chat_id),
+            chat_id=chat_id,
+            data=snoozed,
+        )
+    if nudge is not None:
+        scheduling.schedule_once(
+            job_queue,
+            _send_nudge,
+            services.clock.seconds_until(nudge),
+            name=scheduling.nudge_job_name(chat_id),
+            chat_id=chat_id,
+            data=nudge,
+        )
+
+
+def _still_useful(subscriber: Subscriber, due: dt.datetime, now: dt.datetime) -> bool:
+    return subscriber.subscribed and now - due <= scheduling.CATCH_UP
+
+
+# The reminder message ---------------------------------------------------------------------
+
+
+def quick_routine(services: Services, routine: Routine) -> Routine | None:
+    """The shortest routine, offered beside the chat's own if it is shorter."""
+    coach = services.coach
+    shortest = min(services.routines.values(), key=coach.script_seconds)
+    return shortest if coach.script_seconds(shortest) < coach.script_seconds(routine) else None
+
+
+def reminder_keyboard(services: Services, routine: Routine) -> InlineKeyboardMarkup:
+    first = [InlineKeyboardButton(texts.BUTTON_START, callback_data=callbacks.go())]
+    quick = quick_routine(services, routine)
+    if quick is not None:
+        length = texts.short_minutes(services.coach.script_seconds(quick))
+        first.append(
+            InlineKeyboardButton(texts.button_quick(length), callback_data=callbacks.go(quick.id))
+        )
+    snoozes = [
+        InlineKeyboardButton(texts.button_snooze(minutes), callback_data=callbacks.snooze(minutes))
+        for minutes in callbacks.SNOOZE_MINUTES
+    ]
+    skip = [InlineKeyboardButton(texts.BUTTON_SKIP_TODAY, callback_data=callbacks.SKIP_TODAY)]
+    return InlineKeyboardMarkup([first, snoozes, skip])
+
+
+async def _send_reminder_message(
+    context: BotContext, subscriber: Subscriber, text: str
+) -> Subscriber | None:
+    """Send a reminder (it makes a sound); returns the subscriber with its message recorded,
+    or None if the chat blocked the bot (reminders are then turned off)."""
+    services = context.services
+    routine = services.routines.choose(subscriber.routine_id)
+    try:
+        message = await context.bot.send_message(
+            subscriber.chat_id, text, reply_markup=reminder_keyboard(services, routine)
+        )
+    except Forbidden:
+        _LOGGER.info("Chat %s blocked the bot: reminders off", subscriber.chat_id)
+        services.storage.save_subscriber(replace(subscriber, subscribed=False))
+        scheduling.cancel_reminders(context.jobs, subscriber.chat_id)
+        return None
+    updated = replace(subscriber, reminder_message_id=message.message_id)
+    services.storage.save_subscriber(updated)
+    return updated
+
+
+def _reminder_text(services: Services, subscriber: Subscriber, *, again: bool = False) -> str:
+    routine = services.routines.choose(subscriber.routine_id)
+    length = texts.minutes(services.coach.script_seconds(routine))
+    return texts.reminder(routine.title, len(routine.exercises), length, again=again)
 
 
 async def send_reminder(context: BotContext) -> None:
@@ -71,7 +161,11 @@ async def send_reminder(context: BotContext) -> None:
         send_reminder,
         seconds_until=services.clock.seconds_until,
     )
-    if not subscriber.subscribed or due.occurrence.slot not in subscriber.times:
+    if (
+        not subscriber.subscribed
+        or due.occurrence.slot not in subscriber.times
+        or not subscriber.reminds_on(due.occurrence.day)
+    ):
         return
     async with storage.lock(due.chat_id):
         # Claimed before sending: a crash after this point loses one reminder rather than
@@ -81,15 +175,156 @@ async def send_reminder(context: BotContext) -> None:
             return
         if services.coach.running(due.chat_id):
             return  # mid-session: a reminder would only interrupt
-        routine = services.routines.default
-        length = texts.minutes(services.coach.script_seconds(routine))
-        try:
-            await context.bot.send_message(
-                due.chat_id,
-                texts.reminder(routine.title, len(routine.exercises), length),
-                reply_markup=reminder_keyboard(),
+        subscriber = storage.subscriber(due.chat_id) or subscriber
+        sent = await _send_reminder_message(
+            context, subscriber, _reminder_text(services, subscriber)
+        )
+        if sent is not None and sent.nudge_minutes is not None:
+            nudge_at = due.occurrence.at + dt.timedelta(minutes=sent.nudge_minutes)
+            storage.save_subscriber(replace(sent, nudge_due=nudge_at))
+            scheduling.schedule_once(
+                context.jobs,
+                _send_nudge,
+                services.clock.seconds_until(nudge_at),
+                name=scheduling.nudge_job_name(due.chat_id),
+                chat_id=due.chat_id,
+                data=nudge_at,
             )
-        except Forbidden:
-            _LOGGER.info("Chat %s blocked the bot: reminders off", due.chat_id)
-            storage.save_subscriber(replace(subscriber, subscribed=False))
-            scheduling.cancel_reminders(context.jobs, due.chat_id)
+
+
+async def _send_snoozed(context: BotContext) -> None:
+    """Job callback: the snoozed reminder, sent once."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    services = context.services
+    async with services.storage.lock(job.chat_id):
+        subscriber = services.storage.subscriber(job.chat_id)
+        if subscriber is None or subscriber.snoozed_until != job.data:
+            return  # cancelled, replaced, or already sent before a restart
+        subscriber = replace(subscriber, snoozed_until=None)
+        services.storage.save_subscriber(subscriber)
+        if not subscriber.subscribed or services.coach.running(job.chat_id):
+            return
+        await _send_reminder_message(
+            context, subscriber, _reminder_text(services, subscriber, again=True)
+        )
+
+
+async def _send_nudge(context: BotContext) -> None:
+    """Job callback: one gentle follow-up to a reminder nobody reacted to."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    services = context.services
+    storage = services.storage
+    async with storage.lock(job.chat_id):
+        subscriber = storage.subscriber(job.chat_id)
+        if subscriber is None or subscriber.nudge_due != job.data:
+            return  # someone reacted, or it was already sent
+        subscriber = replace(subscriber, nudge_due=None)
+        storage.save_subscriber(subscriber)
+        today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+        done_today = any(
+            record.local_date == today and record.status is SessionStatus.COMPLETED
+            for record in storage.history(job.chat_id)
+        )
+        if done_today or not subscriber.subscribed or services.coach.running(job.chat_id):
+            return
+        routine = services.routines.choose(subscriber.routine_id)
+        length = texts.minutes(services.coach.script_seconds(routine))
+        await _send_reminder_message(context, subscriber, texts.nudge(length))
+
+
+# Reactions --------------------------------------------------------------------------------
+
+
+def reacted(context: BotContext, chat_id: int) -> Subscriber | None:
+    """The chat answered its reminder in some way: no follow-up nudge for it."""
+    storage = context.services.storage
+    subscriber = storage.subscriber(chat_id)
+    if subscriber is None or subscriber.nudge_due is None:
+        return subscriber
+    scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
+    subscriber = replace(subscriber, nudge_due=None)
+    storage.save_subscriber(subscriber)
+    return subscriber
+
+
+async def snooze_for(context: BotContext, chat_id: int, minutes: int) -> dt.datetime | None:
+    """Send the reminder again in ``minutes``; returns when, or None if not set up."""
+    subscriber = reacted(context, chat_id)
+    if subscriber is None:
+        return None
+    services = context.services
+    due = services.clock.now() + dt.timedelta(minutes=minutes)
+    services.storage.save_subscriber(replace(subscriber, snoozed_until=due))
+    scheduling.schedule_once(
+        context.jobs,
+        _send_snoozed,
+        services.clock.seconds_until(due),
+        name=scheduling.snooze_job_name(chat_id),
+        chat_id=chat_id,
+        data=due,
+    )
+    return due
+
+
+def skip_today(context: BotContext, chat_id: int) -> Subscriber | None:
+    """No more reminders today (local date); tomorrow's are untouched."""
+    subscriber = reacted(context, chat_id)
+    if subscriber is None:
+        return None
+    services = context.services
+    today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+    subscriber = replace(subscriber, skipped_day=today, snoozed_until=None)
+    services.storage.save_subscriber(subscriber)
+    scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat_id))
+    reschedule(context.jobs, services, subscriber)
+    return subscriber
+
+
+async def snooze_button(update: Update, context: BotContext) -> None:
+    """The reminder's "In 15 min", "In 1 h" and "Skip today" buttons."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None or query.data is None:
+        return
+    minutes = callbacks.parse_snooze(query.data)
+    subscriber = context.services.storage.subscriber(chat.id)
+    message = query.message
+    if (
+        minutes is None
+        or subscriber is None
+        or message is None
+        or message.message_id != subscriber.reminder_message_id
+    ):
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    zone = ZoneInfo(subscriber.timezone)
+    if minutes == 0:
+        updated = skip_today(context, chat.id)
+        status = texts.skipped_today(
+            texts.next_when(updated, context.services.clock.now()) if updated else None
+        )
+    else:
+        due = await snooze_for(context, chat.id, minutes)
+        status = texts.snoozed(due.astimezone(zone)) if due else texts.BUTTON_EXPIRED
+    await query.answer()
+    await close_reminder(context, chat.id, status)
+
+
+async def close_reminder(context: BotContext, chat_id: int, status: str | None = None) -> None:
+    """Take the buttons off the latest reminder and (if given) say what became of it."""
+    storage = context.services.storage
+    subscriber = storage.subscriber(chat_id)
+    if subscriber is None or subscriber.reminder_message_id is None:
+        return
+    storage.save_subscriber(replace(subscriber, reminder_message_id=None))
+    try:
+        await context.bot.edit_message_reply_markup(
+            chat_id, subscriber.reminder_message_id, reply_markup=None
+        )
+    except BadRequest as exc:  # deleted by the user, or too old to edit: nothing to close
+        _LOGGER.info("Could not close the reminder in chat %s: %s", chat_id, exc)
+    if status:
+        await context.bot.send_message(chat_id, status, disable_notification=True)

@@ -1,29 +1,106 @@
-"""/time, /timezone and /settings: each parses, changes one thing, and says what it did."""
+"""Changing when reminders come: /time, /timezone, /days, /pause, /resume and /nudge.
+
+Each command parses its argument, changes one thing, reschedules and says what it did; a bad
+argument gets the parser's explanation and changes nothing. The settings keyboard
+(:mod:`bot.handlers.settings`) calls the same ``apply_*`` functions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot import texts
+from bot import scheduling, texts
 from bot.context import BotContext
-from bot.handlers.common import known_subscriber, reply
-from bot.handlers.reminders import reschedule
-from bot.parsing import ParseError, format_time, parse_times, parse_timezone
+from bot.handlers.common import reply, subscriber_to_change
+from bot.handlers.reminders import reacted, reschedule
+from bot.parsing import (
+    ParseError,
+    format_time,
+    parse_days,
+    parse_nudge,
+    parse_pause,
+    parse_times,
+    parse_timezone,
+)
+from bot.storage import Subscriber
 
 
 def _argument(context: BotContext) -> str:
     return " ".join(context.args or [])
 
 
+def local_today(context: BotContext, subscriber: Subscriber) -> dt.date:
+    return context.services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+
+
+def save_and_reschedule(context: BotContext, subscriber: Subscriber) -> Subscriber:
+    context.services.storage.save_subscriber(subscriber)
+    reschedule(context.jobs, context.services, subscriber)
+    return subscriber
+
+
+def upcoming(context: BotContext, subscriber: Subscriber) -> str:
+    """When the next reminder would be, even while reminders are off."""
+    now = context.services.clock.now()
+    return texts.next_when(replace(subscriber, subscribed=True), now) or "—"
+
+
+def apply_times(
+    context: BotContext, subscriber: Subscriber, times: tuple[dt.time, ...]
+) -> Subscriber:
+    slots = {format_time(time) for time in times}
+    kept = {slot: at for slot, at in subscriber.last_sent.items() if slot in slots}
+    return save_and_reschedule(context, replace(subscriber, times=times, last_sent=kept))
+
+
+def apply_days(context: BotContext, subscriber: Subscriber, days: frozenset[int]) -> Subscriber:
+    return save_and_reschedule(context, replace(subscriber, days=days))
+
+
+def apply_pause(context: BotContext, subscriber: Subscriber, until: dt.date) -> Subscriber:
+    """Pause from today up to (not including) ``until``; snooze and follow-up are dropped."""
+    today = local_today(context, subscriber)
+    reacted(context, subscriber.chat_id)
+    scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(subscriber.chat_id))
+    subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
+    pauses = (*tuple(_cut(subscriber.pauses, today)), (today, until))
+    return save_and_reschedule(
+        context, replace(subscriber, pauses=pauses, snoozed_until=None, nudge_due=None)
+    )
+
+
+def apply_resume(context: BotContext, subscriber: Subscriber) -> Subscriber:
+    """End any pause now: today counts as paused only up to now, so today's later reminders
+    come."""
+    today = local_today(context, subscriber)
+    return save_and_reschedule(
+        context, replace(subscriber, pauses=tuple(_cut(subscriber.pauses, today)))
+    )
+
+
+def _cut(
+    pauses: tuple[tuple[dt.date, dt.date], ...], today: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """Pauses as they stand if they all end by ``today``: later ones are cut at today and
+    empty ones dropped (the history of past pauses is kept for streaks)."""
+    kept = []
+    for start, end in pauses:
+        end = min(end, today)
+        if start < end:
+            kept.append((start, end))
+    return kept
+
+
 async def set_time(update: Update, context: BotContext) -> None:
     """``/time 07:30`` or ``/time 07:30 13:00 17:45``: the daily reminder times."""
-    subscriber = await known_subscriber(update, context)
+    argument = _argument(context)
+    subscriber = await subscriber_to_change(update, context)
     if subscriber is None:
         return
-    argument = _argument(context)
     if not argument:
         await reply(update, texts.TIME_USAGE)
         return
@@ -32,28 +109,21 @@ async def set_time(update: Update, context: BotContext) -> None:
     except ParseError as exc:
         await reply(update, str(exc))
         return
-    slots = {format_time(time) for time in times}
-    subscriber = replace(
-        subscriber,
-        times=times,
-        last_sent={slot: at for slot, at in subscriber.last_sent.items() if slot in slots},
-    )
-    services = context.services
-    services.storage.save_subscriber(subscriber)
-    reschedule(context.jobs, services, subscriber)
-    upcoming = texts.next_when(replace(subscriber, subscribed=True), services.clock.now())
+    subscriber = apply_times(context, subscriber, times)
     await reply(
         update,
-        texts.times_set(times, subscriber.timezone, upcoming or "", subscriber.subscribed),
+        texts.times_set(
+            times, subscriber.timezone, upcoming(context, subscriber), subscriber.subscribed
+        ),
     )
 
 
 async def set_timezone(update: Update, context: BotContext) -> None:
     """``/timezone Europe/Berlin``: reminder times stay the same wall-clock times."""
-    subscriber = await known_subscriber(update, context)
+    argument = _argument(context)
+    subscriber = await subscriber_to_change(update, context)
     if subscriber is None:
         return
-    argument = _argument(context)
     if not argument:
         await reply(update, texts.TIMEZONE_USAGE)
         return
@@ -62,34 +132,75 @@ async def set_timezone(update: Update, context: BotContext) -> None:
     except ParseError as exc:
         await reply(update, str(exc))
         return
-    services = context.services
-    subscriber = replace(subscriber, timezone=zone)
-    services.storage.save_subscriber(subscriber)
-    reschedule(context.jobs, services, subscriber)
-    now = services.clock.now()
-    upcoming = texts.next_when(replace(subscriber, subscribed=True), now)
+    subscriber = save_and_reschedule(context, replace(subscriber, timezone=zone))
+    local_now = context.services.clock.now().astimezone(ZoneInfo(zone))
     await reply(
         update,
-        texts.timezone_set(zone, now.astimezone(ZoneInfo(zone)), subscriber.times, upcoming or ""),
+        texts.timezone_set(zone, local_now, subscriber.times, upcoming(context, subscriber)),
     )
 
 
-async def show_settings(update: Update, context: BotContext) -> None:
-    subscriber = await known_subscriber(update, context)
+async def set_days(update: Update, context: BotContext) -> None:
+    """``/days mon-fri``, ``/days mon wed fri``, ``/days every day``."""
+    argument = _argument(context)
+    subscriber = await subscriber_to_change(update, context)
     if subscriber is None:
         return
-    services = context.services
-    now = services.clock.now()
-    routine = services.routines.default
-    await reply(
-        update,
-        texts.settings(
-            subscriber.times,
-            subscriber.timezone,
-            now.astimezone(ZoneInfo(subscriber.timezone)),
-            texts.next_when(subscriber, now),
-            subscriber.subscribed,
-            routine.title,
-            texts.minutes(services.coach.script_seconds(routine)),
-        ),
-    )
+    if not argument:
+        await reply(update, texts.DAYS_USAGE)
+        return
+    try:
+        days = parse_days(argument)
+    except ParseError as exc:
+        await reply(update, str(exc))
+        return
+    subscriber = apply_days(context, subscriber, days)
+    await reply(update, texts.days_set(days, upcoming(context, subscriber)))
+
+
+async def pause(update: Update, context: BotContext) -> None:
+    """``/pause 7`` (days) or ``/pause 2026-12-27``: no reminders until then."""
+    argument = _argument(context)
+    subscriber = await subscriber_to_change(update, context)
+    if subscriber is None:
+        return
+    if not argument:
+        await reply(update, texts.PAUSE_USAGE)
+        return
+    try:
+        until = parse_pause(argument, local_today(context, subscriber))
+    except ParseError as exc:
+        await reply(update, str(exc))
+        return
+    subscriber = apply_pause(context, subscriber, until)
+    await reply(update, texts.paused(until, upcoming(context, subscriber)))
+
+
+async def resume(update: Update, context: BotContext) -> None:
+    """``/resume``: end a pause early."""
+    subscriber = await subscriber_to_change(update, context)
+    if subscriber is None:
+        return
+    if subscriber.paused_until(local_today(context, subscriber)) is None:
+        await reply(update, texts.NOT_PAUSED_REMINDERS)
+        return
+    subscriber = apply_resume(context, subscriber)
+    await reply(update, texts.resumed_reminders(upcoming(context, subscriber)))
+
+
+async def set_nudge(update: Update, context: BotContext) -> None:
+    """``/nudge off``, ``/nudge on``, ``/nudge 30``: the one follow-up after a reminder."""
+    argument = _argument(context)
+    subscriber = await subscriber_to_change(update, context)
+    if subscriber is None:
+        return
+    try:
+        minutes = parse_nudge(argument)
+    except ParseError as exc:
+        await reply(update, str(exc))
+        return
+    if minutes is None:
+        reacted(context, subscriber.chat_id)  # a pending follow-up is dropped too
+        subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
+    context.services.storage.save_subscriber(replace(subscriber, nudge_minutes=minutes))
+    await reply(update, texts.nudge_set(minutes))

@@ -1,55 +1,105 @@
-"""Starting and steering a guided session: the word "start", /go, the reminder's button, and
-the words stop / pause / resume / skip while a session runs."""
+"""Starting and steering a guided session: the word "start" (or "start quick"), /go, the
+reminder's buttons, "later", and the words stop / pause / resume / skip while one runs."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 
-from bot import texts
+from bot import callbacks, texts
+from bot.content import Routine
 from bot.context import BotContext
-from bot.handlers.common import known_subscriber, reply
+from bot.handlers.common import is_group, known_subscriber, reply
+from bot.handlers.reminders import close_reminder, reacted, snooze_for
 from bot.parsing import normalize_words
 
+#: Words that steer a running session.
+SESSION_WORDS = (texts.WORD_STOP, texts.WORD_PAUSE, texts.WORD_RESUME, texts.WORD_SKIP)
+#: "later" snoozes the reminder by this many minutes.
+LATER_MINUTES = 15
 
-async def _begin(update: Update, context: BotContext) -> None:
+
+def find_routine(context: BotContext, name: str) -> Routine | None:
+    """A routine by id ("quick") or by a word of its title; None if nothing matches."""
+    routines = context.services.routines
+    if name in routines:
+        return routines[name]
+    matches = [r for r in routines.values() if name in normalize_words(r.title).split()]
+    return matches[0] if len(matches) == 1 else None
+
+
+async def begin(update: Update, context: BotContext, routine: Routine | None = None) -> None:
+    """Start a session in this chat with ``routine`` (default: the chat's own)."""
     chat = update.effective_chat
-    if chat is None or await known_subscriber(update, context) is None:
+    if chat is None:
+        return
+    subscriber = await known_subscriber(update, context)
+    if subscriber is None:
         return
     services = context.services
-    if not await services.coach.start(context, chat.id, services.routines.default):
+    routine = routine or services.routines.choose(subscriber.routine_id)
+    if services.coach.running(chat.id):
         await reply(update, texts.ALREADY_RUNNING)
+        return
+    reacted(context, chat.id)
+    await close_reminder(context, chat.id)
+    # In groups every edit counts against 20 messages a minute: no live countdown there.
+    await services.coach.start(context, chat.id, routine, live_countdown=not is_group(update))
 
 
 async def go(update: Update, context: BotContext) -> None:
-    """/go: start the routine now."""
-    await _begin(update, context)
+    """/go, or /go quick: start a routine now."""
+    name = " ".join(context.args or []).lower()
+    routine = find_routine(context, name) if name else None
+    if name and routine is None:
+        await reply(update, texts.unknown_routine(name, list(context.services.routines)))
+        return
+    await begin(update, context, routine)
 
 
 async def start_button(update: Update, context: BotContext) -> None:
-    """The reminder's "Start now" button."""
+    """The reminder's "Start now" and "Quick" buttons."""
     query = update.callback_query
-    if query is None:
+    if query is None or query.data is None:
+        return
+    match = callbacks.GO_PATTERN.match(query.data)
+    routine_id = match["routine"] if match else None
+    routines = context.services.routines
+    if match is None or (routine_id is not None and routine_id not in routines):
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await _begin(update, context)
+    await begin(update, context, routines[routine_id] if routine_id else None)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Plain text: session words while a session runs, "start" otherwise."""
+    """Plain text: session words while a session runs; "start", "start quick", "later"
+    otherwise. In groups, anything else is conversation and is left alone."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or message.text is None:
         return
     words = normalize_words(message.text)
     coach = context.services.coach
+    group = is_group(update)
     if coach.running(chat.id) is None:
-        if words == texts.WORD_START:
-            await _begin(update, context)
-        elif words in (texts.WORD_STOP, texts.WORD_PAUSE, texts.WORD_RESUME, texts.WORD_SKIP):
+        first, _, rest = words.partition(" ")
+        if first == texts.WORD_START:
+            routine = find_routine(context, rest) if rest else None
+            if rest and routine is None:
+                await reply(update, texts.unknown_routine(rest, list(context.services.routines)))
+            else:
+                await begin(update, context, routine)
+        elif words == texts.WORD_LATER:
+            await later(update, context)
+        elif group:
+            return
+        elif words in SESSION_WORDS:
             await reply(update, texts.NO_SESSION)
         else:
             await reply(update, texts.NOT_UNDERSTOOD)
         return
-    if words == texts.WORD_START:
+    if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
         await reply(update, texts.ALREADY_RUNNING)
     elif words == texts.WORD_STOP:
         await coach.stop(context, chat.id)
@@ -61,5 +111,18 @@ async def on_text(update: Update, context: BotContext) -> None:
     elif words == texts.WORD_RESUME:
         if await coach.resume(context, chat.id) is False:
             await reply(update, texts.NOT_PAUSED)
-    else:
+    elif not group:
         await reply(update, texts.SESSION_HINT)
+
+
+async def later(update: Update, context: BotContext) -> None:
+    """ "later": the reminder again in 15 minutes."""
+    chat = update.effective_chat
+    if chat is None or await known_subscriber(update, context) is None:
+        return
+    due = await snooze_for(context, chat.id, LATER_MINUTES)
+    subscriber = context.services.storage.subscriber(chat.id)
+    if due is None or subscriber is None:
+        return
+    await close_reminder(context, chat.id)
+    await reply(update, texts.snoozed(due.astimezone(ZoneInfo(subscriber.timezone))))

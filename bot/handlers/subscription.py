@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot import scheduling, texts
 from bot.context import BotContext
-from bot.handlers.common import reply
-from bot.handlers.reminders import reschedule
+from bot.handlers.common import is_group, may_change, reply
+from bot.handlers.reminders import close_reminder, reacted, reschedule
 from bot.storage import Subscriber
 
 
@@ -24,13 +24,16 @@ async def start(update: Update, context: BotContext) -> None:
     if subscriber is not None and subscriber.subscribed:
         await reply(update, texts.already_subscribed(texts.next_when(subscriber, now) or ""))
         return
+    if not await may_change(update, context):
+        return
+    group = is_group(update)
     if subscriber is None:
         user = update.effective_user
         subscriber = Subscriber(
             chat_id=chat.id,
             timezone=services.settings.default_timezone,
             times=(services.settings.default_reminder_time,),
-            name=user.first_name if user else "",
+            name=(chat.title or "") if group else (user.first_name if user else ""),
             created_at=now,
         )
         first_time = True
@@ -52,6 +55,7 @@ async def start(update: Update, context: BotContext) -> None:
                 subscriber.times,
                 subscriber.timezone,
                 upcoming,
+                group=group,
             ),
         )
     else:
@@ -67,6 +71,8 @@ async def stop(update: Update, context: BotContext) -> None:
     if await services.coach.stop(context, chat.id):
         await reply(update, texts.STOP_SESSION_FIRST)
         return
+    if not await may_change(update, context):
+        return
     subscriber = services.storage.subscriber(chat.id)
     if subscriber is None:
         await reply(update, texts.NOT_SET_UP)
@@ -74,8 +80,11 @@ async def stop(update: Update, context: BotContext) -> None:
     if not subscriber.subscribed:
         await reply(update, texts.ALREADY_UNSUBSCRIBED)
         return
-    services.storage.save_subscriber(replace(subscriber, subscribed=False))
+    subscriber = reacted(context, chat.id) or subscriber
+    services.storage.save_subscriber(replace(subscriber, subscribed=False, snoozed_until=None))
     scheduling.cancel_reminders(context.jobs, chat.id)
+    scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat.id))
+    await close_reminder(context, chat.id)
     await reply(update, texts.UNSUBSCRIBED)
 
 

@@ -59,11 +59,3 @@ async def test_forged_button_has_expired(subscribed: Bot) -> None:
     answer = await subscribed.emulator.wait_for_request("answerCallbackQuery")
     assert answer.params.get("text") == "This button has expired."
     assert subscribed.db_snapshot() == before
-
-
-async def test_group_chats_are_pointed_to_a_private_chat(bot: Bot) -> None:
-    """/start in a group (not supported yet) gets a pointer to a private chat."""
-    group = bot.emulator.add_group("Office", members=[bot.user], admins=[bot.user])
-    bot.emulator.send_text(group, "/start", from_user=bot.user)
-    reply = await bot.emulator.wait_for_message(group, "private chat")
-    assert reply.text

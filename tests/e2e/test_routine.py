@@ -59,7 +59,13 @@ async def test_reminder_then_full_guided_routine(start_bot: BotFactory) -> None:
 
         reminder = await bot.expect("Time to look after your back", timeout=6)
         assert "Reply start when you're ready" in reminder.text
-        assert reminder.button_texts == ["▶️ Start now"]
+        assert reminder.button_texts == [
+            "▶️ Start now",
+            "⚡ Quick 2 min",
+            "⏰ In 15 min",
+            "⏰ In 1 h",
+            "🚫 Skip today",
+        ]
         assert not reminder.disable_notification  # the reminder is the one that buzzes
 
         bot.say("start")
@@ -71,7 +77,7 @@ async def test_reminder_then_full_guided_routine(start_bot: BotFactory) -> None:
         assert "See you tomorrow at 10:15" in done.text
 
         # In order, nothing between (wait_for_message consumes what it skips).
-        texts = [message.text for message in received]
+        texts = [message.sent_text for message in received]  # holds are edited later
         assert texts == [plain(cue.text) for cue in script]
         session_messages = bot.emulator.messages(bot.user)
         assert session_messages[-len(script) - 1 :] == [*received, done]

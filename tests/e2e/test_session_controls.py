@@ -25,8 +25,10 @@ async def slow(start_bot: BotFactory) -> AsyncIterator[Bot]:
 async def test_ways_to_start(subscribed: Bot, how: str) -> None:
     """ "start" in any case and punctuation, /go and the reminder's button all start it."""
     if how == "button":
+        services = services_of(subscribed.app)
+        keyboard = reminder_keyboard(services, services.routines.default)
         message = await subscribed.app.bot.send_message(
-            subscribed.user.id, "test reminder", reply_markup=reminder_keyboard()
+            subscribed.user.id, "test reminder", reply_markup=keyboard
         )
         subscribed.emulator.press_button(subscribed.user, message.message_id, text="▶️ Start now")
     else:

@@ -1,0 +1,183 @@
+"""The live countdown: during a hold, its message is edited as the seconds go by.
+
+Telegram allows about one message per second in a chat, and edits count. Every edit in a chat
+goes through one gate: at least :data:`MIN_EDIT_GAP` real seconds apart. Countdown updates
+that would come too soon are dropped (the next one will do); the last edit of a hold, which
+shows it done and what comes next, is delayed until the gate opens instead. The timed messages
+themselves (hold, follow-up, release) never wait for an edit: they are separate messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from telegram.error import BadRequest, NetworkError
+
+from bot import scheduling
+from bot.clock import Clock
+from bot.context import BotContext
+
+__all__ = ["Countdowns", "bar", "final_text", "progress_text"]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Real seconds between countdown updates.
+UPDATE_EVERY = 2.0
+#: Real seconds between any two edits in one chat (Telegram: about one message a second).
+MIN_EDIT_GAP = 1.1
+BAR_CELLS = 10
+
+
+def bar(fraction: float) -> str:
+    done = min(BAR_CELLS, max(0, round(fraction * BAR_CELLS)))
+    return "▓" * done + "░" * (BAR_CELLS - done)
+
+
+def progress_text(cue_text: str, hold: float, left: float) -> str:
+    """The hold message while it counts down: its text, a bar and the seconds left."""
+    seconds = max(1, math.ceil(left - 1e-6))
+    return f"{cue_text}\n{bar(1 - left / hold)} {seconds} s"
+
+
+def final_text(cue_text: str, next_text: str | None) -> str:
+    """The hold message once the hold is over, ending with what to do next."""
+    ending = f" → {next_text}" if next_text else ""
+    return f"{cue_text}\n{bar(1.0)} ✓{ending}"
+
+
+@dataclass(slots=True)
+class _Hold:
+    message_id: int
+    text: str
+    #: The hold in routine seconds (what the user is told) and in real seconds.
+    hold: float
+    real: float
+    started: float
+    paused_left: float | None = None
+    edited: bool = False
+
+    def left(self, now: float) -> float:
+        """Real seconds left."""
+        if self.paused_left is not None:
+            return self.paused_left
+        return max(0.0, self.real - (now - self.started))
+
+
+class Countdowns:
+    """The running countdown of each chat, and each chat's edit gate."""
+
+    def __init__(self, clock: Clock, time_scale: float) -> None:
+        self._clock = clock
+        self._scale = time_scale
+        self._holds: dict[int, _Hold] = {}
+        self._gate: dict[int, float] = {}
+
+    def begin(
+        self,
+        context: BotContext,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        hold: float,
+        live: bool,
+    ) -> None:
+        """A hold message was sent: count it down (if ``live`` and long enough to bother)."""
+        real = hold * self._scale
+        self._holds[chat_id] = _Hold(message_id, text, hold, real, self._clock.monotonic())
+        if live and real >= 2 * UPDATE_EVERY:
+            self._tick_every(context, chat_id)
+
+    def _tick_every(self, context: BotContext, chat_id: int) -> None:
+        scheduling.schedule_repeating(
+            context.jobs,
+            self._tick,
+            UPDATE_EVERY,
+            name=scheduling.countdown_job_name(chat_id),
+            chat_id=chat_id,
+        )
+
+    def pause(self, context: BotContext, chat_id: int) -> None:
+        hold = self._holds.get(chat_id)
+        if hold is not None and hold.paused_left is None:
+            hold.paused_left = hold.left(self._clock.monotonic())
+            scheduling.cancel_jobs(context.jobs, scheduling.countdown_job_name(chat_id))
+
+    def resume(self, context: BotContext, chat_id: int, live: bool) -> None:
+        hold = self._holds.get(chat_id)
+        if hold is None or hold.paused_left is None:
+            return
+        hold.started = self._clock.monotonic() - (hold.real - hold.paused_left)
+        hold.paused_left = None
+        if live and hold.left(self._clock.monotonic()) >= 2 * UPDATE_EVERY:
+            self._tick_every(context, chat_id)
+
+    def end(self, context: BotContext, chat_id: int, *, done: bool, next_text: str | None) -> None:
+        """The hold is over: ``done`` shows it completed (and what is next); otherwise (skip,
+        stop) the countdown is simply taken off the message."""
+        scheduling.cancel_jobs(context.jobs, scheduling.countdown_job_name(chat_id))
+        hold = self._holds.pop(chat_id, None)
+        if hold is None:
+            return
+        if done:
+            self._edit_later(context, chat_id, hold.message_id, final_text(hold.text, next_text))
+        elif hold.edited:
+            self._edit_later(context, chat_id, hold.message_id, hold.text)
+
+    def forget(self, chat_id: int) -> None:
+        self._holds.pop(chat_id, None)
+        self._gate.pop(chat_id, None)
+
+    def _take_slot(self, chat_id: int, now: float) -> float:
+        """The earliest time this chat may be edited, reserving it."""
+        at = max(now, self._gate.get(chat_id, 0.0))
+        self._gate[chat_id] = at + MIN_EDIT_GAP
+        return at
+
+    async def _tick(self, context: BotContext) -> None:
+        """Job callback: one countdown update, unless the gate is shut (then skip it)."""
+        job = context.job
+        chat_id = job.chat_id if job else None
+        hold = self._holds.get(chat_id) if chat_id is not None else None
+        now = self._clock.monotonic()
+        if chat_id is None or hold is None or hold.paused_left is not None:
+            return
+        left = hold.left(now)
+        if left < UPDATE_EVERY / 2 or now < self._gate.get(chat_id, 0.0):
+            return  # the final edit is moments away, or the last edit was too recent
+        self._take_slot(chat_id, now)
+        hold.edited = True
+        await self._edit(
+            context,
+            chat_id,
+            hold.message_id,
+            progress_text(hold.text, hold.hold, left / self._scale),
+        )
+
+    def _edit_later(self, context: BotContext, chat_id: int, message_id: int, text: str) -> None:
+        now = self._clock.monotonic()
+        at = self._take_slot(chat_id, now)
+        scheduling.schedule_once(
+            context.jobs,
+            self._edit_job,
+            at - now,
+            name=f"edit:{chat_id}:{message_id}",
+            chat_id=chat_id,
+            data=(message_id, text),
+        )
+
+    async def _edit_job(self, context: BotContext) -> None:
+        job = context.job
+        if job is None or job.chat_id is None or not isinstance(job.data, tuple):
+            return
+        message_id, text = job.data
+        await self._edit(context, job.chat_id, message_id, text)
+
+    @staticmethod
+    async def _edit(context: BotContext, chat_id: int, message_id: int, text: str) -> None:
+        try:
+            await context.bot.edit_message_text(text, chat_id, message_id)
+        except (BadRequest, NetworkError) as exc:
+            # Deleted by the user, unchanged, or Telegram briefly away: a countdown can miss one.
+            _LOGGER.debug("Countdown edit in chat %s skipped: %s", chat_id, exc)
