@@ -81,6 +81,13 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+#: Parameters python-telegram-bot 22 sends to methods that do not take them: with
+#: ``Defaults(parse_mode=...)`` every call built by ``Bot._send_message`` carries ``parse_mode``,
+#: editMessageReplyMarkup included. Telegram ignores unknown parameters, so these are accepted
+#: and dropped; any other unknown parameter is still a 400, so a typo never passes silently.
+PTB_EXTRA_PARAMS = frozenset({("editMessageReplyMarkup", "parse_mode")})
+
+
 class BotApiSpec:
     """Methods and types of one Bot API version, with validators for calls and results."""
 
@@ -117,6 +124,8 @@ class BotApiSpec:
         params: dict[str, Any] = {}
         for name, value in raw.items():
             field = method.fields.get(name)
+            if field is None and (method.name, name) in PTB_EXTRA_PARAMS:
+                continue  # Telegram ignores it; see PTB_EXTRA_PARAMS
             if field is None:
                 raise bad_request(f'unknown parameter "{name}"')
             if value is None or value == "":

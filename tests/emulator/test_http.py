@@ -323,3 +323,24 @@ async def test_stop_ends_pending_long_poll(api: RawApi, emulator: BotAPIEmulator
     await emulator.stop()
     response = await poll
     assert response.json() == {"ok": True, "result": []}
+
+
+async def test_ptb_default_parse_mode_on_edit_reply_markup_is_ignored(
+    api: RawApi, user: EmulatedUser
+) -> None:
+    """PTB's Defaults add parse_mode to editMessageReplyMarkup; Telegram ignores it, so do we,
+    while a truly unknown parameter on the same method is still refused."""
+    sent = (await api.call("sendMessage", chat_id=user.id, text="hi")).json()["result"]
+    ok = await api.call(
+        "editMessageReplyMarkup",
+        chat_id=user.id,
+        message_id=sent["message_id"],
+        parse_mode="HTML",
+        reply_markup={"inline_keyboard": [[{"text": "a", "callback_data": "a"}]]},
+    )
+    assert ok.status_code == 200
+    bad = await api.call(
+        "editMessageReplyMarkup", chat_id=user.id, message_id=sent["message_id"], colour="red"
+    )
+    assert bad.status_code == 400
+    assert bad.json()["description"] == 'Bad Request: unknown parameter "colour"'
