@@ -180,7 +180,7 @@ async def send_reminder(context: BotContext) -> None:
             context, subscriber, _reminder_text(services, subscriber)
         )
         if sent is not None and sent.nudge_minutes is not None:
-            nudge_at = due.occurrence.at + dt.timedelta(minutes=sent.nudge_minutes)
+            nudge_at = due.occurrence.at + _scaled(services, sent.nudge_minutes)
             storage.save_subscriber(replace(sent, nudge_due=nudge_at))
             scheduling.schedule_once(
                 context.jobs,
@@ -236,6 +236,12 @@ async def _send_nudge(context: BotContext) -> None:
         await _send_reminder_message(context, subscriber, texts.nudge(length))
 
 
+def _scaled(services: Services, minutes: int) -> dt.timedelta:
+    """Snooze and follow-up delays are relative timers: TIME_SCALE applies to them (so a demo
+    or a test need not wait 15 minutes); reminder times are wall-clock times and it does not."""
+    return dt.timedelta(minutes=minutes) * services.settings.time_scale
+
+
 # Reactions --------------------------------------------------------------------------------
 
 
@@ -257,7 +263,7 @@ async def snooze_for(context: BotContext, chat_id: int, minutes: int) -> dt.date
     if subscriber is None:
         return None
     services = context.services
-    due = services.clock.now() + dt.timedelta(minutes=minutes)
+    due = services.clock.now() + _scaled(services, minutes)
     services.storage.save_subscriber(replace(subscriber, snoozed_until=due))
     scheduling.schedule_once(
         context.jobs,
