@@ -174,7 +174,7 @@ def chart(
 
 
 def streak_phrase(days: int) -> str:
-    """ "1 day in a row", "3 days in a row" — for /stats and the completion message."""
+    """“1 day in a row”, "3 days in a row" — for /stats and the completion message."""
     return f"{_plural(days, 'day')} in a row"
 
 

@@ -140,7 +140,7 @@ def test_added_exercise_needs_a_note(tmp_path: Path) -> None:
 
 
 def test_continues_needs_a_two_sided_predecessor(tmp_path: Path) -> None:
-    """ "continues" on the first exercise has nothing to continue from."""
+    """“continues” on the first exercise has nothing to continue from."""
     path = write(tmp_path, GOOD.replace('sides = "both"', 'sides = "both"\ncontinues = true'))
     with pytest.raises(ContentError, match="continues needs a previous exercise"):
         load_routine(path)

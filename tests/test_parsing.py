@@ -9,7 +9,11 @@ import pytest
 from bot.parsing import (
     MAX_TIMES,
     ParseError,
+    format_days,
     normalize_words,
+    parse_days,
+    parse_nudge,
+    parse_pause,
     parse_time,
     parse_times,
     parse_timezone,
@@ -123,7 +127,7 @@ def test_misspelt_timezone_gets_a_suggestion() -> None:
     "text", ["start", "Start", "START", "  start  ", "start!", "Start.", "¡start!", "▶️ start"]
 )
 def test_words_ignore_case_space_and_punctuation(text: str) -> None:
-    """ "start" is recognised whatever the case, spacing and punctuation around it."""
+    """“start” is recognised whatever the case, spacing and punctuation around it."""
     assert normalize_words(text) == "start"
 
 
@@ -131,3 +135,88 @@ def test_words_keep_inner_words() -> None:
     """Inner words and spacing are kept (collapsed), so "start  quick" reads as two words."""
     assert normalize_words("  Start   Quick!! ") == "start quick"
     assert normalize_words("startle") == "startle"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("Mon - Fri", {0, 1, 2, 3, 4}),
+        ("mon wed fri", {0, 2, 4}),
+        ("Mon, Wed, Fri", {0, 2, 4}),
+        ("every day", set(range(7))),
+        ("daily", set(range(7))),
+        ("weekdays", {0, 1, 2, 3, 4}),
+        ("weekends", {5, 6}),
+        ("fri-mon", {4, 5, 6, 0}),
+        ("saturday sunday", {5, 6}),
+    ],
+)
+def test_days_forms(text: str, expected: set[int]) -> None:
+    """Ranges, lists, names and groups of weekdays all read as weekday numbers (0 = Monday)."""
+    assert parse_days(text) == frozenset(expected)
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "Which days"), ("someday", "someday")])
+def test_bad_days(text: str, message: str) -> None:
+    """An empty or unknown day is explained."""
+    with pytest.raises(ParseError, match=message):
+        parse_days(text)
+
+
+def test_days_are_written_back_readably() -> None:
+    """Day sets are shown as people would write them."""
+    assert format_days(frozenset(range(7))) == "every day"
+    assert format_days(frozenset(range(5))) == "Mon–Fri"
+    assert format_days(frozenset({5, 6})) == "weekends"
+    assert format_days(frozenset({4, 0, 2})) == "Mon, Wed, Fri"
+
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("7", dt.date(2026, 12, 2)),
+        ("1", dt.date(2026, 11, 26)),
+        ("2 weeks", dt.date(2026, 12, 9)),
+        ("3d", dt.date(2026, 11, 28)),
+        ("2026-12-27", dt.date(2026, 12, 27)),
+    ],
+)
+def test_pause_forms(text: str, until: dt.date) -> None:
+    """A number of days or weeks, or a date, gives the date reminders come back."""
+    assert parse_pause(text, TODAY) == until
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "1 to 365 days"),
+        ("400", "1 to 365 days"),
+        ("2026-11-25", "isn't in the future"),
+        ("2030-01-01", "at most a year"),
+        ("soon", "for how many days"),
+    ],
+)
+def test_bad_pauses(text: str, message: str) -> None:
+    """Zero, too long, past dates and words are refused with a reason."""
+    with pytest.raises(ParseError, match=message):
+        parse_pause(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("off", None), ("on", 60), ("", 60), ("30", 30), ("45m", 45), ("2h", 120), ("1 hour", 60)],
+)
+def test_nudge_forms(text: str, minutes: int | None) -> None:
+    """The follow-up delay in minutes, "on" for an hour, "off" for none."""
+    assert parse_nudge(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["1", "5h", "sometimes"])
+def test_bad_nudges(text: str) -> None:
+    """Delays outside 5 minutes to 4 hours, and words, are refused."""
+    with pytest.raises(ParseError):
+        parse_nudge(text)

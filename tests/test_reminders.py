@@ -127,3 +127,15 @@ def test_upcoming_picks_the_soonest_slot() -> None:
     assert soonest is not None
     assert soonest.slot == dt.time(17, 45)
     assert upcoming([], BERLIN, at) is None
+
+
+def test_pause_across_the_fall_back_change_resumes_at_local_time() -> None:
+    """A pause ending after the October change resumes at 09:00 winter time on its end date."""
+
+    def not_paused(day: dt.date) -> bool:
+        return not dt.date(2026, 10, 20) <= day < dt.date(2026, 10, 27)
+
+    after = dt.datetime(2026, 10, 20, 10, tzinfo=BERLIN)
+    occurrence = next_occurrence(dt.time(9), BERLIN, after, not_paused)
+    assert occurrence.day == dt.date(2026, 10, 27)
+    assert occurrence.at == dt.datetime(2026, 10, 27, 8, 0, tzinfo=dt.UTC)

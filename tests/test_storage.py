@@ -124,3 +124,38 @@ def test_older_documents_without_new_fields_still_load() -> None:
     loaded = Subscriber.from_doc({"chat_id": 1, "timezone": "UTC", "times": ["09:00"]})
     assert loaded.subscribed
     assert loaded.last_sent == {}
+
+
+def test_schedule_fields_round_trip(tmp_path: Path) -> None:
+    """Weekdays, pauses, skip, follow-up, routine and pending snooze survive a reopen."""
+    storage = Storage.in_folder(tmp_path)
+    saved = subscriber(
+        days=frozenset({0, 2, 4}),
+        pauses=((dt.date(2026, 12, 20), dt.date(2026, 12, 27)),),
+        skipped_day=dt.date(2026, 11, 25),
+        nudge_minutes=None,
+        routine_id="quick",
+        reminder_message_id=17,
+        snoozed_until=NOW,
+        nudge_due=NOW,
+    )
+    storage.save_subscriber(saved)
+    assert Storage.in_folder(tmp_path).subscriber(42) == saved
+
+
+def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
+    """A day has reminders only if its weekday is on, it is not paused and not skipped."""
+    wednesday = dt.date(2026, 11, 25)
+    person = subscriber(
+        days=frozenset(range(5)),
+        pauses=((dt.date(2026, 12, 1), dt.date(2026, 12, 3)),),
+        skipped_day=wednesday,
+    )
+    assert not person.reminds_on(wednesday)  # skipped
+    assert person.reminds_on(dt.date(2026, 11, 26))
+    assert not person.reminds_on(dt.date(2026, 11, 28))  # Saturday
+    assert not person.reminds_on(dt.date(2026, 12, 1))  # paused
+    assert not person.reminds_on(dt.date(2026, 12, 2))
+    assert person.reminds_on(dt.date(2026, 12, 3))  # the pause's end day has reminders again
+    assert person.paused_until(dt.date(2026, 11, 30)) == dt.date(2026, 12, 3)
+    assert person.paused_until(dt.date(2026, 12, 3)) is None

@@ -116,7 +116,7 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def later(update: Update, context: BotContext) -> None:
-    """ "later": the reminder again in 15 minutes."""
+    """“later”: the reminder again in 15 minutes."""
     chat = update.effective_chat
     if chat is None or await known_subscriber(update, context) is None:
         return

@@ -23,7 +23,7 @@ async def slow(start_bot: BotFactory) -> AsyncIterator[Bot]:
 
 @pytest.mark.parametrize("how", ["start", "  START! ", "/go", "button"])
 async def test_ways_to_start(subscribed: Bot, how: str) -> None:
-    """ "start" in any case and punctuation, /go and the reminder's button all start it."""
+    """“start” in any case and punctuation, /go and the reminder's button all start it."""
     if how == "button":
         services = services_of(subscribed.app)
         keyboard = reminder_keyboard(services, services.routines.default)
@@ -38,7 +38,7 @@ async def test_ways_to_start(subscribed: Bot, how: str) -> None:
 
 
 async def test_stop_ends_and_records(subscribed: Bot) -> None:
-    """ "stop" ends the session, no further cue arrives, and it is recorded as stopped."""
+    """“stop” ends the session, no further cue arrives, and it is recorded as stopped."""
     await subscribed.ask("start", "exercises")
     await subscribed.ask("stop", "Session stopped")
     await asyncio.sleep(0.3)
@@ -50,7 +50,7 @@ async def test_stop_ends_and_records(subscribed: Bot) -> None:
 
 
 async def test_second_start_does_not_start_a_second_session(subscribed: Bot) -> None:
-    """ "start" during a session says one is running and starts nothing new."""
+    """“start” during a session says one is running and starts nothing new."""
     await subscribed.ask("start", "exercises")
     await subscribed.ask("start", "already in a session")
     await subscribed.ask("/go", "already in a session")
@@ -84,7 +84,7 @@ async def test_pause_and_resume_keep_the_hold_time(slow: Bot) -> None:
 
 
 async def test_skip_goes_to_the_next_exercise(slow: Bot) -> None:
-    """ "skip" jumps from the first exercise straight to the second one's title."""
+    """“skip” jumps from the first exercise straight to the second one's title."""
     slow.say("start")
     await slow.expect("1/4 · Iliopsoas stretch", timeout=10)
     slow.say("skip")
