@@ -225,7 +225,7 @@ def parse_days(text: str) -> frozenset[int]:
 
 
 def format_days(days: frozenset[int]) -> str:
-    """ "every day", "Mon–Fri", "weekends" or "Mon, Wed, Fri"."""
+    """Day sets as people write them: every day, Mon–Fri, weekends or Mon, Wed, Fri."""
     if days == ALL_DAYS:
         return "every day"
     if days == WEEKDAYS:
