@@ -41,8 +41,12 @@ __all__ = [
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Passed to APScheduler for every job: run however late, and only once if several runs piled up.
-JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+#: Passed to APScheduler for every job: run however late, and only once if several runs piled
+#: up. A job's successor has the same id (see _kwargs) and may start while the job is still
+#: finishing (a session cue that schedules the next one, then awaits its send): APScheduler's
+#: default of one running instance per id would silently skip it. Overlap is safe: session
+#: timers check a generation under the chat's lock, reminders claim their slot.
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 3}
 #: A reminder missed while the bot was down is still sent at start-up if it is at most this old.
 CATCH_UP = dt.timedelta(minutes=30)
 
@@ -81,12 +85,20 @@ class ReminderJob:
         return format_time(self.occurrence.slot)
 
 
+def _kwargs(name: str) -> dict[str, Any]:
+    # The job's APScheduler id is its name: adding a job replaces the old one by id, and
+    # cancelling looks it up by id, where PTB's get_jobs_by_name scans every job (with
+    # thousands of reminder jobs, that made start-up quadratic).
+    return {**JOB_KWARGS, "id": name, "replace_existing": True}
+
+
 def cancel_jobs(job_queue: JobQueue[BotContext], name: str) -> bool:
-    """Remove every job with this exact name; True if there was one."""
-    jobs = job_queue.get_jobs_by_name(name)
-    for job in jobs:
-        job.schedule_removal()
-    return bool(jobs)
+    """Remove the job with this name; True if there was one."""
+    job = job_queue.scheduler.get_job(name)
+    if job is None:
+        return False
+    job.remove()
+    return True
 
 
 def schedule_once(
@@ -99,14 +111,8 @@ def schedule_once(
     data: object = None,
 ) -> Job[BotContext]:
     """Replace any job called ``name`` with one that runs ``callback`` in ``delay`` seconds."""
-    cancel_jobs(job_queue, name)
     return job_queue.run_once(
-        callback,
-        max(0.0, delay),
-        name=name,
-        chat_id=chat_id,
-        data=data,
-        job_kwargs=JOB_KWARGS,
+        callback, max(0.0, delay), name=name, chat_id=chat_id, data=data, job_kwargs=_kwargs(name)
     )
 
 
@@ -119,17 +125,17 @@ def schedule_repeating(
     chat_id: int,
 ) -> Job[BotContext]:
     """Replace any job called ``name`` with one that runs every ``interval`` seconds."""
-    cancel_jobs(job_queue, name)
     return job_queue.run_repeating(
-        callback, interval, first=interval, name=name, chat_id=chat_id, job_kwargs=JOB_KWARGS
+        callback, interval, first=interval, name=name, chat_id=chat_id, job_kwargs=_kwargs(name)
     )
 
 
 def cancel_reminders(job_queue: JobQueue[BotContext], chat_id: int) -> None:
+    """Remove the chat's reminder jobs, whatever slots they were for."""
     prefix = f"reminder:{chat_id}:"
-    for job in job_queue.jobs():
-        if job.name and job.name.startswith(prefix):
-            job.schedule_removal()
+    for job in job_queue.scheduler.get_jobs():
+        if job.id.startswith(prefix):
+            job.remove()
 
 
 def schedule_reminders(
@@ -140,14 +146,17 @@ def schedule_reminders(
     *,
     seconds_until: Callable[[dt.datetime], float],
     catch_up: bool = False,
+    fresh: bool = False,
 ) -> list[Occurrence]:
     """(Re)build the reminder jobs of one chat from its stored schedule.
 
     With ``catch_up`` (at start-up) a reminder the bot missed while it was down, at most
     :data:`CATCH_UP` ago and not yet sent, is sent at once instead of waiting for tomorrow.
-    Returns the occurrences scheduled.
+    ``fresh`` (an empty JobQueue, at start-up) skips removing the chat's old jobs. Returns the
+    occurrences scheduled.
     """
-    cancel_reminders(job_queue, subscriber.chat_id)
+    if not fresh:
+        cancel_reminders(job_queue, subscriber.chat_id)
     if not subscriber.subscribed:
         return []
     zone = ZoneInfo(subscriber.timezone)

@@ -45,6 +45,7 @@ def rebuild_all(job_queue: JobQueue[BotContext], services: Services) -> int:
             now,
             seconds_until=services.clock.seconds_until,
             catch_up=True,
+            fresh=True,
         )
         count += len(scheduled)
         _rebuild_pending(job_queue, services, subscriber, now)
