@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -47,14 +47,22 @@ class AtomicJSONStorage(TinyStorage):
     The new content goes to a temporary file in the same folder, is fsynced, then renamed over
     the old file with ``os.replace`` (atomic on POSIX and Windows); the folder is fsynced too, so
     the rename itself survives a power cut.
+
+    Reads come from memory after the first: this process is the file's only writer, and every
+    write goes to disk before it returns (unlike TinyDB's CachingMiddleware, which delays
+    writes). TinyDB treats what ``read`` returns as its own to modify before ``write``, as it
+    does with CachingMiddleware's cache.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__()
         self._path = Path(path)
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._cache: dict[str, dict[str, Any]] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._cache is not None:
+            return self._cache
         try:
             text = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -62,9 +70,12 @@ class AtomicJSONStorage(TinyStorage):
         if not text.strip():
             return None
         data: dict[str, dict[str, Any]] = json.loads(text)
+        self._cache = data
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        # Until the write is known to have succeeded, the file is the truth, not memory.
+        self._cache = None
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", dir=self._path.parent)
         try:
@@ -78,6 +89,7 @@ class AtomicJSONStorage(TinyStorage):
                 Path(tmp_name).unlink()
             raise
         _fsync_dir(self._path.parent)
+        self._cache = data
 
     def close(self) -> None:
         """Nothing is held open between operations."""
@@ -292,6 +304,12 @@ class Storage:
 
     def save_subscriber(self, subscriber: Subscriber) -> None:
         self._subscribers.upsert(Document(subscriber.to_doc(), doc_id=subscriber.chat_id))
+
+    def add_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
+        """Add many new subscribers in one write (imports, benchmarks); existing ids fail."""
+        self._subscribers.insert_multiple(
+            Document(subscriber.to_doc(), doc_id=subscriber.chat_id) for subscriber in subscribers
+        )
 
     def subscribers(self) -> Iterator[Subscriber]:
         """Every chat that has ever subscribed, subscribed or not."""
