@@ -18,8 +18,13 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# With a token (in .env or the environment) the real bot; without one, the offline sandbox.
 run: $(VENV)/.installed
-	$(BIN)/stretchbot
+	@$(BIN)/stretchbot
+
+# The real bot in a terminal chat, no Telegram: make sandbox ARGS="--speed 10 --now 08:59:50"
+sandbox: $(VENV)/.installed
+	@$(BIN)/stretchbot sandbox $(ARGS)
 
 test: $(VENV)/.installed-dev lint typecheck unit
 

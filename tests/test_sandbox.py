@@ -1,0 +1,134 @@
+"""``stretchbot sandbox`` and ``make run`` without a token, driven as a person at a terminal
+would: a subprocess, its stdin and its stdout (a pipe, so the transcript is plain text)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import NO_TOKEN_NOTICE
+from bot.session import compile_script
+from tests.factories import REPO, routines
+from tests.sandbox.driver import launch, sandbox_env
+
+#: The default reminder is at 09:00: three seconds of margin for the start-up and /start.
+JUST_BEFORE_NINE = "08:59:57"
+
+
+def plain(markup: str) -> str:
+    """What Telegram shows for an HTML text: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
+    """At --speed 50, /start then start show the welcome, then every cue of the routine in
+    order to the completion, and /quit exits 0 with nothing on stderr."""
+    routine = routines().default
+    script = compile_script(routine)
+    async with launch(tmp_path, "--speed", "50") as sandbox:
+        sandbox.say("/start")
+        welcome = await sandbox.expect("I help people who sit all day")
+        assert "consult your medical practitioner" in welcome.text
+        assert "Reply start" in welcome.text
+        sandbox.say("start")
+        session = await sandbox.read_until("Well done", timeout=30)
+        code = await sandbox.finish()
+        stderr = sandbox.stderr
+
+    messages = [entry for entry in session if entry.is_message]
+    said = [message.text for message in messages]
+    assert said[0].startswith(f"🧘 {routine.title}")
+    assert said[:-1] == [plain(cue.text) for cue in script]
+    assert said[-1].startswith(f"✅ Well done — {routine.title} complete")
+    # --speed 50 runs every hold and pause fifty times faster.
+    expected = sum(cue.wait for cue in script) / 50
+    assert abs((messages[-1].elapsed - messages[0].elapsed) - expected) < 1.0
+    assert sandbox.lines[-1] == "Sandbox closed."
+    assert code == 0
+    assert stderr == ""
+
+
+async def test_now_brings_the_default_reminder(tmp_path: Path) -> None:
+    """--now 08:59:57 pretends it is three seconds to nine: the 09:00 reminder arrives within
+    seconds, stamped with the pretended time."""
+    async with launch(tmp_path, "--now", JUST_BEFORE_NINE, "--timezone", "Europe/Berlin") as sb:
+        sb.say("/start")
+        welcome = await sb.expect("I help people who sit all day")
+        assert "every day at 09:00 (Europe/Berlin time)" in welcome.text
+        assert "the first one is today at 09:00" in welcome.text
+        reminder = await sb.expect("Time to look after your back", timeout=8)
+        code = await sb.finish()
+    assert reminder.time.startswith("09:00:0")
+    assert reminder.elapsed < 8
+    assert code == 0
+    assert sb.stderr == ""
+
+
+async def test_slash_number_presses_a_button(tmp_path: Path) -> None:
+    """/1 presses the first button of the latest message with buttons (the reminder's Start
+    now, which begins the routine); a number with no such button gets a local note."""
+    title = routines().default.title
+    async with launch(tmp_path, "--now", JUST_BEFORE_NINE, "--speed", "100") as sandbox:
+        sandbox.say("/1")
+        await sandbox.expect("/1: no message has buttons yet.")
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        reminder = await sandbox.expect("Time to look after your back", timeout=8)
+        assert reminder.buttons[0].startswith("[1] ▶️ Start now")
+        sandbox.say("/99")
+        await sandbox.expect("/99: no such button. The latest ones: [1] ▶️ Start now")
+        sandbox.say("/1")
+        await sandbox.expect("pressed [1] ▶️ Start now")
+        edit = await sandbox.expect("(no buttons now)")
+        intro = await sandbox.expect(f"🧘 {title}")
+        code = await sandbox.finish()
+    assert edit.tag == f"✎ {reminder.tag}"
+    assert edit.text == "(no buttons now)"  # its text did not change: only that is shown
+    assert intro.is_message
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+async def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) stops the bot and the emulator in order: exit 0, no traceback, no
+    pending-task warning."""
+    async with launch(tmp_path) as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.process.send_signal(signal.SIGINT)
+        code = await sandbox.finish(say=None)
+    assert sandbox.lines[-1] == "Sandbox closed."
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+def test_make_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> None:
+    """`make run` with no .env and no token prints the banner, runs the sandbox and, at the
+    end of input, exits cleanly (the install stamp is pinned so nothing is reinstalled)."""
+    make = shutil.which("make")
+    venv = Path(sys.prefix)
+    if make is None or not (venv / "bin" / "stretchbot").exists():
+        pytest.skip("needs make and the virtualenv's stretchbot script")
+    result = subprocess.run(
+        [make, "--no-print-directory", "-o", f"{venv}/.installed", "run", f"VENV={venv}"],
+        cwd=REPO,
+        env=sandbox_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.startswith(f"{NO_TOKEN_NOTICE}\n"), result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "Stretch Bot sandbox" in lines
+    assert lines[-1] == "Sandbox closed."
+    assert result.returncode == 0
+    assert result.stderr == ""
