@@ -8,7 +8,9 @@ argument gets the parser's explanation and changes nothing. The settings keyboar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -28,9 +30,7 @@ from bot.parsing import (
 )
 from bot.storage import Subscriber
 
-
-def _argument(context: BotContext) -> str:
-    return " ".join(context.args or [])
+T = TypeVar("T")
 
 
 def local_today(context: BotContext, subscriber: Subscriber) -> dt.date:
@@ -67,7 +67,7 @@ def apply_pause(context: BotContext, subscriber: Subscriber, until: dt.date) -> 
     reacted(context, subscriber.chat_id)
     scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(subscriber.chat_id))
     subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
-    pauses = (*tuple(_cut(subscriber.pauses, today)), (today, until))
+    pauses = (*_cut(subscriber.pauses, today), (today, until))
     return save_and_reschedule(
         context, replace(subscriber, pauses=pauses, snoozed_until=None, nudge_due=None)
     )
@@ -85,8 +85,8 @@ def apply_resume(context: BotContext, subscriber: Subscriber) -> Subscriber:
 def _cut(
     pauses: tuple[tuple[dt.date, dt.date], ...], today: dt.date
 ) -> list[tuple[dt.date, dt.date]]:
-    """Pauses as they stand if they all end by ``today``: later ones are cut at today and
-    empty ones dropped (the history of past pauses is kept for streaks)."""
+    """Past pauses as they were, and any pause still running cut short at ``today`` (empty
+    ones dropped): the history is kept for streaks."""
     kept = []
     for start, end in pauses:
         end = min(end, today)
@@ -95,20 +95,34 @@ def _cut(
     return kept
 
 
-async def set_time(update: Update, context: BotContext) -> None:
-    """``/time 07:30`` or ``/time 07:30 13:00 17:45``: the daily reminder times."""
-    argument = _argument(context)
+async def _parsed(
+    update: Update,
+    context: BotContext,
+    parse: Callable[[str, Subscriber], T],
+    usage: str | None,
+) -> tuple[Subscriber, T] | None:
+    """The chat's settings and the command's parsed argument, if the sender may change them
+    and it parses; otherwise the reply (who may, usage, or the parser's reason) is sent."""
+    argument = " ".join(context.args or [])
     subscriber = await subscriber_to_change(update, context)
     if subscriber is None:
-        return
-    if not argument:
-        await reply(update, texts.TIME_USAGE)
-        return
+        return None
+    if not argument and usage is not None:
+        await reply(update, usage)
+        return None
     try:
-        times = parse_times(argument)
+        return subscriber, parse(argument, subscriber)
     except ParseError as exc:
         await reply(update, str(exc))
+        return None
+
+
+async def set_time(update: Update, context: BotContext) -> None:
+    """``/time 07:30`` or ``/time 07:30 13:00 17:45``: the daily reminder times."""
+    parsed = await _parsed(update, context, lambda text, _: parse_times(text), texts.TIME_USAGE)
+    if parsed is None:
         return
+    subscriber, times = parsed
     subscriber = apply_times(context, subscriber, times)
     await reply(
         update,
@@ -120,18 +134,12 @@ async def set_time(update: Update, context: BotContext) -> None:
 
 async def set_timezone(update: Update, context: BotContext) -> None:
     """``/timezone Europe/Berlin``: reminder times stay the same wall-clock times."""
-    argument = _argument(context)
-    subscriber = await subscriber_to_change(update, context)
-    if subscriber is None:
+    parsed = await _parsed(
+        update, context, lambda text, _: parse_timezone(text), texts.TIMEZONE_USAGE
+    )
+    if parsed is None:
         return
-    if not argument:
-        await reply(update, texts.TIMEZONE_USAGE)
-        return
-    try:
-        zone = parse_timezone(argument)
-    except ParseError as exc:
-        await reply(update, str(exc))
-        return
+    subscriber, zone = parsed
     subscriber = save_and_reschedule(context, replace(subscriber, timezone=zone))
     local_now = context.services.clock.now().astimezone(ZoneInfo(zone))
     await reply(
@@ -142,38 +150,26 @@ async def set_timezone(update: Update, context: BotContext) -> None:
 
 async def set_days(update: Update, context: BotContext) -> None:
     """``/days mon-fri``, ``/days mon wed fri``, ``/days every day``."""
-    argument = _argument(context)
-    subscriber = await subscriber_to_change(update, context)
-    if subscriber is None:
+    parsed = await _parsed(update, context, lambda text, _: parse_days(text), texts.DAYS_USAGE)
+    if parsed is None:
         return
-    if not argument:
-        await reply(update, texts.DAYS_USAGE)
-        return
-    try:
-        days = parse_days(argument)
-    except ParseError as exc:
-        await reply(update, str(exc))
-        return
+    subscriber, days = parsed
     subscriber = apply_days(context, subscriber, days)
     await reply(update, texts.days_set(days, upcoming(context, subscriber)))
 
 
 async def pause(update: Update, context: BotContext) -> None:
     """``/pause 7`` (days) or ``/pause 2026-12-27``: no reminders until then."""
-    argument = _argument(context)
-    subscriber = await subscriber_to_change(update, context)
-    if subscriber is None:
+
+    def until(text: str, subscriber: Subscriber) -> dt.date:
+        return parse_pause(text, local_today(context, subscriber))
+
+    parsed = await _parsed(update, context, until, texts.PAUSE_USAGE)
+    if parsed is None:
         return
-    if not argument:
-        await reply(update, texts.PAUSE_USAGE)
-        return
-    try:
-        until = parse_pause(argument, local_today(context, subscriber))
-    except ParseError as exc:
-        await reply(update, str(exc))
-        return
-    subscriber = apply_pause(context, subscriber, until)
-    await reply(update, texts.paused(until, upcoming(context, subscriber)))
+    subscriber, resume_on = parsed
+    subscriber = apply_pause(context, subscriber, resume_on)
+    await reply(update, texts.paused(resume_on, upcoming(context, subscriber)))
 
 
 async def resume(update: Update, context: BotContext) -> None:
@@ -190,15 +186,10 @@ async def resume(update: Update, context: BotContext) -> None:
 
 async def set_nudge(update: Update, context: BotContext) -> None:
     """``/nudge off``, ``/nudge on``, ``/nudge 30``: the one follow-up after a reminder."""
-    argument = _argument(context)
-    subscriber = await subscriber_to_change(update, context)
-    if subscriber is None:
+    parsed = await _parsed(update, context, lambda text, _: parse_nudge(text), usage=None)
+    if parsed is None:
         return
-    try:
-        minutes = parse_nudge(argument)
-    except ParseError as exc:
-        await reply(update, str(exc))
-        return
+    subscriber, minutes = parsed
     if minutes is None:
         reacted(context, subscriber.chat_id)  # a pending follow-up is dropped too
         subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
