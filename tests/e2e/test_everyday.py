@@ -17,8 +17,10 @@ from tests.e2e.conftest import Bot, BotFactory
 BERLIN = ZoneInfo("Europe/Berlin")
 REMINDER = "Time to look after your back"
 AGAIN = "Here's your reminder again"
-#: With this scale a 15-minute snooze takes 0.9 s and an hour's follow-up 3.6 s.
-SCALE = 0.001
+#: With this scale a 15-minute snooze takes 0.45 s and the hour before a follow-up 1.8 s.
+SCALE = 0.0005
+SNOOZE = 15 * 60 * SCALE
+NUDGE = 60 * 60 * SCALE
 
 
 def berlin(
@@ -115,8 +117,8 @@ async def test_one_follow_up_when_nobody_reacts(at_0930: Bot) -> None:
     bot = at_0930
     reminder = await bot.expect(REMINDER)
     nudge = await bot.expect("Still time for your stretch today?", timeout=6)
-    assert nudge.sent_at - reminder.sent_at == pytest.approx(3600 * SCALE, abs=0.5)
-    await asyncio.sleep(4)
+    assert nudge.sent_at - reminder.sent_at == pytest.approx(NUDGE, abs=0.3)
+    await asyncio.sleep(NUDGE + 0.5)
     assert count(bot, "Still time") == 1
 
 
@@ -126,18 +128,18 @@ async def test_no_follow_up_after_a_reaction(at_0930: Bot) -> None:
     await bot.expect(REMINDER)
     await bot.ask("start", "exercises")
     await bot.ask("stop", "Session stopped")
-    await asyncio.sleep(4.5)
+    await asyncio.sleep(NUDGE + 1)
     assert count(bot, "Still time") == 0
 
 
 async def test_no_follow_up_when_todays_session_is_done(start_bot: BotFactory) -> None:
     """A session completed earlier today means the day's unanswered reminder gets no follow-up."""
-    async with start_bot(now=berlin(9, 29, 55), time_scale=SCALE) as bot:
+    async with start_bot(now=berlin(9, 29, 56), time_scale=SCALE) as bot:
         await set_up(bot, "09:30")
         await bot.ask("start quick", "Quick desk stretch")
         await bot.expect("Well done", timeout=4)
         await bot.expect(REMINDER, timeout=5)  # reminders still come: several a day is fine
-        await asyncio.sleep(3600 * SCALE + 1)
+        await asyncio.sleep(NUDGE + 1)
         assert count(bot, "Still time") == 0
 
 
@@ -146,7 +148,7 @@ async def test_nudge_off(at_0930: Bot) -> None:
     bot = at_0930
     await bot.ask("/nudge off", "no follow-ups")
     await bot.expect(REMINDER)
-    await asyncio.sleep(4.5)
+    await asyncio.sleep(NUDGE + 1)
     assert count(bot, "Still time") == 0
 
 
