@@ -65,25 +65,20 @@ def _rebuild_pending(
         services.storage.save_subscriber(
             replace(subscriber, snoozed_until=snoozed, nudge_due=nudge)
         )
-    chat_id = subscriber.chat_id
-    if snoozed is not None:
-        scheduling.schedule_once(
-            job_queue,
-            _send_snoozed,
-            services.clock.seconds_until(snoozed),
-            name=scheduling.snooze_job_name(chat_id),
-            chat_id=chat_id,
-            data=snoozed,
-        )
-    if nudge is not None:
-        scheduling.schedule_once(
-            job_queue,
-            _send_nudge,
-            services.clock.seconds_until(nudge),
-            name=scheduling.nudge_job_name(chat_id),
-            chat_id=chat_id,
-            data=nudge,
-        )
+    pending = (
+        (snoozed, _send_snoozed, scheduling.snooze_job_name(subscriber.chat_id)),
+        (nudge, _send_nudge, scheduling.nudge_job_name(subscriber.chat_id)),
+    )
+    for due, callback, name in pending:
+        if due is not None:
+            scheduling.schedule_once(
+                job_queue,
+                callback,
+                services.clock.seconds_until(due),
+                name=name,
+                chat_id=subscriber.chat_id,
+                data=due,
+            )
 
 
 def _still_useful(subscriber: Subscriber, due: dt.datetime, now: dt.datetime) -> bool:

@@ -294,3 +294,17 @@ async def test_stats_show_counts_and_chart(subscribed: Bot) -> None:
     assert "start" in empty.text
     services = services_of(subscribed.app)
     assert services.storage.history(subscribed.user.id) == []
+
+
+async def test_a_snooze_survives_a_restart(start_bot: BotFactory) -> None:
+    """A snoozed reminder still comes, once, when the bot restarts before it is due."""
+    scale = 0.003  # the snooze takes 2.7 s: time enough to stop and start again
+    async with start_bot(now=berlin(9, 29, 58), time_scale=scale) as bot:
+        await set_up(bot, "09:30")
+        await bot.expect(REMINDER)
+        await bot.ask("later", "I'll remind you again")
+        offset = bot.clock.offset
+    async with start_bot(now=dt.datetime.now(dt.UTC) + offset, time_scale=scale) as again:
+        await again.expect(AGAIN, timeout=5)
+        await asyncio.sleep(0.5)
+        assert count(again, AGAIN) == 1
