@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
 from bot.countdown import Countdowns
-from bot.session import Beat, Cue, CueKind, GuidedSession, compile_script
+from bot.session import Beat, Cue, CueKind, GuidedSession, compile_script, script_seconds
 from bot.stats import progress, streak_phrase
 from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage
 
@@ -59,7 +59,11 @@ class Coach:
 
     def script_seconds(self, routine: Routine) -> float:
         """How long a routine takes at normal speed."""
-        return sum(cue.wait for cue in self._scripts[routine.id])
+        return script_seconds(self._scripts[routine.id])
+
+    def length(self, routine: Routine) -> str:
+        """How long a routine takes, for people: "about 6 minutes"."""
+        return texts.minutes(self.script_seconds(routine))
 
     def running(self, chat_id: int) -> GuidedSession | None:
         return self._sessions.get(chat_id)

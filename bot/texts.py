@@ -55,8 +55,7 @@ def minutes(seconds: float) -> str:
     """A length for a human: "about 6 minutes", "under a minute"."""
     if seconds < 60:
         return "under a minute"
-    count = round(seconds / 60)
-    return f"about {count} minute{'s' if count != 1 else ''}"
+    return f"about {plural(round(seconds / 60), 'minute')}"
 
 
 def elapsed(seconds: float) -> str:

@@ -134,7 +134,7 @@ async def _send_reminder_message(
 
 def _reminder_text(services: Services, subscriber: Subscriber, *, again: bool = False) -> str:
     routine = services.routines.choose(subscriber.routine_id)
-    length = texts.minutes(services.coach.script_seconds(routine))
+    length = services.coach.length(routine)
     return texts.reminder(routine.title, len(routine.exercises), length, again=again)
 
 
@@ -228,7 +228,7 @@ async def _send_nudge(context: BotContext) -> None:
         if done_today or not subscriber.subscribed or services.coach.running(job.chat_id):
             return
         routine = services.routines.choose(subscriber.routine_id)
-        length = texts.minutes(services.coach.script_seconds(routine))
+        length = services.coach.length(routine)
         await _send_reminder_message(context, subscriber, texts.nudge(length))
 
 

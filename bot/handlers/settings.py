@@ -41,7 +41,7 @@ def _view(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]:
         now.astimezone(ZoneInfo(subscriber.timezone)),
         texts.next_when(subscriber, now),
         routine.title,
-        texts.minutes(services.coach.script_seconds(routine)),
+        services.coach.length(routine),
     )
     paused = subscriber.paused_until(local_today(context, subscriber)) is not None
     pause = (
@@ -104,7 +104,7 @@ def _routines(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]
     services = context.services
     current = services.routines.choose(subscriber.routine_id).id
     entries = [
-        (r.id, r.title, texts.minutes(services.coach.script_seconds(r)), r.id == current)
+        (r.id, r.title, services.coach.length(r), r.id == current)
         for r in services.routines.values()
     ]
     buttons = [

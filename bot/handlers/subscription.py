@@ -50,7 +50,7 @@ async def start(update: Update, context: BotContext) -> None:
             texts.welcome(
                 subscriber.name,
                 routine.title,
-                texts.minutes(services.coach.script_seconds(routine)),
+                services.coach.length(routine),
                 routine.disclaimer,
                 subscriber.times,
                 subscriber.timezone,
