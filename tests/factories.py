@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 from bot.content import RoutineBook, load_routines
@@ -28,3 +30,8 @@ def guided_session(time_scale: float = 1.0, chat_id: int = 42) -> GuidedSession:
         started_mono=0.0,
         time_scale=time_scale,
     )
+
+
+def plain(markup: str) -> str:
+    """What Telegram shows for an HTML text: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

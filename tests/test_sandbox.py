@@ -3,8 +3,6 @@ would: a subprocess, its stdin and its stdout (a pipe, so the transcript is plai
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 import signal
 import subprocess
@@ -15,16 +13,11 @@ import pytest
 
 from bot.__main__ import NO_TOKEN_NOTICE
 from bot.session import compile_script
-from tests.factories import REPO, routines
+from tests.factories import REPO, plain, routines
 from tests.sandbox.driver import launch, sandbox_env
 
 #: The default reminder is at 09:00: three seconds of margin for the start-up and /start.
 JUST_BEFORE_NINE = "08:59:57"
-
-
-def plain(markup: str) -> str:
-    """What Telegram shows for an HTML text: tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from zoneinfo import ZoneInfo
 
 from bot.session import CueKind, compile_script
 from bot.storage import SessionStatus
 from tests.e2e.conftest import TIME_SCALE, BotFactory
-from tests.factories import routines
+from tests.factories import plain, routines
 
 BERLIN = ZoneInfo("Europe/Berlin")
 #: Measured jitter is 1–2 ms (timer wake-up plus two local HTTP round trips).
@@ -39,11 +37,6 @@ ARTICLE_STEPS = [
     "This opens your right lower back.",
     "Hold for 20 seconds",
 ]
-
-
-def plain(markup: str) -> str:
-    """What Telegram shows for an HTML text: tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 async def test_reminder_then_full_guided_routine(start_bot: BotFactory) -> None:
