@@ -53,6 +53,12 @@ class Bot:
         self.say(text)
         return await self.expect(match, timeout)
 
+    async def subscribe(self, times: str, zone: str = "Europe/Berlin") -> BotMessage:
+        """/start, /timezone and /time; returns the reply to /time."""
+        await self.ask("/start", "I help people")
+        await self.ask(f"/timezone {zone}", "Time zone set")
+        return await self.ask(f"/time {times}", "Done")
+
     def db_snapshot(self) -> str:
         return self.storage.path.read_text(encoding="utf-8")
 

@@ -43,17 +43,11 @@ def count(bot: Bot, text: str) -> int:
     return sum(text in message.text for message in bot.emulator.messages(bot.user))
 
 
-async def set_up(bot: Bot, times: str) -> None:
-    await bot.ask("/start", "I help people")
-    await bot.ask("/timezone Europe/Berlin", "Time zone set")
-    await bot.ask(f"/time {times}", "Done")
-
-
 @pytest.fixture
 async def at_0930(start_bot: BotFactory) -> AsyncIterator[Bot]:
     """Subscribed in Berlin with a 09:30 reminder that arrives two seconds after start."""
     async with start_bot(now=berlin(9, 29, 58), time_scale=SCALE) as bot:
-        await set_up(bot, "09:30")
+        await bot.subscribe("09:30")
         yield bot
 
 
@@ -96,7 +90,7 @@ async def test_old_snooze_buttons_have_expired(at_0930: Bot) -> None:
 async def test_skip_today_silences_today_but_not_tomorrow(start_bot: BotFactory) -> None:
     """Skip today moves today's later slot to tomorrow; tomorrow's reminders still come."""
     async with start_bot(now=berlin(9, 29, 58)) as bot:
-        await set_up(bot, "09:30 09:45")
+        await bot.subscribe("09:30 09:45")
         reminder = await bot.expect(REMINDER)
         bot.emulator.press_button(bot.user, reminder, text="🚫 Skip today")
         await bot.expect("No more reminders today. Next one tomorrow at 09:30")
@@ -135,7 +129,7 @@ async def test_no_follow_up_after_a_reaction(at_0930: Bot) -> None:
 async def test_no_follow_up_when_todays_session_is_done(start_bot: BotFactory) -> None:
     """A session completed earlier today means the day's unanswered reminder gets no follow-up."""
     async with start_bot(now=berlin(9, 29, 56), time_scale=SCALE) as bot:
-        await set_up(bot, "09:30")
+        await bot.subscribe("09:30")
         await bot.ask("start quick", "Quick desk stretch")
         await bot.expect("Well done", timeout=4)
         await bot.expect(REMINDER, timeout=5)  # reminders still come: several a day is fine
@@ -155,7 +149,7 @@ async def test_nudge_off(at_0930: Bot) -> None:
 async def test_days_limit_reminders_to_weekdays(start_bot: BotFactory) -> None:
     """/days mon-fri on a Friday evening: the next reminder is Monday's."""
     async with start_bot(now=berlin(18, 0, day=27)) as bot:  # Friday 27 Nov 2026
-        await set_up(bot, "09:00")
+        await bot.subscribe("09:00")
         reply = await bot.ask("/days mon-fri", "Reminders on Mon–Fri")
         assert "Next: Mon 30 Nov at 09:00" in reply.text
         assert [(t.day, t.hour) for t in reminder_jobs(bot)] == [(30, 9)]
@@ -168,7 +162,7 @@ async def test_days_limit_reminders_to_weekdays(start_bot: BotFactory) -> None:
 async def test_pause_spans_a_dst_change(start_bot: BotFactory) -> None:
     """A pause over the October clock change resumes at 09:00 local on the right day."""
     async with start_bot(now=berlin(10, 0, day=20, month=10)) as bot:
-        await set_up(bot, "09:00")
+        await bot.subscribe("09:00")
         reply = await bot.ask("/pause 2026-10-27", "paused until")
         assert "Tue 27 Oct" in reply.text
         (resume,) = reminder_jobs(bot)
@@ -183,7 +177,7 @@ async def test_pause_spans_a_dst_change(start_bot: BotFactory) -> None:
 async def test_pause_for_days_and_bad_pauses(start_bot: BotFactory) -> None:
     """/pause 7 pauses a week; a date in the past or gibberish is refused and changes nothing."""
     async with start_bot(now=berlin(10, 0)) as bot:
-        await set_up(bot, "09:00")
+        await bot.subscribe("09:00")
         before = bot.db_snapshot()
         await bot.ask("/pause 2020-01-01", "isn't in the future")
         await bot.ask("/pause forever", "for how many days")
@@ -300,7 +294,7 @@ async def test_a_snooze_survives_a_restart(start_bot: BotFactory) -> None:
     """A snoozed reminder still comes, once, when the bot restarts before it is due."""
     scale = 0.003  # the snooze takes 2.7 s: time enough to stop and start again
     async with start_bot(now=berlin(9, 29, 58), time_scale=scale) as bot:
-        await set_up(bot, "09:30")
+        await bot.subscribe("09:30")
         await bot.expect(REMINDER)
         await bot.ask("later", "I'll remind you again")
         offset = bot.clock.offset

@@ -35,9 +35,8 @@ async def test_settings_show_the_next_reminder_in_local_time(start_bot: BotFacto
 async def test_reminder_fires_once_and_chains_to_tomorrow(start_bot: BotFactory) -> None:
     """A reminder arrives at its time, once, and the slot's next job is tomorrow's."""
     async with start_bot(now=berlin(9, 29, 58)) as bot:
-        await bot.ask("/start", "I help people")
-        await bot.ask("/timezone Europe/Berlin", "Time zone set")
-        await bot.ask("/time 09:30", "Next: today at 09:30")
+        reply = await bot.subscribe("09:30")
+        assert "Next: today at 09:30" in reply.text
         await bot.expect(REMINDER, timeout=5)
         await asyncio.sleep(0.5)
         assert [m for m in bot.emulator.messages(bot.user) if REMINDER in m.text][1:] == []
@@ -55,9 +54,8 @@ async def test_reminder_fires_once_and_chains_to_tomorrow(start_bot: BotFactory)
 async def test_busy_loop_delays_a_reminder_rather_than_losing_it(start_bot: BotFactory) -> None:
     """With the event loop blocked for 3 s across the due time, the reminder still comes."""
     async with start_bot(now=berlin(9, 29, 58)) as bot:
-        await bot.ask("/start", "I help people")
-        await bot.ask("/timezone Europe/Berlin", "Time zone set")
-        await bot.ask("/time 09:30", "Next: today at 09:30")
+        reply = await bot.subscribe("09:30")
+        assert "Next: today at 09:30" in reply.text
         await asyncio.sleep(1)
         started = time.monotonic()
         time.sleep(3)  # noqa: ASYNC251 - blocking the loop on purpose: a busy bot
@@ -70,9 +68,8 @@ async def test_busy_loop_delays_a_reminder_rather_than_losing_it(start_bot: BotF
 async def test_restart_rebuilds_reminders_from_the_database(start_bot: BotFactory) -> None:
     """Stopped before its reminder, a new bot on the same data sends it, exactly once."""
     async with start_bot(now=berlin(9, 29, 56)) as bot:
-        await bot.ask("/start", "I help people")
-        await bot.ask("/timezone Europe/Berlin", "Time zone set")
-        await bot.ask("/time 09:30", "Next: today at 09:30")
+        reply = await bot.subscribe("09:30")
+        assert "Next: today at 09:30" in reply.text
         offset = bot.clock.offset
     # The first bot is gone; the JobQueue forgot everything. Start another on the same file.
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
@@ -89,9 +86,8 @@ async def test_restart_rebuilds_reminders_from_the_database(start_bot: BotFactor
 async def test_reminder_missed_while_down_is_caught_up(start_bot: BotFactory) -> None:
     """A reminder due while the bot was down (a few minutes ago) is sent at start-up, once."""
     async with start_bot(now=berlin(9, 20, 0)) as bot:
-        await bot.ask("/start", "I help people")
-        await bot.ask("/timezone Europe/Berlin", "Time zone set")
-        await bot.ask("/time 09:30", "Next: today at 09:30")
+        reply = await bot.subscribe("09:30")
+        assert "Next: today at 09:30" in reply.text
     async with start_bot(now=berlin(9, 35, 0)) as again:
         await again.expect(REMINDER, timeout=3)
     async with start_bot(now=berlin(9, 36, 0)) as third:
@@ -118,9 +114,8 @@ async def test_interrupted_session_is_closed_and_start_works(start_bot: BotFacto
 async def test_no_reminder_during_a_session(start_bot: BotFactory) -> None:
     """A reminder that comes due mid-session is not sent (and not sent later either)."""
     async with start_bot(now=berlin(9, 29, 58)) as bot:
-        await bot.ask("/start", "I help people")
-        await bot.ask("/timezone Europe/Berlin", "Time zone set")
-        await bot.ask("/time 09:30", "Next: today at 09:30")
+        reply = await bot.subscribe("09:30")
+        assert "Next: today at 09:30" in reply.text
         await bot.ask("start", "exercises")
         await asyncio.sleep(3)
         assert not any(REMINDER in m.text for m in bot.emulator.messages(bot.user))
