@@ -21,6 +21,7 @@ from .errors import (
     EmulatorUsageError,
     WaitTimeout,
 )
+from .faults import Fault, FaultKind, Faults
 from .markup import EntityParseError, parse, utf16_len
 from .methods import HANDLERS
 from .models import (
@@ -61,6 +62,9 @@ __all__ = [
     "EmulatorUsageError",
     "EntityParseError",
     "Event",
+    "Fault",
+    "FaultKind",
+    "Faults",
     "MessageDeleted",
     "MessageEdit",
     "MessageEdited",

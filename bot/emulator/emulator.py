@@ -17,6 +17,7 @@ from typing import Protocol, Self, TypeVar
 from aiohttp import web
 
 from .errors import ButtonNotFound, EmulatorUsageError, WaitTimeout
+from .faults import Faults
 from .models import (
     JSON,
     ApiRequest,
@@ -509,6 +510,11 @@ class BotAPIEmulator:
 
     def edit_count(self, chat: ChatRef) -> int:
         return len(self.edit_times(chat))
+
+    @property
+    def faults(self) -> Faults:
+        """Injected failures: ``emulator.faults.add("502", method="sendMessage", times=2)``."""
+        return self._state.faults
 
     def set_flood_limit(self, per_chat: tuple[int, float] | None) -> None:
         """At most ``n`` sends/edits per chat in ``seconds``, else 429; None turns it off."""

@@ -7,6 +7,7 @@ the client went away (an abandoned long poll) is logged with status 499.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import ApiError, bad_request, not_found
+from .errors import ApiError, bad_request, forbidden, not_found
+from .faults import Fault
 from .methods import HANDLERS
 from .models import ApiRequest, UploadedFile
 from .spec import BotApiSpec, SpecMismatch, api_error_for
@@ -23,6 +25,8 @@ from .state import EmulatorState
 _LOG = logging.getLogger(__name__)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CLIENT_CLOSED = 499
+#: Logged for a call whose connection an injected fault closed without any response.
+CONNECTION_RESET = 444
 
 
 async def read_params(request: web.Request) -> dict[str, object]:
@@ -74,6 +78,9 @@ class BotApiHandler:
         try:
             try:
                 result = await self._dispatch(request, call, now)
+            except _Reset:
+                call.status, call.description = CONNECTION_RESET, "fault: connection reset"
+                return web.Response(status=CONNECTION_RESET)
             except ApiError as exc:
                 call.status, call.description = exc.status, exc.description
                 return web.json_response(exc.body(), status=exc.status)
@@ -100,6 +107,9 @@ class BotApiHandler:
         call.params = dict(raw)
         params = self._spec.parse_params(method, raw)
         call.params = dict(params)
+        fault = self._state.faults.take(method.name, params)
+        if fault is not None and not (fault.kind == "timeout" and fault.processed):
+            await _inject(request, fault)
         try:
             result = await handler(self._state, self._spec, params, now)
             self._spec.check_result(method, result)
@@ -112,7 +122,32 @@ class BotApiHandler:
             _LOG.exception("Emulator bug while handling %s", method.name)
             self._state.internal_errors.append(f"{method.name}: {exc!r}")
             raise ApiError(500, f"Internal Server Error: emulator bug: {exc!r}") from None
+        if fault is not None:  # a processed timeout: done, but the answer never arrives
+            await asyncio.sleep(fault.hold)
         return result
+
+
+class _Reset(Exception):
+    """The connection was closed on purpose; there is nobody left to answer."""
+
+
+async def _inject(request: web.Request, fault: Fault) -> None:
+    """Fail the call as ``fault`` says, before the method runs (a timeout returns late)."""
+    if fault.kind == "500":
+        raise ApiError(500, "Internal Server Error")
+    if fault.kind == "502":
+        raise ApiError(502, "Bad Gateway")
+    if fault.kind == "429":
+        after = fault.retry_after
+        raise ApiError(429, f"Too Many Requests: retry after {after}", retry_after=after)
+    if fault.kind == "403":
+        raise forbidden("bot was blocked by the user")
+    if fault.kind == "reset":
+        if request.transport is not None:
+            request.transport.abort()
+        raise _Reset
+    # A timeout: the client gives up first, and the handler is cancelled when it goes away.
+    await asyncio.sleep(fault.hold)
 
 
 async def _not_found(request: web.Request) -> web.Response:

@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from .errors import ApiError, bad_request, forbidden
+from .faults import Faults
 from .models import (
     JSON,
     ApiRequest,
@@ -93,6 +94,7 @@ class EmulatorState:
         self.flood_limit: tuple[int, float] | None = None
         self._flood_times: dict[int, deque[float]] = {}
         self.internal_errors: list[str] = []
+        self.faults = Faults()
         self.subscribers: list[asyncio.Queue[Event]] = []
         self.changed = Pulse()
 
