@@ -25,6 +25,8 @@ from .models import (
     MessageEdit,
     MessageEdited,
     MessageSent,
+    SentDocument,
+    UploadedFile,
 )
 from .spec import BotApiSpec
 from .state import EmulatorState, scope_key
@@ -216,6 +218,63 @@ async def send_message(state: EmulatorState, spec: BotApiSpec, p: Params, now: f
     state.bot_messages.setdefault(chat.id, []).append(message)
     state.publish(MessageSent(message))
     return state.message_to_api(message)
+
+
+@method("sendDocument")
+async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: float) -> object:
+    """A file uploaded (multipart, or ``attach://<part>``) or re-sent by file_id."""
+    chat = state.writable_chat(p["chat_id"])
+    document = _document(state, p, p["document"])
+    caption: str = ""
+    entities: list[JSON] = []
+    if p.get("caption"):
+        caption, entities = limits.formatted_text(
+            p["caption"], p.get("parse_mode"), p.get("caption_entities")
+        )
+        if len(caption) > limits.MAX_CAPTION_LENGTH:
+            raise bad_request("message caption is too long")
+    limits.check_reply_markup(spec, p.get("reply_markup"))
+    state.check_flood(chat.id, now)
+    message = BotMessage(
+        chat_id=chat.id,
+        message_id=state.next_message_id(chat.id),
+        text=caption,
+        entities=entities,
+        parse_mode=p.get("parse_mode"),
+        reply_markup=p.get("reply_markup"),
+        disable_notification=bool(p.get("disable_notification", False)),
+        protect_content=bool(p.get("protect_content", False)),
+        sent_at=now,
+        date=int(time.time()),
+        source_text=p.get("caption", ""),
+        document=document,
+    )
+    state.bot_messages.setdefault(chat.id, []).append(message)
+    state.publish(MessageSent(message))
+    return state.message_to_api(message)
+
+
+def _document(state: EmulatorState, p: Params, value: object) -> SentDocument:
+    if isinstance(value, str) and value.startswith("attach://"):
+        value = p.get(value.removeprefix("attach://"))
+        if not isinstance(value, UploadedFile):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+    if isinstance(value, UploadedFile):
+        if not value.data:
+            raise bad_request("file must be non-empty")
+        number = state.next_file_number()
+        return SentDocument(
+            f"BQACAgIAAxkDAAEmulatorDoc{number:06d}",
+            f"AgADEmuDoc{number:06d}",
+            value.filename,
+            value.content_type,
+            value.data,
+        )
+    for messages in state.bot_messages.values():
+        for sent in messages:
+            if sent.document is not None and sent.document.file_id == value:
+                return sent.document
+    raise bad_request("wrong file identifier/HTTP URL specified")
 
 
 def _message_to_edit(state: EmulatorState, p: Params) -> BotMessage:

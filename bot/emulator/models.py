@@ -65,11 +65,33 @@ class ChatState:
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """A multipart file part; the emulator records it but never stores the bytes."""
+    """A multipart file part, with its bytes (so a test can read what the bot sent)."""
 
     name: str
     filename: str
     content_type: str
+    data: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A document the bot sent (sendDocument); ``data`` is empty when sent by file_id or URL."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str | None
+    mime_type: str | None
+    data: bytes = field(default=b"", repr=False)
+
+    def to_api(self) -> JSON:
+        document: JSON = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
+        if self.file_name:
+            document["file_name"] = self.file_name
+        if self.mime_type:
+            document["mime_type"] = self.mime_type
+        if self.data:
+            document["file_size"] = len(self.data)
+        return document
 
 
 @dataclass(frozen=True)
@@ -109,6 +131,8 @@ class BotMessage:
     deleted_at: float | None = None
     #: The plain text as first sent, before any edit.
     sent_text: str = ""
+    #: For sendDocument: the file; ``text`` is then its caption.
+    document: SentDocument | None = None
 
     def __post_init__(self) -> None:
         if not self.sent_text:

@@ -45,7 +45,9 @@ async def read_params(request: web.Request) -> dict[str, object]:
     elif request.content_type in _FORM_TYPES:
         for name, value in (await request.post()).items():
             if isinstance(value, web.FileField):
-                params[name] = UploadedFile(value.name, value.filename, value.content_type)
+                params[name] = UploadedFile(
+                    value.name, value.filename, value.content_type, value.file.read()
+                )
             elif isinstance(value, str):
                 params[name] = value
             else:

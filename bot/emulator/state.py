@@ -95,6 +95,7 @@ class EmulatorState:
         self._flood_times: dict[int, deque[float]] = {}
         self.internal_errors: list[str] = []
         self.faults = Faults()
+        self._last_file_number = 0
         self.subscribers: list[asyncio.Queue[Event]] = []
         self.changed = Pulse()
 
@@ -123,6 +124,10 @@ class EmulatorState:
         """Message ids are per chat and shared by both sides, as in private chats."""
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
+
+    def next_file_number(self) -> int:
+        self._last_file_number += 1
+        return self._last_file_number
 
     def bot_message(self, chat_id: int, message_id: int) -> BotMessage | None:
         """The bot's message with this id, deleted or not."""
@@ -155,9 +160,16 @@ class EmulatorState:
             data["edit_date"] = message.edit_date
         if message.protect_content:
             data["has_protected_content"] = True
-        data["text"] = message.text
-        if message.entities:
-            data["entities"] = message.entities
+        if message.document is not None:
+            data["document"] = message.document.to_api()
+            if message.text:
+                data["caption"] = message.text
+            if message.entities:
+                data["caption_entities"] = message.entities
+        else:
+            data["text"] = message.text
+            if message.entities:
+                data["entities"] = message.entities
         if message.link_preview_options:
             data["link_preview_options"] = message.link_preview_options
         if message.reply_markup and "inline_keyboard" in message.reply_markup:

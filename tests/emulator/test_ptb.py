@@ -201,3 +201,24 @@ async def test_wrong_token_is_invalid_token(emulator: BotAPIEmulator) -> None:
     with pytest.raises(InvalidToken):
         async with Bot("42:not-the-emulators-token", base_url=emulator.base_url):
             pass
+
+
+async def test_send_document_upload_and_resend(
+    bot: Bot, emulator: BotAPIEmulator, user: EmulatedUser
+) -> None:
+    """sendDocument takes a multipart upload (bytes kept) and a file_id of a sent document."""
+    message = await bot.send_document(
+        user.id, b'{"a": 1}', filename="export.json", caption="<b>Your</b> data", parse_mode="HTML"
+    )
+    assert message.document is not None
+    assert message.document.file_name == "export.json"
+    assert message.document.file_size == 8
+    assert message.caption == "Your data"
+    sent = emulator.messages(user)[0]
+    assert sent.document is not None
+    assert sent.document.data == b'{"a": 1}'
+    again = await bot.send_document(user.id, message.document.file_id)
+    assert again.document is not None
+    assert again.document.file_id == message.document.file_id
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await bot.send_document(user.id, "no-such-file-id")
