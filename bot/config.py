@@ -39,6 +39,13 @@ class Settings:
     log_level: str = "INFO"
     #: Every hold and pause is multiplied by this, so tests and demos can run a routine fast.
     time_scale: float = 1.0
+    #: A reminder missed while the bot was down is still sent if it is at most this late.
+    reminder_grace: dt.timedelta = dt.timedelta(minutes=30)
+    #: Telegram user ids allowed to use /admin and /broadcast.
+    admin_ids: frozenset[int] = frozenset()
+    #: Incoming flood guard: a user's updates past this burst, refilled at one a second, are
+    #: dropped. Not read from the environment; tests that tap at machine speed raise it.
+    flood_burst: int = 10
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the token must not.
@@ -89,7 +96,24 @@ class Settings:
             default_reminder_time=reminder,
             log_level=log_level,
             time_scale=_positive_float("TIME_SCALE", get("TIME_SCALE") or "1"),
+            reminder_grace=dt.timedelta(
+                minutes=_minutes("REMINDER_GRACE_MINUTES", get("REMINDER_GRACE_MINUTES") or "30")
+            ),
+            admin_ids=_user_ids("ADMIN_IDS", get("ADMIN_IDS") or ""),
         )
+
+
+def _minutes(key: str, text: str) -> int:
+    if not text.isdigit() or int(text) > 24 * 60:
+        raise ConfigError(f"{key} must be a whole number of minutes from 0 to 1440, not {text!r}.")
+    return int(text)
+
+
+def _user_ids(key: str, text: str) -> frozenset[int]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in ids):
+        raise ConfigError(f"{key} must be Telegram user ids separated by commas, not {text!r}.")
+    return frozenset(int(part) for part in ids)
 
 
 def _positive_float(key: str, text: str) -> float:

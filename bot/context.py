@@ -6,7 +6,8 @@ instead of ``cast(...)`` on ``bot_data`` in every handler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -14,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import RoutineBook
+from bot.flood import FloodGuard
 from bot.storage import Storage
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ class Services:
     routines: RoutineBook
     clock: Clock
     coach: Coach
+    #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
+    failures: Counter[str] = field(default_factory=Counter)
+    #: Incoming updates per user (see bot.handlers.guard); build_application sizes it.
+    flood: FloodGuard = field(default_factory=FloodGuard)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

@@ -27,14 +27,17 @@ from bot.storage import Subscriber
 __all__ = [
     "JOB_KWARGS",
     "ReminderJob",
+    "cancel_chat",
     "cancel_jobs",
     "cancel_reminders",
     "countdown_job_name",
     "nudge_job_name",
     "reminder_job_name",
+    "reminder_retry_job_name",
     "schedule_once",
     "schedule_reminders",
     "schedule_repeating",
+    "schedule_retry",
     "session_job_name",
     "snooze_job_name",
 ]
@@ -47,7 +50,8 @@ _LOGGER = logging.getLogger(__name__)
 #: default of one running instance per id would silently skip it. Overlap is safe: session
 #: timers check a generation under the chat's lock, reminders claim their slot.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 3}
-#: A reminder missed while the bot was down is still sent at start-up if it is at most this old.
+#: The default grace window (setting REMINDER_GRACE_MINUTES): a reminder missed while the bot
+#: was down, or still failing to send, is sent if it is at most this late.
 CATCH_UP = dt.timedelta(minutes=30)
 
 JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
@@ -55,6 +59,11 @@ JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
 
 def reminder_job_name(chat_id: int, slot: dt.time) -> str:
     return f"reminder:{chat_id}:{slot:%H%M}"
+
+
+def reminder_retry_job_name(chat_id: int, slot: dt.time) -> str:
+    """Starts like the reminder's name, so cancelling a chat's reminders cancels retries too."""
+    return f"{reminder_job_name(chat_id, slot)}:retry"
 
 
 def session_job_name(chat_id: int) -> str:
@@ -79,6 +88,8 @@ class ReminderJob:
 
     chat_id: int
     occurrence: Occurrence
+    #: 0 for the scheduled send, then 1, 2… for retries after failed sends.
+    attempt: int = 0
 
     @property
     def slot(self) -> str:
@@ -138,6 +149,13 @@ def cancel_reminders(job_queue: JobQueue[BotContext], chat_id: int) -> None:
             job.remove()
 
 
+def cancel_chat(job_queue: JobQueue[BotContext], chat_id: int) -> None:
+    """Remove every timer of the chat: reminders, retries, snooze, follow-up, session."""
+    cancel_reminders(job_queue, chat_id)
+    for name in (snooze_job_name, nudge_job_name, session_job_name, countdown_job_name):
+        cancel_jobs(job_queue, name(chat_id))
+
+
 def schedule_reminders(
     job_queue: JobQueue[BotContext],
     subscriber: Subscriber,
@@ -147,11 +165,12 @@ def schedule_reminders(
     seconds_until: Callable[[dt.datetime], float],
     catch_up: bool = False,
     fresh: bool = False,
+    grace: dt.timedelta = CATCH_UP,
 ) -> list[Occurrence]:
     """(Re)build the reminder jobs of one chat from its stored schedule.
 
     With ``catch_up`` (at start-up) a reminder the bot missed while it was down, at most
-    :data:`CATCH_UP` ago and not yet sent, is sent at once instead of waiting for tomorrow.
+    ``grace`` ago and not yet sent, is sent at once instead of waiting for tomorrow.
     ``fresh`` (an empty JobQueue, at start-up) skips removing the chat's old jobs. Returns the
     occurrences scheduled.
     """
@@ -164,7 +183,7 @@ def schedule_reminders(
     for slot in subscriber.times:
         occurrence = next_occurrence(slot, zone, now, subscriber.reminds_on)
         if catch_up:
-            missed = _missed(subscriber, slot, zone, now)
+            missed = _missed(subscriber, slot, zone, now, grace)
             if missed is not None:
                 _LOGGER.info("Catching up on a missed reminder for chat %s", subscriber.chat_id)
                 occurrence = missed
@@ -181,10 +200,10 @@ def schedule_reminders(
 
 
 def _missed(
-    subscriber: Subscriber, slot: dt.time, zone: ZoneInfo, now: dt.datetime
+    subscriber: Subscriber, slot: dt.time, zone: ZoneInfo, now: dt.datetime, grace: dt.timedelta
 ) -> Occurrence | None:
     previous = previous_occurrence(slot, zone, now, subscriber.reminds_on)
-    if previous is None or now - previous.at > CATCH_UP:
+    if previous is None or now - previous.at > grace:
         return None
     if subscriber.created_at and previous.at < subscriber.created_at:
         return None
@@ -216,3 +235,18 @@ def schedule_following(
         data=ReminderJob(subscriber.chat_id, occurrence),
     )
     return occurrence
+
+
+def schedule_retry(
+    job_queue: JobQueue[BotContext], due: ReminderJob, callback: JobCallback, delay: float
+) -> None:
+    """Try a reminder that failed to send again in ``delay`` seconds (its own job, so the
+    slot's next occurrence, already chained, stays in place)."""
+    schedule_once(
+        job_queue,
+        callback,
+        delay,
+        name=reminder_retry_job_name(due.chat_id, due.occurrence.slot),
+        chat_id=due.chat_id,
+        data=ReminderJob(due.chat_id, due.occurrence, due.attempt + 1),
+    )

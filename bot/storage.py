@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 DB_FILE = "stretchbot.json"
+#: The data folder is created for its owner only; the file is too (mkstemp makes it 0600 and
+#: the rename keeps that mode), since it holds who uses the bot and when.
+PRIVATE_FOLDER = 0o700
 SCHEMA_VERSION = 1
 
 
@@ -57,7 +60,7 @@ class AtomicJSONStorage(TinyStorage):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__()
         self._path = Path(path)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         self._cache: dict[str, dict[str, Any]] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -145,6 +148,8 @@ class Subscriber:
     snoozed_until: dt.datetime | None = None
     #: When the follow-up to an unanswered reminder is due; cleared by any reaction.
     nudge_due: dt.datetime | None = None
+    #: When a send got 403 (the user blocked the bot); reminders are off until they write again.
+    blocked_at: dt.datetime | None = None
 
     def paused_on(self, day: dt.date) -> bool:
         return any(start <= day < end for start, end in self.pauses)
@@ -175,6 +180,7 @@ class Subscriber:
             "reminder_message_id": self.reminder_message_id,
             "snoozed_until": _iso(self.snoozed_until),
             "nudge_due": _iso(self.nudge_due),
+            "blocked_at": _iso(self.blocked_at),
         }
 
     @classmethod
@@ -201,6 +207,7 @@ class Subscriber:
             reminder_message_id=doc.get("reminder_message_id"),
             snoozed_until=_datetime(doc.get("snoozed_until")),
             nudge_due=_datetime(doc.get("nudge_due")),
+            blocked_at=_datetime(doc.get("blocked_at")),
         )
 
 
@@ -286,7 +293,7 @@ class Storage:
 
     @classmethod
     def in_folder(cls, folder: Path) -> Storage:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         return cls(folder / DB_FILE)
 
     def close(self) -> None:
@@ -331,6 +338,19 @@ class Storage:
         self.save_subscriber(replace(current, last_sent={**current.last_sent, slot: at}))
         return True
 
+    def release_reminder(
+        self, chat_id: int, slot: str, at: dt.datetime, previous: dt.datetime | None
+    ) -> None:
+        """Undo :meth:`claim_reminder` after a send that failed, so a retry (or the catch-up
+        after a restart) may claim it again; ``previous`` is what ``last_sent`` held before."""
+        current = self.subscriber(chat_id)
+        if current is None or current.last_sent.get(slot) != at:
+            return
+        last_sent = {key: value for key, value in current.last_sent.items() if key != slot}
+        if previous is not None:
+            last_sent[slot] = previous
+        self.save_subscriber(replace(current, last_sent=last_sent))
+
     # Sessions ------------------------------------------------------------------------------
 
     def begin_session(self, active: ActiveSession) -> None:
@@ -361,6 +381,13 @@ class Storage:
             )
             for doc in self._active.all()
         ]
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Delete everything stored about a chat: settings, active session, history (/forget)."""
+        if self._subscribers.contains(doc_id=chat_id):
+            self._subscribers.remove(doc_ids=[chat_id])
+        self.clear_active_session(chat_id)
+        self._history.remove(Query().chat_id == chat_id)
 
     def history(self, chat_id: int) -> list[SessionRecord]:
         """A chat's sessions, oldest first."""

@@ -87,3 +87,25 @@ def test_dotenv_is_read_and_environment_wins(
     settings = load_settings(env_file)
     assert settings.token == TOKEN
     assert settings.default_timezone == "Europe/Paris"
+
+
+def test_grace_and_admins() -> None:
+    """REMINDER_GRACE_MINUTES and ADMIN_IDS are read; unset they are 30 minutes and nobody."""
+    settings = Settings.from_env(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_GRACE_MINUTES": "5", "ADMIN_IDS": "12, 34"}
+    )
+    assert settings.reminder_grace == dt.timedelta(minutes=5)
+    assert settings.admin_ids == {12, 34}
+    default = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert default.reminder_grace == dt.timedelta(minutes=30)
+    assert default.admin_ids == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("REMINDER_GRACE_MINUTES", "-1"), ("REMINDER_GRACE_MINUTES", "soon"), ("ADMIN_IDS", "bob")],
+)
+def test_bad_grace_or_admins_is_one_line(key: str, value: str) -> None:
+    """A wrong grace window or admin list stops with a sentence naming the key."""
+    with pytest.raises(ConfigError, match=key):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, key: value})

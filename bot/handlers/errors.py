@@ -31,14 +31,28 @@ async def expired_button(update: Update, _: BotContext) -> None:
         await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=False)
 
 
+def _where(update: object, context: BotContext) -> str:
+    """Which update or job failed, for the log line (ids only: no message text)."""
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        return f"update {update.update_id} in chat {chat.id if chat else None}"
+    if context.job is not None:
+        return f"job {context.job.name}"
+    return "no update"
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the error, and tell the user something went wrong rather than leave them waiting."""
+    """Log the error once, with where it happened (the log filter takes the token out), and
+    tell the user something went wrong rather than leave them waiting."""
     error = context.error
+    context.services.failures[type(error).__name__] += 1
     if isinstance(error, Forbidden | NetworkError):
         # Blocked by a user, or Telegram unreachable for a moment: nothing to tell anyone.
-        _LOGGER.warning("Telegram refused or was unreachable: %s", error)
+        _LOGGER.warning(
+            "Telegram refused or was unreachable (%s): %s", _where(update, context), error
+        )
         return
-    _LOGGER.error("Exception while handling an update", exc_info=error)
+    _LOGGER.error("Exception while handling %s", _where(update, context), exc_info=error)
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import JobQueue
 
 from bot import callbacks, scheduling, texts
@@ -18,6 +18,12 @@ from bot.context import BotContext, Services
 from bot.storage import SessionStatus, Subscriber
 
 _LOGGER = logging.getLogger(__name__)
+
+#: Back-off for a reminder that failed to send (5xx, reset, timeout): 5 s, 10 s, 20 s… at most
+#: 5 min, times TIME_SCALE; a 429 waits its retry_after instead. Retries stop once the reminder
+#: would be later than the grace window (REMINDER_GRACE_MINUTES).
+RETRY_FIRST_SECONDS = 5.0
+RETRY_LONGEST_SECONDS = 300.0
 
 
 def reschedule(
@@ -46,6 +52,7 @@ def rebuild_all(job_queue: JobQueue[BotContext], services: Services) -> int:
             seconds_until=services.clock.seconds_until,
             catch_up=True,
             fresh=True,
+            grace=services.settings.reminder_grace,
         )
         count += len(scheduled)
         _rebuild_pending(job_queue, services, subscriber, now)
@@ -57,9 +64,10 @@ def _rebuild_pending(
 ) -> None:
     """Snoozes and follow-ups that came due while the bot was down, or are still to come."""
     snoozed, nudge = subscriber.snoozed_until, subscriber.nudge_due
-    if snoozed is not None and not _still_useful(subscriber, snoozed, now):
+    grace = services.settings.reminder_grace
+    if snoozed is not None and not _still_useful(subscriber, snoozed, now, grace):
         snoozed = None
-    if nudge is not None and not _still_useful(subscriber, nudge, now):
+    if nudge is not None and not _still_useful(subscriber, nudge, now, grace):
         nudge = None
     if (snoozed, nudge) != (subscriber.snoozed_until, subscriber.nudge_due):
         services.storage.save_subscriber(
@@ -81,8 +89,10 @@ def _rebuild_pending(
             )
 
 
-def _still_useful(subscriber: Subscriber, due: dt.datetime, now: dt.datetime) -> bool:
-    return subscriber.subscribed and now - due <= scheduling.CATCH_UP
+def _still_useful(
+    subscriber: Subscriber, due: dt.datetime, now: dt.datetime, grace: dt.timedelta
+) -> bool:
+    return subscriber.subscribed and now - due <= grace
 
 
 # The reminder message ---------------------------------------------------------------------
@@ -123,13 +133,48 @@ async def _send_reminder_message(
             subscriber.chat_id, text, reply_markup=reminder_keyboard(services, routine)
         )
     except Forbidden:
-        _LOGGER.info("Chat %s blocked the bot: reminders off", subscriber.chat_id)
-        services.storage.save_subscriber(replace(subscriber, subscribed=False))
-        scheduling.cancel_reminders(context.jobs, subscriber.chat_id)
+        mark_blocked(context, subscriber.chat_id)
         return None
     updated = replace(subscriber, reminder_message_id=message.message_id)
     services.storage.save_subscriber(updated)
     return updated
+
+
+def mark_blocked(context: BotContext, chat_id: int) -> None:
+    """A send got 403: reminders off and every timer of the chat gone, with no retry loop.
+
+    Kept apart from /stop (``blocked_at``), so that writing to the bot again turns them back on.
+    """
+    services = context.services
+    services.failures["blocked"] += 1
+    _LOGGER.info("Chat %s blocked the bot: reminders off", chat_id)
+    subscriber = services.storage.subscriber(chat_id)
+    if subscriber is not None:
+        services.storage.save_subscriber(
+            replace(
+                subscriber,
+                subscribed=False,
+                blocked_at=services.clock.now(),
+                snoozed_until=None,
+                nudge_due=None,
+            )
+        )
+    scheduling.cancel_reminders(context.jobs, chat_id)
+    scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat_id))
+    scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
+
+
+def unblocked(context: BotContext, chat_id: int) -> Subscriber | None:
+    """The chat blocked the bot and now writes again: reminders back on, as they were."""
+    services = context.services
+    subscriber = services.storage.subscriber(chat_id)
+    if subscriber is None or subscriber.blocked_at is None:
+        return None
+    subscriber = replace(subscriber, subscribed=True, blocked_at=None)
+    services.storage.save_subscriber(subscriber)
+    reschedule(context.jobs, services, subscriber)
+    _LOGGER.info("Chat %s is back: reminders on again", chat_id)
+    return subscriber
 
 
 def _reminder_text(services: Services, subscriber: Subscriber, *, again: bool = False) -> str:
@@ -149,14 +194,15 @@ async def send_reminder(context: BotContext) -> None:
     subscriber = storage.subscriber(due.chat_id)
     if subscriber is None:
         return
-    # Chain the next occurrence first, so nothing below can end this slot's reminders.
-    scheduling.schedule_following(
-        context.jobs,
-        subscriber,
-        due.occurrence,
-        send_reminder,
-        seconds_until=services.clock.seconds_until,
-    )
+    if due.attempt == 0:
+        # Chain the next occurrence first, so nothing below can end this slot's reminders.
+        scheduling.schedule_following(
+            context.jobs,
+            subscriber,
+            due.occurrence,
+            send_reminder,
+            seconds_until=services.clock.seconds_until,
+        )
     if (
         not subscriber.subscribed
         or due.occurrence.slot not in subscriber.times
@@ -164,17 +210,26 @@ async def send_reminder(context: BotContext) -> None:
     ):
         return
     async with storage.lock(due.chat_id):
+        subscriber = storage.subscriber(due.chat_id) or subscriber
+        previous = subscriber.last_sent.get(due.slot)
         # Claimed before sending: a crash after this point loses one reminder rather than
-        # sending it twice after the restart.
+        # sending it twice after the restart. A send that fails releases the claim.
         if not storage.claim_reminder(due.chat_id, due.slot, due.occurrence.at):
             _LOGGER.info("Reminder %s for chat %s was already sent", due.slot, due.chat_id)
             return
         if services.coach.running(due.chat_id):
             return  # mid-session: a reminder would only interrupt
         subscriber = storage.subscriber(due.chat_id) or subscriber
-        sent = await _send_reminder_message(
-            context, subscriber, _reminder_text(services, subscriber)
-        )
+        try:
+            sent = await _send_reminder_message(
+                context, subscriber, _reminder_text(services, subscriber)
+            )
+        except BadRequest:
+            raise  # a bug or a gone chat: retrying would fail the same way
+        except (NetworkError, RetryAfter) as exc:
+            storage.release_reminder(due.chat_id, due.slot, due.occurrence.at, previous)
+            _retry_later(context, due, exc)
+            return
         if sent is not None and sent.nudge_minutes is not None:
             nudge_at = due.occurrence.at + _scaled(services, sent.nudge_minutes)
             storage.save_subscriber(replace(sent, nudge_due=nudge_at))
@@ -186,6 +241,42 @@ async def send_reminder(context: BotContext) -> None:
                 chat_id=due.chat_id,
                 data=nudge_at,
             )
+
+
+def _retry_later(context: BotContext, due: scheduling.ReminderJob, error: Exception) -> None:
+    """Schedule another attempt with back-off, unless it would be later than the grace window.
+
+    A timeout may hide a send that did reach Telegram (only the answer was lost), and the Bot API
+    has no idempotency key: retrying then duplicates the reminder. We retry anyway, because a
+    reminder that silently never comes breaks the habit, and a rare duplicate does not.
+    """
+    services = context.services
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        delay = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+    else:
+        backoff = min(RETRY_FIRST_SECONDS * 2**due.attempt, RETRY_LONGEST_SECONDS)
+        delay = backoff * services.settings.time_scale
+    late = services.clock.now() + dt.timedelta(seconds=delay) - due.occurrence.at
+    if late > services.settings.reminder_grace:
+        services.failures["gave up"] += 1
+        _LOGGER.warning(
+            "Giving up on reminder %s for chat %s after %d attempt(s): %s",
+            due.slot,
+            due.chat_id,
+            due.attempt + 1,
+            error,
+        )
+        return
+    services.failures["retried"] += 1
+    _LOGGER.warning(
+        "Reminder %s for chat %s failed (%s); retrying in %.1f s",
+        due.slot,
+        due.chat_id,
+        error,
+        delay,
+    )
+    scheduling.schedule_retry(context.jobs, due, send_reminder, delay)
 
 
 async def _send_snoozed(context: BotContext) -> None:

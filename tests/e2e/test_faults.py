@@ -1,0 +1,171 @@
+"""Telegram failing under the bot (5xx, resets, timeouts, 429, 403): reminders still arrive
+exactly once after the fault clears, nothing escapes to the user, and the bot keeps running."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import scheduling
+from bot.context import services_of
+from bot.emulator import FaultKind
+from bot.emulator.server import CLIENT_CLOSED
+from bot.storage import SessionStatus
+from tests.e2e.conftest import Bot, BotFactory
+
+BERLIN = ZoneInfo("Europe/Berlin")
+REMINDER = "Time to look after your back"
+
+
+def berlin(hour: int, minute: int, second: int) -> dt.datetime:
+    return dt.datetime(2026, 11, 25, hour, minute, second, tzinfo=BERLIN)
+
+
+def reminders_sent(bot: Bot) -> int:
+    return sum(REMINDER in m.text for m in bot.emulator.messages(bot.user))
+
+
+def reminder_jobs(bot: Bot) -> list[str]:
+    assert bot.app.job_queue is not None
+    return [job.name or "" for job in bot.app.job_queue.jobs() if "reminder" in (job.name or "")]
+
+
+async def still_answers(bot: Bot) -> None:
+    """The application is alive and nobody was told "something went wrong"."""
+    await bot.ask("/help", "Commands")
+    assert not any("went wrong" in m.text for m in bot.emulator.messages(bot.user))
+
+
+@pytest.mark.parametrize("kind", ["500", "502", "reset"])
+async def test_reminder_survives_server_errors(start_bot: BotFactory, kind: FaultKind) -> None:
+    """Two failed sends (5xx or a dropped connection) are retried: the reminder comes once."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        fault = bot.emulator.faults.add(kind, method="sendMessage", chat_id=bot.user.id, times=2)
+        await bot.expect(REMINDER, timeout=5)
+        await asyncio.sleep(0.5)
+        assert fault.hits == 2
+        assert reminders_sent(bot) == 1
+        assert services_of(bot.app).failures["retried"] == 2
+        await still_answers(bot)
+
+
+async def test_reminder_honours_retry_after(start_bot: BotFactory) -> None:
+    """A 429 is waited out for its retry_after, then the reminder is sent, once."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.faults.add("429", method="sendMessage", chat_id=bot.user.id, retry_after=1)
+        refused = await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 429)
+        reminder = await bot.expect(REMINDER, timeout=5)
+        assert reminder.sent_at - refused.at >= 1.0
+        await asyncio.sleep(0.3)
+        assert reminders_sent(bot) == 1
+        await still_answers(bot)
+
+
+async def test_reminder_after_a_timeout(start_bot: BotFactory) -> None:
+    """A send that times out (Telegram never answered) is retried once the client gives up."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.faults.add("timeout", method="sendMessage", chat_id=bot.user.id, hold=8)
+        await bot.emulator.wait_for_request(
+            "sendMessage", lambda r: r.status == CLIENT_CLOSED, timeout=10
+        )
+        await bot.expect(REMINDER, timeout=5)
+        await asyncio.sleep(0.3)
+        assert reminders_sent(bot) == 1
+
+
+async def test_retries_stop_at_the_grace_window(start_bot: BotFactory) -> None:
+    """A fault that outlasts the grace window costs that one reminder, never a late pile-up."""
+    grace = dt.timedelta(seconds=2)
+    async with start_bot(now=berlin(9, 29, 59), reminder_grace=grace) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.faults.add("502", method="sendMessage", chat_id=bot.user.id, times=None)
+        failures = services_of(bot.app).failures
+        # Back-off 0.1, 0.2, 0.4, 0.8 s; the next (1.6 s) would end past the 2 s window.
+        await asyncio.sleep(4)
+        bot.emulator.faults.clear()
+        assert failures["gave up"] == 1
+        await asyncio.sleep(0.5)
+        assert reminders_sent(bot) == 0
+        assert reminder_jobs(bot) == [f"reminder:{bot.user.id}:0930"]  # tomorrow's
+        await still_answers(bot)
+
+
+async def test_restart_during_back_off_sends_it_once(start_bot: BotFactory) -> None:
+    """A bot stopped while retrying has released its claim: the restart catches it up, once."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.faults.add("500", method="sendMessage", chat_id=bot.user.id, times=None)
+        await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 500)
+        offset = bot.clock.offset
+    bot.emulator.faults.clear()
+    async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
+        await again.expect(REMINDER, timeout=5)
+        await asyncio.sleep(0.5)
+        assert reminders_sent(again) == 1
+
+
+async def test_blocked_bot_turns_reminders_off_until_the_user_writes(
+    start_bot: BotFactory,
+) -> None:
+    """A 403 on a reminder: marked blocked, jobs gone, no retry; writing again turns them on."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.block_bot(bot.user)
+        await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
+        await asyncio.sleep(0.5)
+        assert len([r for r in bot.emulator.requests_for("sendMessage") if r.status == 403]) == 1
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert not subscriber.subscribed
+        assert subscriber.blocked_at is not None
+        assert reminder_jobs(bot) == []
+        bot.emulator.unblock_bot(bot.user)
+        await bot.ask("hello", "Welcome back")
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.subscribed
+        assert subscriber.blocked_at is None
+        assert reminder_jobs(bot) == [f"reminder:{bot.user.id}:0930"]
+
+
+async def test_stop_is_not_undone_by_writing(subscribed: Bot) -> None:
+    """Only a block is lifted by writing again; a deliberate /stop stays stopped."""
+    await subscribed.ask("/stop", "Reminders are off")
+    await subscribed.ask("hello")
+    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    assert subscriber is not None
+    assert not subscriber.subscribed
+
+
+async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> None:
+    """A 403 mid-session ends it (recorded as stopped) with no timer left behind."""
+    await subscribed.ask("start", "exercises")
+    subscribed.emulator.block_bot(subscribed.user)
+    await subscribed.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
+    await asyncio.sleep(0.3)
+    assert services_of(subscribed.app).coach.running(subscribed.user.id) is None
+    (record,) = subscribed.storage.history(subscribed.user.id)
+    assert record.status is SessionStatus.STOPPED
+    assert subscribed.storage.active_sessions() == []
+    assert subscribed.app.job_queue is not None
+    names = [job.name for job in subscribed.app.job_queue.jobs()]
+    assert scheduling.session_job_name(subscribed.user.id) not in names
+    assert scheduling.countdown_job_name(subscribed.user.id) not in names
+
+
+async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:
+    """Two "start"s arriving together start one session, not two running side by side."""
+    subscribed.say("start")
+    subscribed.say("start")
+    await subscribed.expect("Go at your own pace")
+    await asyncio.sleep(0.5)
+    messages = subscribed.emulator.messages(subscribed.user)
+    starts = [m for m in messages if "Go at your own pace" in m.text]
+    assert len(starts) == 1
+    assert services_of(subscribed.app).coach.running(subscribed.user.id) is not None
