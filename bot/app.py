@@ -18,6 +18,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -27,7 +28,19 @@ from bot.coach import Coach
 from bot.config import Settings
 from bot.content import RoutineBook, load_routines
 from bot.context import BotApp, BotContext, Services, attach_services, services_of
-from bot.handlers import errors, progress, reminders, schedule, session, settings, subscription
+from bot.flood import FloodGuard
+from bot.handlers import (
+    admin,
+    errors,
+    guard,
+    privacy,
+    progress,
+    reminders,
+    schedule,
+    session,
+    settings,
+    subscription,
+)
 from bot.handlers.reminders import rebuild_all
 from bot.storage import Storage
 
@@ -85,6 +98,7 @@ def build_application(
             routines=routines,
             clock=clock,
             coach=Coach(storage, routines, clock, settings.time_scale),
+            flood=FloodGuard(burst=settings.flood_burst),
         ),
     )
     _register_handlers(application)
@@ -122,6 +136,18 @@ def _register_handlers(application: BotApp) -> None:
     application.add_handler(
         CallbackQueryHandler(settings.settings_button, pattern=callbacks.SETTINGS_PATTERN)
     )
+    # Reliability and privacy (issue 5): /forget, /export; /admin and /broadcast (private only,
+    # ADMIN_IDS only, not in the command menu).
+    application.add_handler(CommandHandler("forget", privacy.forget, filters=chats))
+    application.add_handler(CommandHandler("export", privacy.export, filters=chats))
+    application.add_handler(CommandHandler("admin", admin.admin, filters=private))
+    application.add_handler(CommandHandler("broadcast", admin.broadcast, filters=private))
+    application.add_handler(
+        CallbackQueryHandler(privacy.forget_button, pattern=callbacks.FORGET_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(admin.broadcast_button, pattern=callbacks.BROADCAST_PATTERN)
+    )
     application.add_handler(
         MessageHandler(chats & new_messages & filters.TEXT & ~filters.COMMAND, session.on_text)
     )
@@ -134,6 +160,10 @@ def _register_handlers(application: BotApp) -> None:
     )
     application.add_handler(CallbackQueryHandler(errors.expired_button))
     application.add_error_handler(errors.on_error)
+    # Reliability (issue 5). Before every other group: a flood is dropped before any work, then a
+    # chat that had blocked the bot and writes again gets its reminders back.
+    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-2)
+    application.add_handler(TypeHandler(Update, guard.welcome_back), group=-1)
 
 
 async def on_startup(application: BotApp) -> None:

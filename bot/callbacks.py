@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "BROADCAST_PATTERN",
+    "FORGET_PATTERN",
     "GO_PATTERN",
     "PAUSE_CHOICES",
     "SETTINGS_PATTERN",
@@ -20,7 +22,9 @@ __all__ = [
     "SNOOZE_MINUTES",
     "SNOOZE_PATTERN",
     "Choice",
+    "confirm",
     "go",
+    "parse_confirm",
     "parse_settings",
     "parse_snooze",
     "setting",
@@ -105,3 +109,17 @@ def parse_snooze(data: str) -> int | None:
         return None
     minutes = int(match["minutes"])
     return minutes if minutes in SNOOZE_MINUTES else None
+
+
+# Yes/no confirmations (/forget, /broadcast): ``fgt:yes``, ``bc:no``.
+FORGET_PATTERN = re.compile(r"^fgt:(?:yes|no)$")
+BROADCAST_PATTERN = re.compile(r"^bc:(?:yes|no)$")
+
+
+def confirm(prefix: str, yes: bool) -> str:
+    return f"{prefix}:{'yes' if yes else 'no'}"
+
+
+def parse_confirm(prefix: str, data: str) -> bool | None:
+    """True for yes, False for no, None if the data is not this prefix's button."""
+    return {f"{prefix}:yes": True, f"{prefix}:no": False}.get(data)

@@ -462,3 +462,61 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),
 )
+
+
+# Reliability, privacy and admin (issue 5) ---------------------------------------------------
+
+SLOW_DOWN = "That's a lot of messages at once — I'll skip some. Give me a second between them."
+WELCOME_BACK = "Welcome back! Your reminders are on again."
+FORGET_CONFIRM = (
+    "This deletes everything I keep about this chat: your schedule, settings and session "
+    "history. It can't be undone. Delete it all?"
+)
+BUTTON_FORGET = "Yes, delete everything"
+BUTTON_KEEP = "No, keep it"
+FORGOTTEN = "Done: I deleted everything about this chat. Send /start if you ever want me back."
+FORGET_CANCELLED = "Nothing was deleted."
+NOTHING_STORED = "I don't keep anything about this chat."
+EXPORT_CAPTION = "Everything I keep about this chat."
+
+
+def export_unknown_format(given: str, formats: Sequence[str]) -> str:
+    choices = " or ".join(f"/export {name}" for name in formats)
+    return f"I can't export as “{escape(given)}”. Try /export, or {choices}."
+
+
+def admin_report(
+    subscribed: int, paused: int, blocked: int, stopped: int, failures: dict[str, int]
+) -> str:
+    lines = [
+        "<b>Subscribers</b>",
+        f"Getting reminders: {subscribed}",
+        f"Paused today: {paused}",
+        f"Blocked the bot: {blocked}",
+        f"Stopped (/stop): {stopped}",
+        "",
+        "<b>Delivery failures since start-up</b>",
+    ]
+    lines += [f"{escape(kind)}: {count}" for kind, count in sorted(failures.items())] or ["none"]
+    return "\n".join(lines)
+
+
+BROADCAST_USAGE = "Write the message after the command: /broadcast The bot restarts at 22:00."
+
+
+def broadcast_confirm(text: str, recipients: int) -> str:
+    return f"Send this to {recipients} chat(s)?\n\n{broadcast(text)}"
+
+
+BUTTON_SEND = "Send it"
+BUTTON_CANCEL = "Cancel"
+BROADCAST_CANCELLED = "Not sent."
+
+
+def broadcast_done(sent: int, failed: int) -> str:
+    return f"Sent to {sent} chat(s); {failed} failed."
+
+
+def broadcast(text: str) -> str:
+    """An admin's maintenance message, shown exactly as typed."""
+    return f"📢 {escape(text)}"

@@ -23,6 +23,8 @@ from tests.factories import CONTENT
 
 #: Fast enough for a whole routine in a few seconds, slow enough to measure holds precisely.
 TIME_SCALE = 0.02
+#: The incoming flood guard's burst for tests (the bot's default is 10 updates).
+FLOOD_BURST = 100
 
 
 @dataclass
@@ -87,6 +89,8 @@ def settings(emulator: BotAPIEmulator, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         content_dir=CONTENT,
         time_scale=TIME_SCALE,
+        # Tests tap at machine speed; test_flood.py checks the guard at its real size.
+        flood_burst=FLOOD_BURST,
     )
 
 

@@ -1,0 +1,109 @@
+"""/admin and /broadcast, for the user ids in ADMIN_IDS only.
+
+Anyone else gets exactly the reply to an unknown command, so the commands do not reveal that
+they exist; neither is in the public command menu.
+"""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, TelegramError
+
+from bot import callbacks, texts
+from bot.context import BotContext
+from bot.handlers.common import reply
+from bot.handlers.errors import expired_button, unknown_command
+from bot.handlers.reminders import mark_blocked
+
+_LOGGER = logging.getLogger(__name__)
+_BROADCAST = "bc"
+_PENDING = "broadcast"
+
+
+def _is_admin(update: Update, context: BotContext) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in context.services.settings.admin_ids
+
+
+async def admin(update: Update, context: BotContext) -> None:
+    """Subscriber counts and delivery failures since start-up."""
+    if not _is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    services = context.services
+    now = services.clock.now()
+    subscribed = paused = blocked = stopped = 0
+    for subscriber in services.storage.subscribers():
+        if subscriber.blocked_at is not None:
+            blocked += 1
+        elif not subscriber.subscribed:
+            stopped += 1
+        elif subscriber.paused_on(now.astimezone(ZoneInfo(subscriber.timezone)).date()):
+            paused += 1
+        else:
+            subscribed += 1
+    await reply(
+        update,
+        texts.admin_report(subscribed, paused, blocked, stopped, dict(services.failures)),
+    )
+
+
+def _recipients(context: BotContext) -> list[int]:
+    return [s.chat_id for s in context.services.storage.subscribers() if s.subscribed]
+
+
+async def broadcast(update: Update, context: BotContext) -> None:
+    """``/broadcast <text>``: show the message and who gets it, and ask before sending."""
+    message = update.effective_message
+    if not _is_admin(update, context) or message is None:
+        await unknown_command(update, context)
+        return
+    text = (message.text or "").partition(" ")[2].strip()
+    if not text:
+        await reply(update, texts.BROADCAST_USAGE)
+        return
+    if context.chat_data is not None:
+        context.chat_data[_PENDING] = text
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.BUTTON_SEND, callback_data=callbacks.confirm(_BROADCAST, True)
+                ),
+                InlineKeyboardButton(
+                    texts.BUTTON_CANCEL, callback_data=callbacks.confirm(_BROADCAST, False)
+                ),
+            ]
+        ]
+    )
+    await reply(update, texts.broadcast_confirm(text, len(_recipients(context))), keyboard)
+
+
+async def broadcast_button(update: Update, context: BotContext) -> None:
+    """Send the pending broadcast to every subscribed chat, one after another."""
+    query = update.callback_query
+    yes = callbacks.parse_confirm(_BROADCAST, query.data or "") if query else None
+    pending = context.chat_data.pop(_PENDING, None) if context.chat_data is not None else None
+    if query is None or yes is None or not _is_admin(update, context) or pending is None:
+        await expired_button(update, context)
+        return
+    await query.answer()
+    if not yes:
+        await query.edit_message_text(texts.BROADCAST_CANCELLED)
+        return
+    sent = failed = 0
+    # One at a time: the rate limiter spaces them out within Telegram's 30 messages a second.
+    for chat_id in _recipients(context):
+        try:
+            await context.bot.send_message(chat_id, texts.broadcast(pending))
+            sent += 1
+        except Forbidden:
+            mark_blocked(context, chat_id)
+            failed += 1
+        except TelegramError as exc:
+            _LOGGER.warning("Broadcast to chat %s failed: %s", chat_id, exc)
+            failed += 1
+    await query.edit_message_text(texts.broadcast_done(sent, failed))

@@ -1,0 +1,50 @@
+"""What every update passes before the real handlers (groups -2 and -1, see bot.app).
+
+The flood guard drops a user's updates past a short burst, so spamming cannot make the bot send
+faster than Telegram allows to that chat, nor queue up work; a chat that had blocked the bot and
+writes again gets its reminders back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot import texts
+from bot.context import BotContext
+from bot.flood import Verdict
+from bot.handlers.common import reply
+from bot.handlers.reminders import unblocked
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def flood_guard(update: Update, context: BotContext) -> None:
+    """Let an update through, or drop it (one "slow down" per flood)."""
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    verdict = services.flood.check(user.id, services.clock.monotonic())
+    if verdict is Verdict.ALLOW:
+        return
+    services.failures["flood dropped"] += 1
+    query = update.callback_query
+    if query is not None:
+        # A button press must be answered, or the button spins; this sends no chat message.
+        await query.answer(texts.SLOW_DOWN if verdict is Verdict.WARN else None)
+    elif verdict is Verdict.WARN:
+        _LOGGER.info("User %s is flooding; dropping their updates for a moment", user.id)
+        await reply(update, texts.SLOW_DOWN)
+    raise ApplicationHandlerStop
+
+
+async def welcome_back(update: Update, context: BotContext) -> None:
+    """A chat that blocked the bot writes again: reminders on, and say so."""
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None:
+        return
+    if unblocked(context, chat.id) is not None:
+        await reply(update, texts.WELCOME_BACK)

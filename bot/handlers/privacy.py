@@ -1,0 +1,89 @@
+"""/forget (with a confirm button) and /export: the user's data is theirs to take or erase."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import callbacks, scheduling, texts
+from bot.context import BotContext
+from bot.handlers.common import may_change, reply
+from bot.privacy import EXPORTERS, ChatData
+
+_LOGGER = logging.getLogger(__name__)
+_FORGET = "fgt"
+
+
+def _chat_data(context: BotContext, chat_id: int) -> ChatData | None:
+    storage = context.services.storage
+    active = next((a for a in storage.active_sessions() if a.chat_id == chat_id), None)
+    data = ChatData(chat_id, storage.subscriber(chat_id), storage.history(chat_id), active)
+    return None if (data.subscriber, data.sessions, data.active) == (None, [], None) else data
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    """Ask first: deleting cannot be undone."""
+    chat = update.effective_chat
+    if chat is None or not await may_change(update, context):
+        return
+    if _chat_data(context, chat.id) is None:
+        await reply(update, texts.NOTHING_STORED)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.BUTTON_FORGET, callback_data=callbacks.confirm(_FORGET, True)
+                ),
+                InlineKeyboardButton(
+                    texts.BUTTON_KEEP, callback_data=callbacks.confirm(_FORGET, False)
+                ),
+            ]
+        ]
+    )
+    await reply(update, texts.FORGET_CONFIRM, keyboard)
+
+
+async def forget_button(update: Update, context: BotContext) -> None:
+    """The answer to /forget's question: delete everything about the chat, or nothing."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None or query.data is None:
+        return
+    yes = callbacks.parse_confirm(_FORGET, query.data)
+    if yes is None or not await may_change(update, context):
+        return
+    await query.answer()
+    if not yes:
+        await query.edit_message_text(texts.FORGET_CANCELLED)
+        return
+    services = context.services
+    await services.coach.stop(context, chat.id)
+    async with services.storage.lock(chat.id):
+        scheduling.cancel_chat(context.jobs, chat.id)
+        services.storage.forget_chat(chat.id)
+    if context.chat_data is not None:
+        context.chat_data.clear()
+    _LOGGER.info("Chat %s asked to be forgotten: done", chat.id)
+    await query.edit_message_text(texts.FORGOTTEN)
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """``/export`` (JSON) or ``/export <format>``: the chat's data as a document."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or not await may_change(update, context):
+        return
+    args = context.args or []
+    name = args[0].lower() if args else next(iter(EXPORTERS))
+    exporter = EXPORTERS.get(name)
+    if exporter is None or len(args) > 1:
+        await reply(update, texts.export_unknown_format(" ".join(args), list(EXPORTERS)))
+        return
+    data = _chat_data(context, chat.id)
+    if data is None:
+        await reply(update, texts.NOTHING_STORED)
+        return
+    document = exporter(data, context.services.clock.now())
+    await message.reply_document(
+        document.data, filename=document.filename, caption=texts.EXPORT_CAPTION
+    )

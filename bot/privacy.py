@@ -1,0 +1,60 @@
+"""What /export hands over: everything stored about one chat, as a document.
+
+Pure functions over the storage's dataclasses, so a new format (CSV…) is one more function and
+one more entry in :data:`EXPORTERS`; the handler only picks one by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage import ActiveSession, SessionRecord, Subscriber
+
+__all__ = ["EXPORTERS", "ChatData", "Export", "export_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatData:
+    """Everything the bot stores about one chat."""
+
+    chat_id: int
+    subscriber: Subscriber | None
+    sessions: Sequence[SessionRecord]
+    active: ActiveSession | None
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A file to send: its name, media type and bytes."""
+
+    filename: str
+    mime_type: str
+    data: bytes
+
+
+def export_json(data: ChatData, now: dt.datetime) -> Export:
+    """All of it, as the database keeps it (same field names), with when it was exported."""
+    active: dict[str, Any] | None = None
+    if data.active is not None:
+        active = {
+            "routine_id": data.active.routine_id,
+            "started_at": data.active.started_at.isoformat(),
+            "local_date": data.active.local_date.isoformat(),
+        }
+    document = {
+        "exported_at": now.isoformat(),
+        "chat_id": data.chat_id,
+        "settings": data.subscriber.to_doc() if data.subscriber else None,
+        "active_session": active,
+        "sessions": [record.to_doc() for record in data.sessions],
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return Export(f"stretchbot-{data.chat_id}.json", "application/json", text.encode())
+
+
+#: Formats by the name ``/export <name>`` takes; the first is the default.
+EXPORTERS: dict[str, Callable[[ChatData, dt.datetime], Export]] = {"json": export_json}
