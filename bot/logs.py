@@ -21,7 +21,10 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = tuple(secret for secret in secrets if secret)
+        # A bot token's secret half never changes when URL-encoded, unlike its colon, so
+        # redacting it alone catches "123%3Asecret" as well.
+        expanded = {part for secret in secrets for part in (secret, secret.partition(":")[2])}
+        self._secrets = tuple(sorted((s for s in expanded if s), key=len, reverse=True))
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:

@@ -64,3 +64,9 @@ def test_setup_logging_installs_the_filter() -> None:
         root.handlers[:], root.level = saved
         logging.getLogger("httpx").setLevel(logging.NOTSET)
         logging.getLogger("apscheduler").setLevel(logging.NOTSET)
+
+
+def test_url_encoded_token_is_redacted(log_output: io.StringIO) -> None:
+    """A token written URL-encoded (colon as %3A) loses its secret half too."""
+    logging.getLogger("httpx").debug("url=%s", "http://x/bot123456%3ASECRET-token-value/getMe")
+    assert "SECRET-token-value" not in log_output.getvalue()

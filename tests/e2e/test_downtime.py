@@ -24,7 +24,7 @@ def reminders(bot: Bot) -> int:
 
 
 async def test_back_within_the_grace_window_sends_it_once(start_bot: BotFactory) -> None:
-    """Down at 09:30, back at 09:34 (grace 5 min): sent at start-up; a further restart adds none."""
+    """Down at 09:30, back at 09:34 (grace 5 min): sent at start-up; another restart adds none."""
     async with start_bot(now=berlin(9, 20), reminder_grace=GRACE) as bot:
         await bot.subscribe("09:30")
     async with start_bot(now=berlin(9, 34), reminder_grace=GRACE) as again:
