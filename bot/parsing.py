@@ -49,7 +49,18 @@ _SEVERAL = "07:30 13:00 17:45"
 
 
 class ParseError(ValueError):
-    """Input that cannot be used; the message is meant for the user."""
+    """Input that cannot be used; the message is meant for the user (plain text, not HTML)."""
+
+
+#: User input quoted back in a reply is cut to this many characters, so a 5 000-character
+#: message cannot make a reply longer than Telegram accepts.
+QUOTE_LIMIT = 40
+
+
+def quoted(text: str) -> str:
+    """User input in quotes for a reply, shortened if long."""
+    short = text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+    return f"“{short}”"
 
 
 def format_time(value: dt.time) -> str:
@@ -66,17 +77,17 @@ def parse_time(token: str) -> dt.time:
         return _WORD_TIMES[text]
     match = _TIME_RE.match(text)
     if not match:
-        raise ParseError(f"“{raw}” isn't a time I understand. Try {_EXAMPLE_TIMES}.")
+        raise ParseError(f"{quoted(raw)} isn't a time I understand. Try {_EXAMPLE_TIMES}.")
     if match["hhmm"]:
         hour, minute = int(match["hhmm"][:2]), int(match["hhmm"][2:])
     else:
         hour, minute = int(match["h"]), int(match["m"] or 0)
     if match["ampm"]:
         if not 1 <= hour <= 12:
-            raise ParseError(f"“{raw}”: with am/pm the hour goes from 1 to 12.")
+            raise ParseError(f"{quoted(raw)}: with am/pm the hour goes from 1 to 12.")
         hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ParseError(f"“{raw}” isn't a time of day: hours go 0–23 and minutes 0–59.")
+        raise ParseError(f"{quoted(raw)} isn't a time of day: hours go 0–23 and minutes 0–59.")
     return dt.time(hour, minute)
 
 
@@ -138,7 +149,7 @@ def parse_timezone(text: str) -> str:
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
     hint = f" Did you mean {names[close[0]]}?" if close else ""
     raise ParseError(
-        f"I don't know the time zone “{raw}”.{hint} Use a name like Europe/Berlin or "
+        f"I don't know the time zone {quoted(raw)}.{hint} Use a name like Europe/Berlin or "
         "America/New_York (the zone of the nearest big city)."
     )
 
@@ -201,7 +212,7 @@ NUDGE_MINUTES = (5, 240)
 def _day(token: str) -> int:
     index = _DAY_KEYS.get(token)
     if index is None:
-        raise ParseError(f"“{token}” isn't a day I know. Try {_DAYS_EXAMPLE}.")
+        raise ParseError(f"{quoted(token)} isn't a day I know. Try {_DAYS_EXAMPLE}.")
     return index
 
 

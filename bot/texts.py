@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.parsing import DAY_NAMES, format_days, format_time
+from bot.parsing import DAY_NAMES, format_days, format_time, quoted
 from bot.reminders import upcoming
 from bot.storage import Subscriber
 
@@ -212,7 +212,7 @@ def nudge_set(minutes: int | None) -> str:
 
 def unknown_routine(name: str, known: Sequence[str]) -> str:
     return (
-        f"I don't have a routine called “{escape(name)}”. "
+        f"I don't have a routine called {escape(quoted(name))}. "
         f"Try: {', '.join(f'start {routine}' for routine in known)} — or /routine."
     )
 
@@ -410,7 +410,7 @@ STOP_SESSION_FIRST = (
 
 
 def unknown_command(command: str) -> str:
-    return f"Sorry, I don't know {escape(command)}. /help lists what I can do."
+    return f"Sorry, I don't know {escape(quoted(command)[1:-1])}. /help lists what I can do."
 
 
 BUTTON_EXPIRED = "This button has expired."
@@ -482,7 +482,7 @@ EXPORT_CAPTION = "Everything I keep about this chat."
 
 def export_unknown_format(given: str, formats: Sequence[str]) -> str:
     choices = " or ".join(f"/export {name}" for name in formats)
-    return f"I can't export as “{escape(given)}”. Try /export, or {choices}."
+    return f"I can't export as {escape(quoted(given))}. Try /export, or {choices}."
 
 
 def admin_report(
@@ -520,3 +520,8 @@ def broadcast_done(sent: int, failed: int) -> str:
 def broadcast(text: str) -> str:
     """An admin's maintenance message, shown exactly as typed."""
     return f"📢 {escape(text)}"
+
+
+def parse_error(error: Exception) -> str:
+    """A parser's reason, which quotes user input: escaped, since replies are HTML."""
+    return escape(str(error))

@@ -335,6 +335,26 @@ class BotAPIEmulator:
         message["location"] = {"latitude": latitude, "longitude": longitude}
         return self._deliver(chat_state, message)
 
+    def send_message_with(
+        self, chat: ChatRef, fields: JSON, *, from_user: EmulatedUser | None = None
+    ) -> JSON:
+        """A message carrying any other content (photo, voice, contact…), given as its fields."""
+        chat_state, message = self._new_message(chat, from_user)
+        message.update(fields)
+        return self._deliver(chat_state, message)
+
+    def send_update(self, kind: str, payload: JSON) -> JSON:
+        """Any raw update (an edited message, a channel post…), unchecked: for odd inputs.
+
+        Like Telegram, updates of a kind the bot did not ask for in allowed_updates are dropped.
+        """
+        return self._state.enqueue_update(kind, payload)
+
+    @property
+    def dropped_updates(self) -> list[JSON]:
+        """Updates not delivered because the bot's allowed_updates excluded their kind."""
+        return list(self._state.dropped_updates)
+
     def press_button(
         self,
         chat: ChatRef,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot import texts
 from bot.context import BotContext
@@ -14,9 +14,13 @@ from bot.handlers.common import reply
 _LOGGER = logging.getLogger(__name__)
 
 
-async def unknown_command(update: Update, _: BotContext) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Say so, unless the command is addressed to another bot (``/time@other_bot``)."""
     message = update.effective_message
-    command = (message.text or "").split()[0].split("@")[0] if message else ""
+    words = (message.text or "").split() if message else []
+    command, _, addressee = (words[0] if words else "").partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return
     await reply(update, texts.unknown_command(command))
 
 
@@ -46,7 +50,7 @@ async def on_error(update: object, context: BotContext) -> None:
     tell the user something went wrong rather than leave them waiting."""
     error = context.error
     context.services.failures[type(error).__name__] += 1
-    if isinstance(error, Forbidden | NetworkError):
+    if isinstance(error, Forbidden | NetworkError) and not isinstance(error, BadRequest):
         # Blocked by a user, or Telegram unreachable for a moment: nothing to tell anyone.
         _LOGGER.warning(
             "Telegram refused or was unreachable (%s): %s", _where(update, context), error

@@ -22,10 +22,14 @@ _LOGGER = logging.getLogger(__name__)
 
 
 async def flood_guard(update: Update, context: BotContext) -> None:
-    """Let an update through, or drop it (one "slow down" per flood)."""
+    """Let an update through, or drop it (one "slow down" per flood).
+
+    An update with no user (a channel post, a forged message) is dropped too: every command
+    acts for someone, and nobody is there to answer.
+    """
     user = update.effective_user
     if user is None:
-        return
+        raise ApplicationHandlerStop
     services = context.services
     verdict = services.flood.check(user.id, services.clock.monotonic())
     if verdict is Verdict.ALLOW:

@@ -113,7 +113,7 @@ async def _parsed(
     try:
         return subscriber, parse(argument, subscriber)
     except ParseError as exc:
-        await reply(update, str(exc))
+        await reply(update, texts.parse_error(exc))
         return None
 
 

@@ -18,6 +18,19 @@ from tests.e2e.conftest import Bot
         ("/timezone", "Tell me your time zone after the command"),
         ("hello there", "I didn't catch that"),
         ("pause", "There's no session running"),
+        ("/time 7:60", "“7:60” isn't a time of day"),
+        ("/time -1:00", "“-1:00” isn't a time I understand"),
+        ("/time 24:00", "“24:00” isn't a time of day"),
+        ("/time abc", "“abc” isn't a time I understand"),
+        ("/time <b>", "“<b>” isn't a time I understand"),
+        ("/time " + " ".join(f"{hour:02d}:00" for hour in range(30 % 24)) + " 7:1 " * 24, "“7:1”"),
+        ("/time " + " ".join(["25:00"] * 30), "“25:00” isn't a time of day"),
+        ("/time " + "9" * 5000, "“999999999"),
+        ("/timezone ../../etc/passwd", "I don't know the time zone “../../etc/passwd”"),
+        ("/timezone " + "A" * 5000, "I don't know the time zone “AAAA"),
+        ("/days " + "z" * 5000, "isn't a day I know"),
+        ("x" * 5000, "I didn't catch that"),
+        ("/" + "z" * 5000, "I don't know /zzz"),
     ],
 )
 async def test_bad_input_gets_a_reply_and_changes_nothing(
@@ -59,3 +72,100 @@ async def test_forged_button_has_expired(subscribed: Bot) -> None:
     answer = await subscribed.emulator.wait_for_request("answerCallbackQuery")
     assert answer.params.get("text") == "This button has expired."
     assert subscribed.db_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
+        {"voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3}},
+        {"contact": {"phone_number": "+491234", "first_name": "Sam"}},
+        {"location": {"latitude": 52.5, "longitude": 13.4}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u3",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
+    ],
+    ids=["photo", "voice", "contact", "location", "sticker"],
+)
+async def test_non_text_messages_get_a_reply_and_change_nothing(
+    subscribed: Bot, fields: dict[str, object]
+) -> None:
+    """Photos, voice notes, contacts, locations, stickers: one friendly reply, nothing stored."""
+    before = subscribed.db_snapshot()
+    subscribed.emulator.send_message_with(subscribed.user, fields)
+    await subscribed.expect("I can only read text")
+    assert subscribed.db_snapshot() == before
+
+
+async def test_commands_for_another_bot_are_ignored(subscribed: Bot) -> None:
+    """/time@other_bot is someone else's; /time@<this bot> is ours and works."""
+    before = subscribed.db_snapshot()
+    subscribed.say("/time@other_bot 07:30")
+    subscribed.say("/frobnicate@other_bot")
+    await subscribed.ask("/time@stretch_test_bot 07:45", "Done")
+    assert subscribed.emulator.drain(subscribed.user) == []
+    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    assert subscriber is not None
+    assert [f"{t:%H:%M}" for t in subscriber.times] == ["07:45"]
+    assert before != subscribed.db_snapshot()
+
+
+async def test_updates_the_bot_did_not_ask_for_never_arrive(subscribed: Bot) -> None:
+    """Edited messages and channel posts are filtered by allowed_updates: no reply, no write."""
+    before = subscribed.db_snapshot()
+    sent = subscribed.emulator.send_text(subscribed.user, "/time 07:30")
+    await subscribed.expect("Done")
+    before = subscribed.db_snapshot()
+    edited = {**sent, "text": "/time 08:00", "edit_date": sent["date"] + 1}
+    subscribed.emulator.send_update("edited_message", edited)
+    channel = {"id": -1009, "type": "channel", "title": "News"}
+    post = {"message_id": 1, "date": sent["date"], "chat": channel, "text": "/time 09:00"}
+    subscribed.emulator.send_update("channel_post", post)
+    await subscribed.ask("/help", "Commands")
+    assert len(subscribed.emulator.dropped_updates) == 2
+    assert subscribed.db_snapshot() == before
+
+
+async def test_message_without_a_user_changes_nothing(subscribed: Bot) -> None:
+    """A message with no sender is dropped: no crash, no reply, nothing written."""
+    before = subscribed.db_snapshot()
+    message = subscribed.emulator.send_text(subscribed.user, "/time 06:00")
+    del message["from"]
+    await subscribed.ask("/help", "Commands")
+    assert subscribed.emulator.internal_errors == []
+    assert not any("went wrong" in m.text for m in subscribed.emulator.messages(subscribed.user))
+    assert subscribed.db_snapshot() == before
+    assert len(subscribed.emulator.messages(subscribed.user)) == 2  # welcome, help
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["snz:15", "snz:999", "set:day:9", "go:" + "x" * 200, "fgt:yes", "bc:yes", "\x00", "é" * 64],
+    ids=[
+        "stale-snooze",
+        "forged-snooze",
+        "forged-day",
+        "oversized",
+        "forged-forget",
+        "forged-broadcast",
+        "control",
+        "unicode",
+    ],
+)
+async def test_forged_stale_or_oversized_buttons_expire(subscribed: Bot, data: str) -> None:
+    """Button data the bot did not put on this message is answered "expired"; nothing changes."""
+    message = await subscribed.ask("/help", "Commands")
+    before = subscribed.db_snapshot()
+    subscribed.emulator.send_callback_query(subscribed.user, message.message_id, data)
+    answer = await subscribed.emulator.wait_for_request("answerCallbackQuery")
+    assert answer.params.get("text") in ("This button has expired.", None)
+    assert subscribed.db_snapshot() == before
+    assert subscribed.storage.subscriber(subscribed.user.id) is not None
