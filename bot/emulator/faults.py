@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 
 __all__ = ["Fault", "FaultKind", "Faults"]
 
-FaultKind = Literal["500", "502", "429", "403", "reset", "timeout"]
+FaultKind = Literal["400", "500", "502", "429", "403", "reset", "timeout"]
 KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 
 

@@ -135,6 +135,8 @@ class _Reset(Exception):
 
 async def _inject(request: web.Request, fault: Fault) -> None:
     """Fail the call as ``fault`` says, before the method runs (a timeout returns late)."""
+    if fault.kind == "400":
+        raise bad_request("fault injected by the test")
     if fault.kind == "500":
         raise ApiError(500, "Internal Server Error")
     if fault.kind == "502":

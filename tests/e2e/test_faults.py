@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -169,3 +170,19 @@ async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:
     starts = [m for m in messages if "Go at your own pace" in m.text]
     assert len(starts) == 1
     assert services_of(subscribed.app).coach.running(subscribed.user.id) is not None
+
+
+async def test_unexpected_error_is_logged_once_with_context(
+    subscribed: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler failing unexpectedly is logged once (update and chat, no token), the user is
+    told, and the bot carries on."""
+    bot = subscribed
+    bot.emulator.faults.add("400", method="sendMessage", chat_id=bot.user.id)
+    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+        await bot.ask("/help", "something went wrong")
+    errors = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    assert len(errors) == 1
+    assert f"in chat {bot.user.id}" in errors[0].getMessage()
+    assert errors[0].exc_info is not None
+    await bot.ask("/help", "Commands")
