@@ -437,6 +437,7 @@ HELP = (
     "/routine — pick the routine your reminders offer\n"
     "/stats — your streak and the last four weeks\n"
     "/stop — turn reminders off (your data is kept)\n"
+    "/export — everything I keep about you, as a file; /forget — delete it all\n"
     "/help — this message\n\n"
     "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
     "(in 15 minutes), or use its buttons.\n"
@@ -461,6 +462,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),
+    ("export", "Your data as a file"),
+    ("forget", "Delete everything about you"),
 )
 
 
