@@ -24,11 +24,13 @@ class Verdict(Enum):
 class _Bucket:
     tokens: float
     at: float
-    warned: bool = False
+    warned_at: float | None = None
 
 
 class FloodGuard:
-    """At most ``burst`` updates at once per user, refilled at ``rate`` per second."""
+    """At most ``burst`` updates at once per user, refilled at ``rate`` per second; at most one
+    warning per ``burst / rate`` seconds (the time a bucket takes to refill), so a sustained
+    flood gets ``rate`` answers a second plus a rare warning, never more."""
 
     #: Buckets kept before full (idle) ones are forgotten.
     _PRUNE_AT = 10_000
@@ -49,11 +51,10 @@ class FloodGuard:
         bucket.at = now
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.warned = False
             return Verdict.ALLOW
-        if bucket.warned:
+        if bucket.warned_at is not None and now - bucket.warned_at < self.burst / self.rate:
             return Verdict.DROP
-        bucket.warned = True
+        bucket.warned_at = now
         return Verdict.WARN
 
     def _prune(self, now: float) -> None:

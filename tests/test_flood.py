@@ -12,12 +12,15 @@ def test_burst_then_one_warning_then_silence() -> None:
     assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
 
 
-def test_refills_at_the_rate_and_warns_again_next_flood() -> None:
-    """One update a second is always let through; a new flood gets a new warning."""
+def test_refills_at_the_rate_and_warns_rarely() -> None:
+    """One update a second gets through a sustained flood, with no second warning until the
+    bucket could have refilled; a flood after that is warned again."""
     guard = FloodGuard(rate=1.0, burst=2)
     assert [guard.check(1, 0.0) for _ in range(3)][-1] is Verdict.WARN
     assert guard.check(1, 1.0) is Verdict.ALLOW
-    assert guard.check(1, 1.0) is Verdict.WARN
+    assert guard.check(1, 1.0) is Verdict.DROP
+    assert guard.check(1, 1.5) is Verdict.DROP
+    assert [guard.check(1, 10.0) for _ in range(3)][-1] is Verdict.WARN
 
 
 def test_users_are_counted_apart() -> None:

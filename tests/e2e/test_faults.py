@@ -82,13 +82,13 @@ async def test_reminder_after_a_timeout(start_bot: BotFactory) -> None:
 
 async def test_retries_stop_at_the_grace_window(start_bot: BotFactory) -> None:
     """A fault that outlasts the grace window costs that one reminder, never a late pile-up."""
-    grace = dt.timedelta(seconds=2)
+    grace = dt.timedelta(seconds=1)
     async with start_bot(now=berlin(9, 29, 59), reminder_grace=grace) as bot:
         await bot.subscribe("09:30")
         bot.emulator.faults.add("502", method="sendMessage", chat_id=bot.user.id, times=None)
         failures = services_of(bot.app).failures
-        # Back-off 0.1, 0.2, 0.4, 0.8 s; the next (1.6 s) would end past the 2 s window.
-        await asyncio.sleep(4)
+        # Back-off 0.1, 0.2, 0.4 s; the next (0.8 s) would end past the 1 s window.
+        await asyncio.sleep(2.5)
         bot.emulator.faults.clear()
         assert failures["gave up"] == 1
         await asyncio.sleep(0.5)

@@ -4,6 +4,7 @@ one "slow down", then one answer a second at most; and never two sessions."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.config import Settings
 from bot.context import services_of
@@ -15,14 +16,17 @@ BURST = Settings(token="1:x").flood_burst
 async def test_spam_is_answered_at_most_a_burst_and_one_warning(start_bot: BotFactory) -> None:
     """40 messages at once get at most a burst of replies plus one "slow down"."""
     async with start_bot(flood_burst=BURST) as bot:
+        started = time.monotonic()
         for _ in range(40):
             bot.say("/help")
         await bot.expect("lot of messages at once")
         await asyncio.sleep(0.5)
+        # One token comes back a second, so a slow machine may let one more through.
+        refilled = int(time.monotonic() - started)
         sent = bot.emulator.messages(bot.user)
-        assert len(sent) <= BURST + 1
+        assert len(sent) <= BURST + 1 + refilled
         assert sum("lot of messages" in m.text for m in sent) == 1
-        assert services_of(bot.app).failures["flood dropped"] == 40 - BURST
+        assert services_of(bot.app).failures["flood dropped"] >= 40 - BURST - refilled
         await asyncio.sleep(1.1)
         await bot.ask("/help", "Commands")  # a second later the user is heard again
 
