@@ -185,4 +185,5 @@ async def test_unexpected_error_is_logged_once_with_context(
     assert len(errors) == 1
     assert f"in chat {bot.user.id}" in errors[0].getMessage()
     assert errors[0].exc_info is not None
+    assert bot.emulator.token.partition(":")[2] not in caplog.text
     await bot.ask("/help", "Commands")
