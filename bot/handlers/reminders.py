@@ -289,13 +289,20 @@ async def _send_snoozed(context: BotContext) -> None:
         subscriber = services.storage.subscriber(job.chat_id)
         if subscriber is None or subscriber.snoozed_until != job.data:
             return  # cancelled, replaced, or already sent before a restart
+        due = subscriber.snoozed_until
         subscriber = replace(subscriber, snoozed_until=None)
         services.storage.save_subscriber(subscriber)
         if not subscriber.subscribed or services.coach.running(job.chat_id):
             return
-        await _send_reminder_message(
-            context, subscriber, _reminder_text(services, subscriber, again=True)
-        )
+        try:
+            await _send_reminder_message(
+                context, subscriber, _reminder_text(services, subscriber, again=True)
+            )
+        except BadRequest:
+            raise
+        except (NetworkError, RetryAfter) as exc:
+            services.storage.save_subscriber(replace(subscriber, snoozed_until=due))
+            _resend_later(context, _send_snoozed, due, exc)
 
 
 async def _send_nudge(context: BotContext) -> None:
@@ -309,6 +316,7 @@ async def _send_nudge(context: BotContext) -> None:
         subscriber = storage.subscriber(job.chat_id)
         if subscriber is None or subscriber.nudge_due != job.data:
             return  # someone reacted, or it was already sent
+        due = subscriber.nudge_due
         subscriber = replace(subscriber, nudge_due=None)
         storage.save_subscriber(subscriber)
         today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
@@ -320,7 +328,42 @@ async def _send_nudge(context: BotContext) -> None:
             return
         routine = services.routines.choose(subscriber.routine_id)
         length = services.coach.length(routine)
-        await _send_reminder_message(context, subscriber, texts.nudge(length))
+        try:
+            await _send_reminder_message(context, subscriber, texts.nudge(length))
+        except BadRequest:
+            raise
+        except (NetworkError, RetryAfter) as exc:
+            storage.save_subscriber(replace(subscriber, nudge_due=due))
+            _resend_later(context, _send_nudge, due, exc)
+
+
+def _resend_later(
+    context: BotContext,
+    callback: scheduling.JobCallback,
+    due: dt.datetime | None,
+    error: Exception,
+) -> None:
+    """A snoozed reminder or follow-up failed to send: the same job again with back-off (the
+    delay doubles the lateness so far), unless that is past the grace window."""
+    services, job = context.services, context.job
+    if job is None or job.chat_id is None or job.name is None or due is None:
+        return
+    scale = services.settings.time_scale
+    late = (services.clock.now() - due).total_seconds()
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        delay = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+    else:
+        delay = min(max(2 * late, RETRY_FIRST_SECONDS * scale), RETRY_LONGEST_SECONDS * scale)
+    if dt.timedelta(seconds=late + delay) > services.settings.reminder_grace:
+        services.failures["gave up"] += 1
+        _LOGGER.warning("Giving up on %s: %s", job.name, error)
+        return
+    services.failures["retried"] += 1
+    _LOGGER.warning("%s failed (%s); retrying in %.1f s", job.name, error, delay)
+    scheduling.schedule_once(
+        context.jobs, callback, delay, name=job.name, chat_id=job.chat_id, data=due
+    )
 
 
 def _scaled(services: Services, minutes: int) -> dt.timedelta:

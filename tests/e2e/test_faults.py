@@ -187,3 +187,25 @@ async def test_unexpected_error_is_logged_once_with_context(
     assert errors[0].exc_info is not None
     assert bot.emulator.token.partition(":")[2] not in caplog.text
     await bot.ask("/help", "Commands")
+
+
+async def test_snoozed_reminder_and_follow_up_survive_server_errors(
+    start_bot: BotFactory,
+) -> None:
+    """A follow-up and a snoozed reminder are retried after failures too, and each comes once."""
+    scale = 0.002  # the 5-minute follow-up takes 0.6 s, the 15-minute snooze 1.8 s
+    async with start_bot(now=berlin(9, 29, 58), time_scale=scale) as bot:
+        await bot.subscribe("09:30")
+        await bot.ask("/nudge 5", "follow up once")
+        await bot.expect(REMINDER)
+        faults = bot.emulator.faults
+        follow_up = faults.add("reset", method="sendMessage", chat_id=bot.user.id, times=2)
+        await bot.expect("Still time for your stretch", timeout=5)
+        await bot.ask("later", "I'll remind you again")
+        snooze = faults.add("502", method="sendMessage", chat_id=bot.user.id, times=2)
+        await bot.expect("Here's your reminder again", timeout=5)
+        await asyncio.sleep(0.3)
+        assert (follow_up.hits, snooze.hits) == (2, 2)
+        texts = [m.text for m in bot.emulator.messages(bot.user)]
+        assert sum("reminder again" in text for text in texts) == 1
+        assert sum("Still time" in text for text in texts) == 1
