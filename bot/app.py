@@ -7,6 +7,7 @@ the same bot.
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -27,7 +28,16 @@ from bot.coach import Coach
 from bot.config import Settings
 from bot.content import RoutineBook, load_routines
 from bot.context import BotApp, BotContext, Services, attach_services, services_of
-from bot.handlers import errors, progress, reminders, schedule, session, settings, subscription
+from bot.handlers import (
+    coaching,
+    errors,
+    progress,
+    reminders,
+    schedule,
+    session,
+    settings,
+    subscription,
+)
 from bot.handlers.reminders import rebuild_all
 from bot.storage import Storage
 
@@ -110,6 +120,28 @@ def _register_handlers(application: BotApp) -> None:
         "routine": settings.show_routines,
         "stats": progress.show_stats,
     }
+    # Coaching (issue 7). "/export csv" comes before any other /export handler, which gets
+    # everything else; a document is a routine file and is not caught by the "not text" reply.
+    application.add_handler(
+        CommandHandler(
+            "export",
+            coaching.export_csv,
+            filters=chats & filters.Regex(re.compile(r"^/export(?:@\w+)?\s+csv\s*$", re.I)),
+        )
+    )
+    application.add_handler(CommandHandler("pain", coaching.pain_command, filters=chats))
+    application.add_handler(
+        CallbackQueryHandler(coaching.feedback_button, pattern=callbacks.FEEDBACK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(coaching.hurts_button, pattern=callbacks.HURTS_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(coaching.pain_button, pattern=callbacks.PAIN_PATTERN)
+    )
+    application.add_handler(
+        MessageHandler(chats & new_messages & filters.Document.ALL, coaching.routine_file)
+    )
     # Order matters: commands first, then buttons, then plain text, then the catch-alls.
     for command, callback in commands.items():
         application.add_handler(CommandHandler(command, callback, filters=chats))

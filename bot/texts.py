@@ -462,3 +462,87 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),
 )
+
+
+# Coaching: progression, pain check, "it hurts", own routines, CSV report (issue 7) -----------
+
+WORD_HURTS = "it hurts"
+BUTTON_EASY = "😌 Too easy"
+BUTTON_RIGHT = "👌 Just right"
+BUTTON_HARD = "😣 Too hard"
+BUTTON_HURTS = "🛑 Stop — it hurts"
+BUTTON_PAIN_SKIP = "Skip"
+PAIN_BEFORE = "How is your back right now, 0–10? (0 = no pain; tap one, or just carry on)"
+PAIN_AFTER = "And now — how is your back, 0–10?"
+HURT_STOP = (
+    "🛑 Stopped. Don't push through pain: ease out of the position slowly and rest. "
+    "I won't make that exercise longer next time. If the pain persists or comes back, "
+    "please see a medical practitioner."
+)
+PAIN_ON = "I'll ask how your back is before and after each session. /pain off stops that."
+PAIN_OFF = "I won't ask about pain any more. /pain on brings the question back."
+PAIN_USAGE = "Use /pain on or /pain off."
+
+
+def pain_answered(question: str, value: int | None) -> str:
+    return f"{question} — {value}" if value is not None else f"{question} — skipped"
+
+
+def feedback_noted(label: str, before: float, after: float, *, hurt: bool = False) -> str:
+    """The answer to a feedback button, shown on the release message."""
+    if hurt:
+        return f"Noted — it hurt, so {escape(label)} stays at {_seconds(after)} next time."
+    if after > before:
+        return f"Noted — {escape(label)}: {_seconds(after)} next time."
+    if after < before:
+        return f"Noted — {escape(label)}: down to {_seconds(after)} next time."
+    return f"Noted — {escape(label)} stays at {_seconds(after)}."
+
+
+def holds_summary(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> str:
+    """/stats: each adapting exercise's time per side, and which side is tighter."""
+    lines = ["<b>Your holds</b>"]
+    for title, sides in rows:
+        per_side = " · ".join(
+            f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
+        )
+        line = f"{escape(title)}: {per_side}"
+        if len(sides) == 2 and sides[0][1] != sides[1][1]:
+            (side_a, a), (side_b, other) = sides
+            tighter = side_a if a < other else side_b
+            line += (
+                f" — your {tighter} side is tighter ({min(a, other):g} s vs {max(a, other):g} s)"
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def pain_trend(weeks: Sequence[tuple[dt.date, float | None, float | None]]) -> str:
+    """/stats: the weekly average pain before → after sessions."""
+    lines = ["<b>Back pain</b> (0–10, weekly average, before → after)"]
+    for monday, before, after in weeks:
+        shown = [f"{value:.1f}" if value is not None else "–" for value in (before, after)]
+        lines.append(f"w/c {monday:%d %b}: {shown[0]} → {shown[1]}")
+    return "\n".join(lines)
+
+
+UPLOAD_NOT_TOML = (
+    "Send your routine as a .toml file — the format is in the README, with an example."
+)
+UPLOAD_FAILED = "Sorry, I couldn't download that file. Please send it again in a moment."
+
+
+def upload_rejected(problems: Sequence[str]) -> str:
+    listed = "\n".join(f"• {escape(problem)}" for problem in problems)
+    return f"I couldn't use that routine — nothing was saved:\n{listed}"
+
+
+def upload_accepted(title: str, routine_id: str) -> str:
+    return (
+        f"✅ Saved {b(title)} as your own routine. Only you can see it. "
+        f"Start it with /go {escape(routine_id)}, or pick it in /routine."
+    )
+
+
+def export_caption(sessions: int) -> str:
+    return f"Your sessions ({plural(sessions, 'session')}), one row each — opens in a spreadsheet."

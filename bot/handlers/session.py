@@ -15,7 +15,13 @@ from bot.handlers.reminders import close_reminder, reacted, snooze_for
 from bot.parsing import normalize_words
 
 #: Words that steer a running session.
-SESSION_WORDS = (texts.WORD_STOP, texts.WORD_PAUSE, texts.WORD_RESUME, texts.WORD_SKIP)
+SESSION_WORDS = (
+    texts.WORD_STOP,
+    texts.WORD_PAUSE,
+    texts.WORD_RESUME,
+    texts.WORD_SKIP,
+    texts.WORD_HURTS,
+)
 #: "later" snoozes the reminder by this many minutes.
 LATER_MINUTES = 15
 
@@ -101,6 +107,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
         await reply(update, texts.ALREADY_RUNNING)
+    elif words == texts.WORD_HURTS:
+        await coach.hurts(context, chat.id)
     elif words == texts.WORD_STOP:
         await coach.stop(context, chat.id)
     elif words == texts.WORD_SKIP:
