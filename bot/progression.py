@@ -97,13 +97,14 @@ def adjusted(bounds: Bounds, current: float, feedback: Feedback, *, hurt: bool) 
 
 
 def side_word(exercise: Exercise, step: Step, mirrored: bool) -> str:
-    """Which side a two-sided step works, for people: the first "left"/"right" in its hold's
-    text (the side it stretches), else "side 1"/"side 2"; "" for a one-sided exercise."""
+    """Which side a two-sided step works, for people: the last "left"/"right" in its hold's
+    text (where it ends up: "…feel the stretch in your left lower abdomen"), else "side 1" or
+    "side 2"; "" for a one-sided exercise."""
     if not exercise.both_sides:
         return ""
-    match = _SIDE_RE.search(mirror(step.text) if mirrored else step.text)
-    if match:
-        return match.group(1).lower()
+    words = _SIDE_RE.findall(mirror(step.text) if mirrored else step.text)
+    if words:
+        return str(words[-1]).lower()
     return f"side {2 if mirrored != exercise.continues else 1}"
 
 
@@ -132,5 +133,5 @@ def current_holds(
                 )
                 for mirrored in sorted(set(exercise.sides))
             ]
-            rows.append((exercise.title, sides))
+            rows.append((exercise.title, sorted(sides)))
     return rows

@@ -7,7 +7,7 @@ code. Anything that comes from users or content files is escaped here, nowhere e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -499,21 +499,28 @@ def feedback_noted(label: str, before: float, after: float, *, hurt: bool = Fals
     return f"Noted — {escape(label)} stays at {_seconds(after)}."
 
 
-def holds_summary(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> str:
-    """/stats: each adapting exercise's time per side, and which side is tighter."""
+def holds_summary(
+    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float]]]]],
+) -> str:
+    """/stats: per routine, each adapting exercise's time per side, and which side is tighter;
+    routine titles are shown when there are several."""
     lines = ["<b>Your holds</b>"]
-    for title, sides in rows:
-        per_side = " · ".join(
-            f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
-        )
-        line = f"{escape(title)}: {per_side}"
-        if len(sides) == 2 and sides[0][1] != sides[1][1]:
-            (side_a, a), (side_b, other) = sides
-            tighter = side_a if a < other else side_b
-            line += (
-                f" — your {tighter} side is tighter ({min(a, other):g} s vs {max(a, other):g} s)"
+    for routine, rows in routines.items():
+        if not rows:
+            continue
+        if len(routines) > 1:
+            lines.append(f"<i>{escape(routine)}</i>")
+        for title, sides in rows:
+            per_side = " · ".join(
+                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
             )
-        lines.append(line)
+            line = f"{escape(title)}: {per_side}"
+            if len(sides) == 2 and sides[0][1] != sides[1][1]:
+                (side_a, a), (side_b, other) = sides
+                tighter = side_a if a < other else side_b
+                low, high = min(a, other), max(a, other)
+                line += f" — your {tighter} side is tighter ({low:g} s vs {high:g} s)"
+            lines.append(line)
     return "\n".join(lines)
 
 

@@ -7,10 +7,18 @@ it is read, so a stricter loader later cannot let an old upload through unchecke
 
 from __future__ import annotations
 
-from bot.content import ContentError, Routine, parse_routine
+from bot.content import ContentError, Routine, RoutineBook, parse_routine
 from bot.storage import Subscriber
 
-__all__ = ["MAX_BYTES", "MAX_STEPS", "UploadError", "own_routine", "validate_upload"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_STEPS",
+    "UploadError",
+    "available",
+    "chat_routine",
+    "own_routine",
+    "validate_upload",
+]
 
 #: Bigger than any sensible routine (back.toml is 3.5 KB), small enough to keep in storage.
 MAX_BYTES = 64 * 1024
@@ -55,3 +63,17 @@ def own_routine(subscriber: Subscriber) -> Routine | None:
         return parse_routine(subscriber.own_routine.encode(), "your routine")
     except ContentError:
         return None
+
+
+def available(routines: RoutineBook, subscriber: Subscriber | None) -> dict[str, Routine]:
+    """The routines this chat may use: the shared ones, then its own (visible to it alone)."""
+    mine = own_routine(subscriber) if subscriber else None
+    return {**routines, **({mine.id: mine} if mine else {})}
+
+
+def chat_routine(routines: RoutineBook, subscriber: Subscriber) -> Routine:
+    """The routine the chat picked (its own, if it picked that), else the default."""
+    mine = own_routine(subscriber)
+    if mine is not None and subscriber.routine_id == mine.id:
+        return mine
+    return routines.choose(subscriber.routine_id)

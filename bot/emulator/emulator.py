@@ -16,6 +16,7 @@ from typing import Protocol, Self, TypeVar
 
 from aiohttp import web
 
+from . import files
 from .errors import ButtonNotFound, EmulatorUsageError, WaitTimeout
 from .models import (
     JSON,
@@ -27,6 +28,7 @@ from .models import (
     EmulatedUser,
     Event,
     MessageEdit,
+    SentDocument,
 )
 from .server import build_app
 from .spec import BotApiSpec, load_spec
@@ -320,6 +322,35 @@ class BotAPIEmulator:
             "file_size": 24_000,
         }
         return self._deliver(chat_state, message)
+
+    def send_document(
+        self,
+        chat: ChatRef,
+        filename: str,
+        data: bytes,
+        mime_type: str = "application/octet-stream",
+        *,
+        from_user: EmulatedUser | None = None,
+        caption: str | None = None,
+    ) -> JSON:
+        """The user sends a file; the bot can fetch it with getFile and the file URL."""
+        chat_state, message = self._new_message(chat, from_user)
+        stored = files.store_file(self._state, data, filename)
+        message["document"] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        if caption:
+            message["caption"] = caption
+        return self._deliver(chat_state, message)
+
+    def documents(self, chat: ChatRef) -> list[SentDocument]:
+        """The documents the bot sent to this chat (sendDocument), oldest first."""
+        chat_id = chat.id if isinstance(chat, EmulatedUser) else chat
+        return [doc for doc in self._state.sent_documents if doc.chat_id == chat_id]
 
     def send_location(
         self,

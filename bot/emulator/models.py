@@ -65,11 +65,34 @@ class ChatState:
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """A multipart file part; the emulator records it but never stores the bytes."""
+    """A multipart file part, with its bytes (for sendDocument; left out of reprs)."""
 
     name: str
     filename: str
     content_type: str
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file a user sent: what getFile describes and the file URL serves."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A document the bot sent (sendDocument), with its bytes, for tests to read."""
+
+    chat_id: int
+    message_id: int
+    filename: str
+    mime_type: str
+    data: bytes = field(repr=False)
+    caption: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import files
 from .errors import ApiError, bad_request, not_found
 from .methods import HANDLERS
 from .models import ApiRequest, UploadedFile
@@ -41,7 +42,8 @@ async def read_params(request: web.Request) -> dict[str, object]:
     elif request.content_type in _FORM_TYPES:
         for name, value in (await request.post()).items():
             if isinstance(value, web.FileField):
-                params[name] = UploadedFile(value.name, value.filename, value.content_type)
+                data = value.file.read()
+                params[name] = UploadedFile(value.name, value.filename, value.content_type, data)
             elif isinstance(value, str):
                 params[name] = value
             else:
@@ -125,5 +127,6 @@ def build_app(state: EmulatorState, spec: BotApiSpec, token: str) -> web.Applica
     handler = BotApiHandler(state, spec, token)
     app.router.add_route("GET", "/bot{token}/{method}", handler.handle)
     app.router.add_route("POST", "/bot{token}/{method}", handler.handle)
+    app.router.add_route("GET", "/file/bot{token}/{path:.+}", files.FileServer(state, token).get)
     app.router.add_route("*", "/{tail:.*}", _not_found)
     return app

@@ -24,6 +24,8 @@ from .models import (
     ChatState,
     EmulatedUser,
     Event,
+    SentDocument,
+    StoredFile,
 )
 
 # Sent when allowed_updates is empty or was never set, as at Telegram.
@@ -93,6 +95,9 @@ class EmulatorState:
         self.flood_limit: tuple[int, float] | None = None
         self._flood_times: dict[int, deque[float]] = {}
         self.internal_errors: list[str] = []
+        #: Files users sent, by file_id, and documents the bot sent (bot/emulator/files.py).
+        self.files: dict[str, StoredFile] = {}
+        self.sent_documents: list[SentDocument] = []
         self.subscribers: list[asyncio.Queue[Event]] = []
         self.changed = Pulse()
 

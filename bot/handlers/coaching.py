@@ -4,11 +4,12 @@ bot/uploads.py and bot/report.py; these handlers parse and answer."""
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import replace
 from io import BytesIO
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot import callbacks, report, texts
@@ -32,9 +33,10 @@ async def feedback_button(update: Update, context: BotContext) -> None:
     label, before, after, hurt = result
     await query.answer()
     note = texts.feedback_noted(label, before, after, hurt=hurt)
-    if query.message is not None:
+    message = query.message
+    if isinstance(message, Message) and message.text:
         try:  # the buttons go, so the same vote cannot be counted twice
-            await query.edit_message_text(f"{texts.RELEASE} {note}")
+            await query.edit_message_text(f"{html.escape(message.text)}\n{note}")
         except TelegramError as exc:
             _LOGGER.debug("Could not mark feedback in chat %s: %s", chat.id, exc)
 
