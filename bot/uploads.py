@@ -24,6 +24,8 @@ __all__ = [
 MAX_BYTES = 64 * 1024
 #: Steps in the whole routine, both sides counted once: a session stays under an hour or so.
 MAX_STEPS = 60
+#: A routine's title is a button label in /routine and /settings: keep it short.
+MAX_TITLE = 64
 #: Errors listed in one reply: a message must stay under Telegram's 4,096 characters.
 MAX_LISTED = 15
 
@@ -48,6 +50,8 @@ def validate_upload(data: bytes, filename: str, shared_ids: set[str]) -> Routine
     steps = sum(len(exercise.steps) for exercise in routine.exercises)
     if steps > MAX_STEPS:
         problems.append(f"{filename}: {steps} steps, at most {MAX_STEPS} are allowed")
+    if len(routine.title) > MAX_TITLE:
+        problems.append(f"{filename}: title is longer than {MAX_TITLE} characters")
     if routine.id in shared_ids:
         problems.append(f"{filename}: id {routine.id!r} is taken by a built-in routine")
     if problems:
