@@ -65,6 +65,8 @@ class Coach:
         self._sessions: dict[int, GuidedSession] = {}
         #: Chats where the countdown is live; groups get only the final edit (20 msgs/min).
         self._live: dict[int, bool] = {}
+        #: Chats whose session asks the pain question (private chats that did not turn it off).
+        self._pain_check: dict[int, bool] = {}
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
         self._countdowns = Countdowns(clock, time_scale)
 
@@ -83,9 +85,16 @@ class Coach:
         return self._sessions.get(chat_id)
 
     async def start(
-        self, context: BotContext, chat_id: int, routine: Routine, *, live_countdown: bool = True
+        self,
+        context: BotContext,
+        chat_id: int,
+        routine: Routine,
+        *,
+        live_countdown: bool = True,
+        private: bool = True,
     ) -> bool:
-        """Begin a session; False (and nothing changes) if one is already running."""
+        """Begin a session; False (and nothing changes) if one is already running. The pain
+        check is for one person's back: private chats only."""
         async with self._storage.lock(chat_id):
             if chat_id in self._sessions:
                 return False
@@ -108,7 +117,8 @@ class Coach:
             self._storage.begin_session(
                 ActiveSession(chat_id, routine.id, started, session.local_date)
             )
-            if subscriber is not None and subscriber.pain_check:
+            self._pain_check[chat_id] = private and bool(subscriber and subscriber.pain_check)
+            if self._pain_check[chat_id]:
                 await self._ask_pain(context, chat_id, session.id, before=True)
             await self._play(context, session, session.begin(self._clock.monotonic()))
         return True
@@ -366,6 +376,7 @@ class Coach:
         scheduling.cancel_jobs(context.jobs, scheduling.session_job_name(session.chat_id))
         self._sessions.pop(session.chat_id, None)
         self._live.pop(session.chat_id, None)
+        self._pain_check.pop(session.chat_id, None)
         took = session.elapsed(self._clock.monotonic())
         self._storage.end_session(
             SessionRecord(
@@ -397,6 +408,7 @@ class Coach:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
         self._countdowns.end(context, chat_id, done=hold_done and done, next_text=None)
+        ask_after = done and self._pain_check.get(chat_id, False)
         took = self._close(context, session, status)
         if expired:
             text = texts.PAUSE_EXPIRED
@@ -409,8 +421,7 @@ class Coach:
         else:
             text = texts.SESSION_STOPPED
         await self._say(context, chat_id, text)
-        subscriber = self._storage.subscriber(chat_id) if done else None
-        if subscriber is not None and subscriber.pain_check:
+        if ask_after:
             await self._ask_pain(context, chat_id, session.id, before=False)
 
     def _after_completion(self, chat_id: int) -> tuple[str | None, str | None]:

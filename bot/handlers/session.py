@@ -55,7 +55,10 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
     reacted(context, chat.id)
     await close_reminder(context, chat.id)
     # In groups every edit counts against 20 messages a minute: no live countdown there.
-    await services.coach.start(context, chat.id, routine, live_countdown=not is_group(update))
+    group = is_group(update)
+    await services.coach.start(
+        context, chat.id, routine, live_countdown=not group, private=not group
+    )
 
 
 async def go(update: Update, context: BotContext) -> None:
