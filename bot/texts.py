@@ -435,13 +435,16 @@ HELP = (
     "/pause 7 — no reminders for 7 days (or /pause 2026-12-27); /resume ends it\n"
     "/nudge 60 — one follow-up an hour after an unanswered reminder; /nudge off\n"
     "/routine — pick the routine your reminders offer\n"
-    "/stats — your streak and the last four weeks\n"
+    "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
+    "/pain off — no pain question before and after sessions (/pain on)\n"
+    "/export csv — your sessions as a spreadsheet, for a physio\n"
+    "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/help — this message\n\n"
     "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
     "(in 15 minutes), or use its buttons.\n"
     "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
-    "or <b>stop</b>.\n\n"
+    "or <b>stop</b> — or <b>it hurts</b> to stop at once.\n\n"
     "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
     "reminder and the whole group follows along. Only admins change settings."
 )
@@ -458,6 +461,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", "End a pause"),
     ("nudge", "Follow-up after an unanswered reminder, or off"),
     ("routine", "Pick your routine"),
+    ("pain", "Pain question before and after sessions: on or off"),
+    ("export", "Your sessions as a CSV file: /export csv"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),
