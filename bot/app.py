@@ -139,8 +139,10 @@ def _register_handlers(application: BotApp) -> None:
     application.add_handler(
         CallbackQueryHandler(coaching.pain_button, pattern=callbacks.PAIN_PATTERN)
     )
+    # In groups, only a .toml file is meant for the bot; other files there are conversation.
+    routine_files = private | (filters.ChatType.GROUPS & filters.Document.FileExtension("toml"))
     application.add_handler(
-        MessageHandler(chats & new_messages & filters.Document.ALL, coaching.routine_file)
+        MessageHandler(routine_files & new_messages & filters.Document.ALL, coaching.routine_file)
     )
     # Order matters: commands first, then buttons, then plain text, then the catch-alls.
     for command, callback in commands.items():

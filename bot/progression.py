@@ -88,11 +88,12 @@ def phases(step: Step, total: float) -> tuple[float, tuple[float, ...]]:
 
 
 def adjusted(bounds: Bounds, current: float, feedback: Feedback, *, hurt: bool) -> float:
-    """The next session's time after this feedback; never an increase after it hurt."""
+    """The next session's time after this feedback; never an increase after it hurt. Rounded
+    to hundredths, as button data carries it (20.3 − 0.1 is 20.200000000000003 in floats)."""
     if feedback is Feedback.EASY and not hurt:
-        return min(bounds.max, current + bounds.step)
+        return round(min(bounds.max, current + bounds.step), 2)
     if feedback is Feedback.HARD:
-        return max(bounds.min, current - bounds.step)
+        return round(max(bounds.min, current - bounds.step), 2)
     return current
 
 

@@ -107,6 +107,11 @@ def test_adjusted_stays_within_bounds(
     assert adjusted(bounds, current, feedback, hurt=hurt) == expected
 
 
+def test_adjusted_rounds_to_what_button_data_carries() -> None:
+    """Decimal steps do not drift: 20.3 − 0.1 is stored as 20.2, so the next button matches."""
+    assert adjusted(Bounds(min=10, max=30, step=0.1), 20.3, Feedback.HARD, hurt=False) == 20.2
+
+
 def test_phases_keep_the_first_hold() -> None:
     """The last phase absorbs the change."""
     step = routines().default.exercises[0].steps[-1]

@@ -142,3 +142,16 @@ async def test_export_csv_matches_the_history(start_bot: BotFactory) -> None:
     assert float(first["minutes"]) == round((history[0].duration or 0) / 60, 1)
     assert second["completed"] == "no"
     assert second["status"] == "stopped"
+
+
+async def test_other_files_in_a_group_are_left_alone(subscribed: Bot) -> None:
+    """In a group, a file that is not .toml is conversation: the bot stays quiet."""
+    emulator, admin = subscribed.emulator, subscribed.user
+    member = emulator.add_user("Sam")
+    group = emulator.add_group("Back office", members=[admin, member], admins=[admin])
+    emulator.send_text(group, "/start", from_user=admin)
+    await emulator.wait_for_message(group, "Hi Back office!")
+    emulator.send_document(group, "minutes.pdf", b"%PDF-1.4", from_user=member)
+    emulator.send_text(group, "/routine", from_user=member)
+    await emulator.wait_for_message(group, "Routines")
+    assert len(emulator.messages(group)) == 2
