@@ -134,8 +134,8 @@ class Coach:
         return subscriber
 
     async def hurts(self, context: BotContext, chat_id: int) -> bool:
-        """ "it hurts": stop at once with the safety message, and undo any increase of the
-        exercise's holds, which are then not increased before the next session."""
+        """Stop at once because it hurts: the safety message; any increase of the exercise's
+        holds made this session is undone, and none is made before the next session."""
         async with self._storage.lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
@@ -464,8 +464,8 @@ class Coach:
 
 
 def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
-    """ "Stop — it hurts" on every hold; the three feedback buttons on an adapting step's
-    release."""
+    """The hold message's "Stop — it hurts" button; an adapting step's release gets the three
+    feedback buttons."""
     if cue.is_hold:
         button = InlineKeyboardButton(texts.BUTTON_HURTS, callback_data=callbacks.HURTS)
         return InlineKeyboardMarkup([[button]])

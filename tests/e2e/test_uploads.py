@@ -103,6 +103,9 @@ async def test_oversize_file_is_refused_without_downloading(
     reply = await upload(subscribed, data)
     assert "larger than 64 KB" in reply
     assert emulator.requests_for("getFile") == []
+    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    assert subscriber is not None
+    assert subscriber.own_routine == ""
 
 
 async def test_other_files_are_not_routines(subscribed: Bot) -> None:
