@@ -472,6 +472,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # Coaching: progression, pain check, "it hurts", own routines, CSV report (issue 7) -----------
 
 WORD_HURTS = "it hurts"
+#: Said during a session, each stops it at once as "it hurts" does.
+HURT_WORDS = (WORD_HURTS, "hurts", "it hurts a lot", "ouch", "ow")
 BUTTON_EASY = "😌 Too easy"
 BUTTON_RIGHT = "👌 Just right"
 BUTTON_HARD = "😣 Too hard"

@@ -79,8 +79,10 @@ async def start_button(update: Update, context: BotContext) -> None:
         return
     match = callbacks.GO_PATTERN.match(query.data)
     routine_id = match["routine"] if match else None
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    routine = find_routine(context, routine_id, chat_id) if routine_id else None
+    chat = update.effective_chat
+    subscriber = context.services.storage.subscriber(chat.id) if chat else None
+    routines = available(context.services.routines, subscriber)  # the chat's own too
+    routine = routines.get(routine_id) if routine_id else None
     if match is None or (routine_id is not None and routine is None):
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -116,7 +118,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
         await reply(update, texts.ALREADY_RUNNING)
-    elif words == texts.WORD_HURTS:
+    elif words in texts.HURT_WORDS:
         await coach.hurts(context, chat.id)
     elif words == texts.WORD_STOP:
         await coach.stop(context, chat.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.emulator import BotMessage
 from bot.storage import SessionStatus
 from tests.e2e.conftest import Bot, BotFactory
@@ -107,7 +109,7 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         await bot.emulator.wait_for_edit(bot.user, left.message_id, "23 seconds next time")
         hold = await bot.expect("Hold for 20 seconds", timeout=5)  # the right side
         assert "🛑 Stop — it hurts" in hold.button_texts
-        bot.say("It hurts!")
+        bot.say("Ouch!")
         stopped = await bot.expect("Don't push through pain", timeout=2)
         assert "see a medical practitioner" in stopped.text
         await asyncio.sleep(0.3)
@@ -150,17 +152,21 @@ async def test_no_pain_question_in_groups(start_bot: BotFactory) -> None:
         assert not [m for m in emulator.messages(group) if "How is your back" in m.text]
 
 
-async def test_stop_it_hurts_button(start_bot: BotFactory) -> None:
-    """The “Stop — it hurts” button on a hold message stops the session at once; pressed
-    again after that, it has expired."""
+@pytest.mark.parametrize("how", ["button", "It hurts!", "hurts"])
+async def test_stop_it_hurts_button_and_words(start_bot: BotFactory, how: str) -> None:
+    """The “Stop — it hurts” button on a hold message, or saying so, stops the session at
+    once; pressed again after that, the button has expired."""
     async with start_bot(time_scale=0.03) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("/pain off", "won't ask")
         bot.say("/go quick")
         hold = await bot.expect("Hold for 20 seconds", timeout=10)
-        bot.emulator.press_button(bot.user, hold, text="🛑 Stop — it hurts")
+        if how == "button":
+            bot.emulator.press_button(bot.user, hold, text="🛑 Stop — it hurts")
+            assert await answer_to(bot) is None
+        else:
+            bot.say(how)
         await bot.expect("Don't push through pain", timeout=2)
-        await answer_to(bot)
         (record,) = bot.storage.history(bot.user.id)
         assert record.hurt
         bot.emulator.send_callback_query(bot.user, hold.message_id, "hurt")
