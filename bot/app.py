@@ -31,6 +31,7 @@ from bot.context import BotApp, BotContext, Services, attach_services, services_
 from bot.flood import FloodGuard
 from bot.handlers import (
     admin,
+    coaching,
     errors,
     guard,
     privacy,
@@ -124,6 +125,22 @@ def _register_handlers(application: BotApp) -> None:
         "routine": settings.show_routines,
         "stats": progress.show_stats,
     }
+    # Coaching (issue 7): a document is a routine file and is not caught by the "not text" reply.
+    application.add_handler(CommandHandler("pain", coaching.pain_command, filters=chats))
+    application.add_handler(
+        CallbackQueryHandler(coaching.feedback_button, pattern=callbacks.FEEDBACK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(coaching.hurts_button, pattern=callbacks.HURTS_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(coaching.pain_button, pattern=callbacks.PAIN_PATTERN)
+    )
+    # In groups, only a .toml file is meant for the bot; other files there are conversation.
+    routine_files = private | (filters.ChatType.GROUPS & filters.Document.FileExtension("toml"))
+    application.add_handler(
+        MessageHandler(routine_files & new_messages & filters.Document.ALL, coaching.routine_file)
+    )
     # Order matters: commands first, then buttons, then plain text, then the catch-alls.
     for command, callback in commands.items():
         application.add_handler(CommandHandler(command, callback, filters=chats))

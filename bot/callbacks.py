@@ -14,17 +14,28 @@ from dataclasses import dataclass
 
 __all__ = [
     "BROADCAST_PATTERN",
+    "FEEDBACK_PATTERN",
     "FORGET_PATTERN",
     "GO_PATTERN",
+    "HURTS",
+    "HURTS_PATTERN",
+    "PAIN_PATTERN",
+    "PAIN_VALUES",
     "PAUSE_CHOICES",
     "SETTINGS_PATTERN",
     "SKIP_TODAY",
     "SNOOZE_MINUTES",
     "SNOOZE_PATTERN",
     "Choice",
+    "FeedbackVote",
+    "PainAnswer",
     "confirm",
+    "feedback",
     "go",
+    "pain",
     "parse_confirm",
+    "parse_feedback",
+    "parse_pain",
     "parse_settings",
     "parse_snooze",
     "setting",
@@ -123,3 +134,61 @@ def confirm(prefix: str, yes: bool) -> str:
 def parse_confirm(prefix: str, data: str) -> bool | None:
     """True for yes, False for no, None if the data is not this prefix's button."""
     return {f"{prefix}:yes": True, f"{prefix}:no": False}.get(data)
+
+
+# Coaching (issue 7) ---------------------------------------------------------------------------
+
+#: The release message's feedback: ``fb:<e|j|h>:<hold key>:<seconds used>``. The seconds make a
+#: second press of an old button (or a forged one) detectable: it no longer matches.
+FEEDBACK_PATTERN = re.compile(
+    r"^fb:(?P<vote>[ejh]):(?P<key>[a-z][a-z0-9_-]{0,31}:\d{1,2}:\d{1,2}:[01])"
+    r":(?P<used>\d{1,3}(?:\.\d{1,2})?)$"
+)
+#: The "Stop — it hurts" button on hold messages.
+HURTS = "hurt"
+HURTS_PATTERN = re.compile(r"^hurt$")
+#: The pain question's buttons: ``pain:<b|a>:<0-10 or x (skip)>:<session id>``.
+PAIN_PATTERN = re.compile(r"^pain:(?P<when>[ba]):(?P<value>\d{1,2}|x):(?P<session>\d{1,16})$")
+#: The values the pain keyboard offers (one row: Telegram shows at most 8 buttons in a row).
+PAIN_VALUES = (0, 2, 4, 6, 8, 10)
+
+
+def feedback(vote: str, key: str, used: float) -> str:
+    return f"fb:{vote}:{key}:{used:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackVote:
+    vote: str
+    key: str
+    used: float
+
+
+def parse_feedback(data: str) -> FeedbackVote | None:
+    match = FEEDBACK_PATTERN.match(data)
+    if match is None:
+        return None
+    return FeedbackVote(match["vote"], match["key"], float(match["used"]))
+
+
+def pain(when: str, value: int | None, session: int) -> str:
+    return f"pain:{when}:{'x' if value is None else value}:{session}"
+
+
+@dataclass(frozen=True, slots=True)
+class PainAnswer:
+    before: bool
+    #: None: skipped.
+    value: int | None
+    session: int
+
+
+def parse_pain(data: str) -> PainAnswer | None:
+    """A pain button's answer, or None if it is not one we make (0–10 or skip)."""
+    match = PAIN_PATTERN.match(data)
+    if match is None:
+        return None
+    value = None if match["value"] == "x" else int(match["value"])
+    if value is not None and value > 10:
+        return None
+    return PainAnswer(match["when"] == "b", value, int(match["session"]))

@@ -14,19 +14,30 @@ import datetime as dt
 import html
 import logging
 import re
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from telegram import Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot import scheduling, texts
+from bot import callbacks, progression, scheduling, texts
 from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
 from bot.countdown import Countdowns
-from bot.session import Beat, Cue, CueKind, GuidedSession, compile_script, script_seconds
+from bot.progression import Feedback
+from bot.session import (
+    Beat,
+    Cue,
+    CueKind,
+    GuidedSession,
+    compile_script,
+    script_seconds,
+    session_id,
+)
 from bot.stats import progress, streak_phrase
-from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage
+from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
+from bot.uploads import own_routine
 
 __all__ = ["Coach"]
 
@@ -54,12 +65,17 @@ class Coach:
         self._sessions: dict[int, GuidedSession] = {}
         #: Chats where the countdown is live; groups get only the final edit (20 msgs/min).
         self._live: dict[int, bool] = {}
+        #: Chats whose session asks the pain question (private chats that did not turn it off).
+        self._pain_check: dict[int, bool] = {}
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
         self._countdowns = Countdowns(clock, time_scale)
 
     def script_seconds(self, routine: Routine) -> float:
-        """How long a routine takes at normal speed."""
-        return script_seconds(self._scripts[routine.id])
+        """How long a routine takes at normal speed (with the file's own timings)."""
+        script = self._scripts.get(routine.id)
+        if script is None or routine is not self._routines.get(routine.id):
+            script = compile_script(routine)  # a chat's own routine
+        return script_seconds(script)
 
     def length(self, routine: Routine) -> str:
         """How long a routine takes, for people: "about 6 minutes"."""
@@ -69,19 +85,28 @@ class Coach:
         return self._sessions.get(chat_id)
 
     async def start(
-        self, context: BotContext, chat_id: int, routine: Routine, *, live_countdown: bool = True
+        self,
+        context: BotContext,
+        chat_id: int,
+        routine: Routine,
+        *,
+        live_countdown: bool = True,
+        private: bool = True,
     ) -> bool:
-        """Begin a session; False (and nothing changes) if one is already running."""
+        """Begin a session; False (and nothing changes) if one is already running. The pain
+        check is for one person's back: private chats only."""
         async with self._storage.lock(chat_id):
             if chat_id in self._sessions:
                 return False
             subscriber = self._storage.subscriber(chat_id)
             zone = ZoneInfo(subscriber.timezone if subscriber else "UTC")
             started = self._clock.now()
+            if subscriber is not None:
+                subscriber = self._forget_hurt(subscriber, routine)
             session = GuidedSession(
                 chat_id=chat_id,
                 routine=routine,
-                script=self._scripts[routine.id],
+                script=compile_script(routine, subscriber.holds if subscriber else None),
                 started_at=started,
                 local_date=started.astimezone(zone).date(),
                 started_mono=self._clock.monotonic(),
@@ -92,8 +117,116 @@ class Coach:
             self._storage.begin_session(
                 ActiveSession(chat_id, routine.id, started, session.local_date)
             )
+            self._pain_check[chat_id] = private and bool(subscriber and subscriber.pain_check)
+            if self._pain_check[chat_id]:
+                await self._ask_pain(context, chat_id, session.id, before=True)
             await self._play(context, session, session.begin(self._clock.monotonic()))
         return True
+
+    def _forget_hurt(self, subscriber: Subscriber, routine: Routine) -> Subscriber:
+        """This session is the "next time" after a hurt: from here on, increases may resume."""
+        prefix = f"{routine.id}:"
+        kept = frozenset(key for key in subscriber.hurt if not key.startswith(prefix))
+        if kept == subscriber.hurt:
+            return subscriber
+        subscriber = replace(subscriber, hurt=kept)
+        self._storage.save_subscriber(subscriber)
+        return subscriber
+
+    async def hurts(self, context: BotContext, chat_id: int) -> bool:
+        """Stop at once because it hurts: the safety message; any increase of the exercise's
+        holds made this session is undone, and none is made before the next session."""
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is None:
+                return False
+            session.hurt = True
+            cue = session.current
+            if cue is not None and cue.exercise >= 0:
+                self._block_increase(session, cue.exercise)
+            await self._finish(context, session, SessionStatus.STOPPED)
+        return True
+
+    def _block_increase(self, session: GuidedSession, exercise: int) -> None:
+        subscriber = self._storage.subscriber(session.chat_id)
+        if subscriber is None:
+            return
+        used = session.exercise_holds(exercise)
+        holds = dict(subscriber.holds)
+        for key, seconds in used.items():
+            holds[key] = min(holds.get(key, seconds), seconds)
+        hurt = subscriber.hurt | {progression.exercise_key(session.routine.id, exercise)}
+        self._storage.save_subscriber(replace(subscriber, holds=holds, hurt=hurt))
+
+    def routine_for(self, chat_id: int, routine_id: str) -> Routine | None:
+        """A routine this chat may use: a shared one, or its own."""
+        if routine_id in self._routines:
+            return self._routines[routine_id]
+        subscriber = self._storage.subscriber(chat_id)
+        mine = own_routine(subscriber) if subscriber else None
+        return mine if mine is not None and mine.id == routine_id else None
+
+    async def feedback(
+        self, chat_id: int, vote: callbacks.FeedbackVote
+    ) -> tuple[str, float, float, bool] | None:
+        """Apply a feedback button: the label, the time before and after, and whether it hurt
+        (no increase then); None for a button that is stale or not ours."""
+        parsed = progression.parse_key(vote.key)
+        if parsed is None:
+            return None
+        routine_id, index, number, mirrored = parsed
+        routine = self.routine_for(chat_id, routine_id)
+        step = progression.bounded_step(routine, index, number) if routine else None
+        if routine is None or step is None or step.bounds is None:
+            return None
+        async with self._storage.lock(chat_id):
+            subscriber = self._storage.subscriber(chat_id)
+            if subscriber is None:
+                return None
+            before = progression.stored_total(step, subscriber.holds.get(vote.key))
+            if before != vote.used:
+                return None  # pressed before, or a button from an older timing
+            hurt = progression.exercise_key(routine_id, index) in subscriber.hurt
+            after = progression.adjusted(step.bounds, before, Feedback(vote.vote), hurt=hurt)
+            holds = {**subscriber.holds, vote.key: after}
+            self._storage.save_subscriber(replace(subscriber, holds=holds))
+        label = progression.label(routine.exercises[index], number, mirrored)
+        return label, before, after, hurt
+
+    async def record_pain(self, chat_id: int, answer: callbacks.PainAnswer) -> bool:
+        """Keep a pain answer with its session (running, or already in the history); False
+        if there is no such session."""
+        async with self._storage.lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is not None and session.id == answer.session:
+                if not answer.before:
+                    return False
+                session.pain_before = answer.value
+                return True
+            for record in reversed(self._storage.history(chat_id)):
+                if session_id(record.started_at) == answer.session:
+                    if answer.before:
+                        record = replace(record, pain_before=answer.value)
+                    else:
+                        record = replace(record, pain_after=answer.value)
+                    return self._storage.update_session(record)
+        return False
+
+    async def _ask_pain(
+        self, context: BotContext, chat_id: int, session: int, *, before: bool
+    ) -> None:
+        when = "b" if before else "a"
+        buttons = [
+            InlineKeyboardButton(str(value), callback_data=callbacks.pain(when, value, session))
+            for value in callbacks.PAIN_VALUES
+        ]
+        buttons.append(
+            InlineKeyboardButton(
+                texts.BUTTON_PAIN_SKIP, callback_data=callbacks.pain(when, None, session)
+            )
+        )
+        question = texts.PAIN_BEFORE if before else texts.PAIN_AFTER
+        await self._say(context, chat_id, question, InlineKeyboardMarkup([buttons]))
 
     async def on_timer(self, context: BotContext) -> None:
         """Job callback: the current cue's time is up."""
@@ -206,7 +339,8 @@ class Coach:
         self._countdowns.end(
             context, session.chat_id, done=hold_done, next_text=self._next_words(cue)
         )
-        message = await self._say(context, session.chat_id, cue.text)
+        markup = _cue_markup(cue)
+        message = await self._say(context, session.chat_id, cue.text, markup)
         if message is not None and cue.is_hold:
             self._countdowns.begin(
                 context,
@@ -215,6 +349,7 @@ class Coach:
                 cue.text,
                 cue.wait,
                 self._live.get(session.chat_id, True),
+                markup,
             )
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", session.chat_id)
@@ -241,6 +376,7 @@ class Coach:
         scheduling.cancel_jobs(context.jobs, scheduling.session_job_name(session.chat_id))
         self._sessions.pop(session.chat_id, None)
         self._live.pop(session.chat_id, None)
+        self._pain_check.pop(session.chat_id, None)
         took = session.elapsed(self._clock.monotonic())
         self._storage.end_session(
             SessionRecord(
@@ -252,6 +388,9 @@ class Coach:
                 status=status,
                 duration=round(took, 3),
                 skipped=session.skipped,
+                holds=session.holds_used(),
+                pain_before=session.pain_before,
+                hurt=session.hurt,
             )
         )
         _LOGGER.info("Session in chat %s ended: %s after %.1f s", session.chat_id, status, took)
@@ -269,9 +408,12 @@ class Coach:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
         self._countdowns.end(context, chat_id, done=hold_done and done, next_text=None)
+        ask_after = done and self._pain_check.get(chat_id, False)
         took = self._close(context, session, status)
         if expired:
             text = texts.PAUSE_EXPIRED
+        elif session.hurt:
+            text = texts.HURT_STOP
         elif done:
             text = texts.completed(
                 session.routine.title, texts.elapsed(took), *self._after_completion(chat_id)
@@ -279,6 +421,8 @@ class Coach:
         else:
             text = texts.SESSION_STOPPED
         await self._say(context, chat_id, text)
+        if ask_after:
+            await self._ask_pain(context, chat_id, session.id, before=False)
 
     def _after_completion(self, chat_id: int) -> tuple[str | None, str | None]:
         """The streak phrase and the next reminder, for the completion message."""
@@ -295,11 +439,19 @@ class Coach:
         ).current_streak
         return streak_phrase(streak) if streak > 1 else None, texts.next_when(subscriber, now)
 
-    async def _say(self, context: BotContext, chat_id: int, text: str) -> Message | None:
+    async def _say(
+        self,
+        context: BotContext,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message | None:
         """Send one quiet session message; a failure is logged and the session carries on
         (or ends, if the user blocked the bot)."""
         try:
-            return await context.bot.send_message(chat_id, text, disable_notification=True)
+            return await context.bot.send_message(
+                chat_id, text, disable_notification=True, reply_markup=markup
+            )
         except Forbidden:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             session = self._sessions.get(chat_id)
@@ -309,3 +461,28 @@ class Coach:
         except (BadRequest, NetworkError) as exc:
             _LOGGER.warning("Could not send a session message to chat %s: %s", chat_id, exc)
         return None
+
+
+def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
+    """The hold message's "Stop — it hurts" button; an adapting step's release gets the three
+    feedback buttons."""
+    if cue.is_hold:
+        button = InlineKeyboardButton(texts.BUTTON_HURTS, callback_data=callbacks.HURTS)
+        return InlineKeyboardMarkup([[button]])
+    if cue.kind is CueKind.RELEASE and cue.key:
+        votes = (
+            (texts.BUTTON_EASY, Feedback.EASY),
+            (texts.BUTTON_RIGHT, Feedback.RIGHT),
+            (texts.BUTTON_HARD, Feedback.HARD),
+        )
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=callbacks.feedback(vote, cue.key, cue.seconds)
+                    )
+                    for label, vote in votes
+                ]
+            ]
+        )
+    return None

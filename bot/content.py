@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 __all__ = [
+    "Bounds",
     "ContentError",
     "Exercise",
     "FollowUp",
@@ -25,6 +28,7 @@ __all__ = [
     "load_routine",
     "load_routines",
     "mirror",
+    "parse_routine",
 ]
 
 _SIDES = ("one", "both")
@@ -38,7 +42,24 @@ MAX_HOLD_SECONDS = 300
 
 
 class ContentError(ValueError):
-    """A routine file is missing, unreadable or does not follow the schema."""
+    """A routine file is missing, unreadable or does not follow the schema.
+
+    ``problems`` lists every problem found (each naming where); a physio's upload is answered
+    with all of them at once rather than one per attempt.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems: tuple[str, ...] = problems
+
+
+def _gather(problems: list[str], load: Callable[[], _T]) -> _T | None:
+    """Run one part of the validation; on failure note its problems and carry on."""
+    try:
+        return load()
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +71,28 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Bounds:
+    """How far a step's time in position (its hold plus follow-ups) may adapt per person."""
+
+    min: float
+    max: float
+    step: float
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One instruction, sent as its own message; a hold is timed by the bot."""
 
     text: str
     hold: float | None = None
     followups: tuple[FollowUp, ...] = ()
+    #: Set when the step's time adapts to the user's feedback (see bot/progression.py).
+    bounds: Bounds | None = None
+
+    @property
+    def total(self) -> float:
+        """Seconds in position: the hold and every follow-up."""
+        return (self.hold or 0.0) + sum(follow.hold for follow in self.followups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +208,19 @@ class _Checker:
             raise self.fail(f"hold must be at most {MAX_HOLD_SECONDS} seconds")
         return float(value)
 
+    def seconds(self, table: Mapping[str, Any], key: str) -> float:
+        value = table.get(key)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise self.fail(f"{key} must be a positive number of seconds")
+        if value > MAX_HOLD_SECONDS:
+            raise self.fail(f"{key} must be at most {MAX_HOLD_SECONDS} seconds")
+        return float(value)
+
     def flag(self, table: Mapping[str, Any], key: str) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
@@ -193,9 +243,33 @@ class _Checker:
         return value
 
 
+def _load_bounds(check: _Checker, raw: object, step: Step) -> Bounds:
+    """The step's adaptable range: it must contain the file's own timing (what a new user
+    gets) and leave the last phase of the hold at least a second long."""
+    if not isinstance(raw, dict):
+        raise check.fail("progress must be a table { min, max, step }")
+    inner = _Checker(f"{check.where}, progress")
+    inner.only(raw, {"min", "max", "step"})
+    low, high, step_by = (inner.seconds(raw, key) for key in ("min", "max", "step"))
+    if step.hold is None:
+        raise check.fail("progress needs a hold on the step itself")
+    if not low <= step.total <= high:
+        raise inner.fail(
+            f"min and max must contain the step's own {step.total:g} s (hold and follow-ups)"
+        )
+    last = step.followups[-1].hold if step.followups else step.hold
+    if low <= step.total - last:
+        raise inner.fail(f"min must be more than {step.total - last:g} s, so every phase lasts")
+    if high > MAX_HOLD_SECONDS:
+        raise inner.fail(f"max must be at most {MAX_HOLD_SECONDS} seconds")
+    if high > low and step_by > high - low:
+        raise inner.fail("step must be at most max − min")
+    return Bounds(min=low, max=high, step=step_by)
+
+
 def _load_step(where: str, raw: Mapping[str, Any]) -> Step:
     check = _Checker(where)
-    check.only(raw, {"text", "hold", "followups"})
+    check.only(raw, {"text", "hold", "followups", "progress"})
     text = check.text(raw, "text")
     hold = check.optional_hold(raw)
     followups: list[FollowUp] = []
@@ -206,70 +280,104 @@ def _load_step(where: str, raw: Mapping[str, Any]) -> Step:
             inner = _Checker(f"{where}, follow-up {number}")
             inner.only(item, {"text", "hold"})
             followups.append(FollowUp(text=inner.text(item, "text"), hold=inner.hold(item)))
-    return Step(text=text, hold=hold, followups=tuple(followups))
+    step = Step(text=text, hold=hold, followups=tuple(followups))
+    if "progress" in raw:
+        step = Step(text, hold, step.followups, _load_bounds(check, raw["progress"], step))
+    return step
 
 
 def _load_exercise(where: str, raw: Mapping[str, Any], previous: Exercise | None) -> Exercise:
     check = _Checker(where)
-    check.only(raw, {"title", "target", "sides", "continues", "added", "note", "steps"})
-    sides = raw.get("sides", "one")
-    if sides not in _SIDES:
-        raise check.fail('sides must be "one" or "both"')
-    continues = check.flag(raw, "continues")
-    if continues and (previous is None or not previous.both_sides):
-        raise check.fail("continues needs a previous exercise done on both sides")
-    added = check.flag(raw, "added")
-    note = check.text(raw, "note", required=added)
-    steps = tuple(
-        _load_step(f"{where}, step {number}", step)
-        for number, step in enumerate(check.tables(raw, "steps"), start=1)
-    )
-    return Exercise(
-        title=check.text(raw, "title"),
-        target=check.text(raw, "target"),
-        steps=steps,
-        both_sides=sides == "both",
-        continues=continues,
-        added=added,
-        note=note,
-    )
+    problems: list[str] = []
+
+    def fields() -> Exercise:
+        check.only(raw, {"title", "target", "sides", "continues", "added", "note", "steps"})
+        sides = raw.get("sides", "one")
+        if sides not in _SIDES:
+            raise check.fail('sides must be "one" or "both"')
+        continues = check.flag(raw, "continues")
+        if continues and (previous is None or not previous.both_sides):
+            raise check.fail("continues needs a previous exercise done on both sides")
+        added = check.flag(raw, "added")
+        return Exercise(
+            title=check.text(raw, "title"),
+            target=check.text(raw, "target"),
+            steps=(),
+            both_sides=sides == "both",
+            continues=continues,
+            added=added,
+            note=check.text(raw, "note", required=added),
+        )
+
+    exercise = _gather(problems, fields)
+    steps: list[Step] = []
+    tables = _gather(problems, lambda: check.tables(raw, "steps")) or []
+    for number, table in enumerate(tables, start=1):
+        step = _gather(problems, lambda: _load_step(f"{where}, step {number}", table))  # noqa: B023
+        if step is not None:
+            steps.append(step)
+    if problems or exercise is None:
+        raise ContentError(*problems)
+    return replace(exercise, steps=tuple(steps))
 
 
 def load_routine(path: Path) -> Routine:
     """Load and validate one routine file; every problem names the file, exercise and step."""
-    where = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        data = path.read_bytes()
     except OSError as exc:
-        raise ContentError(f"{where}: cannot read ({exc.strerror})") from exc
+        raise ContentError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_routine(data, str(path), path=path)
+
+
+def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routine:
+    """Validate a routine from the bytes of a TOML file (a content file or an upload);
+    ``where`` starts every error message. TOML is data: nothing in it is executed."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{where}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{where}: not valid TOML ({exc})") from exc
     check = _Checker(where)
-    check.only(
-        raw,
-        {"id", "title", "summary", "source", "disclaimer", "default", "derived", "exercises"},
-    )
-    routine_id = check.text(raw, "id")
-    if not _ID_RE.match(routine_id):
-        raise check.fail("id must be lowercase letters, digits, - or _ (at most 32)")
+    problems: list[str] = []
+
+    def fields() -> Routine:
+        check.only(
+            raw,
+            {"id", "title", "summary", "source", "disclaimer", "default", "derived", "exercises"},
+        )
+        routine_id = check.text(raw, "id")
+        if not _ID_RE.match(routine_id):
+            raise check.fail("id must be lowercase letters, digits, - or _ (at most 32)")
+        return Routine(
+            id=routine_id,
+            title=check.text(raw, "title"),
+            summary=check.text(raw, "summary"),
+            source=check.text(raw, "source"),
+            disclaimer=check.text(raw, "disclaimer"),
+            exercises=(),
+            default=check.flag(raw, "default"),
+            derived=check.text(raw, "derived", required=False),
+            path=path,
+        )
+
+    routine = _gather(problems, fields)
     exercises: list[Exercise] = []
-    for number, item in enumerate(check.tables(raw, "exercises"), start=1):
+    items = _gather(problems, lambda: check.tables(raw, "exercises")) or []
+    for number, item in enumerate(items, start=1):
         previous = exercises[-1] if exercises else None
-        exercises.append(_load_exercise(f"{where}: exercise {number}", item, previous))
-    if not any(step.hold for exercise in exercises for step in exercise.steps):
-        raise check.fail("a routine needs at least one timed hold")
-    return Routine(
-        id=routine_id,
-        title=check.text(raw, "title"),
-        summary=check.text(raw, "summary"),
-        source=check.text(raw, "source"),
-        disclaimer=check.text(raw, "disclaimer"),
-        exercises=tuple(exercises),
-        default=check.flag(raw, "default"),
-        derived=check.text(raw, "derived", required=False),
-        path=path,
-    )
+        loaded = _gather(
+            problems,
+            lambda: _load_exercise(f"{where}: exercise {number}", item, previous),  # noqa: B023
+        )
+        if loaded is not None:
+            exercises.append(loaded)
+    if not problems and not any(step.hold for ex in exercises for step in ex.steps):
+        problems.append(f"{where}: a routine needs at least one timed hold")
+    if problems or routine is None:
+        raise ContentError(*problems)
+    return replace(routine, exercises=tuple(exercises))
 
 
 def load_routines(folder: Path) -> RoutineBook:

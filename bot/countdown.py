@@ -13,6 +13,7 @@ import logging
 import math
 from dataclasses import dataclass
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError
 
 from bot import scheduling
@@ -57,6 +58,9 @@ class _Hold:
     started: float
     paused_left: float | None = None
     edited: bool = False
+    #: The hold message's buttons, kept through countdown edits (an edit without them would
+    #: remove them); the final edit drops them, as the hold is over.
+    markup: InlineKeyboardMarkup | None = None
 
     def left(self, now: float) -> float:
         """Real seconds left."""
@@ -82,10 +86,13 @@ class Countdowns:
         text: str,
         hold: float,
         live: bool,
+        markup: InlineKeyboardMarkup | None = None,
     ) -> None:
         """A hold message was sent: count it down (if ``live`` and long enough to bother)."""
         real = hold * self._scale
-        self._holds[chat_id] = _Hold(message_id, text, hold, real, self._clock.monotonic())
+        self._holds[chat_id] = _Hold(
+            message_id, text, hold, real, self._clock.monotonic(), markup=markup
+        )
         if live and real >= 2 * UPDATE_EVERY:
             self._tick_every(context, chat_id)
 
@@ -122,7 +129,7 @@ class Countdowns:
             return
         if done:
             self._edit_later(context, chat_id, hold.message_id, final_text(hold.text, next_text))
-        elif hold.edited:
+        elif hold.edited or hold.markup is not None:
             self._edit_later(context, chat_id, hold.message_id, hold.text)
 
     def forget(self, chat_id: int) -> None:
@@ -153,6 +160,7 @@ class Countdowns:
             chat_id,
             hold.message_id,
             progress_text(hold.text, hold.hold, left / self._scale),
+            hold.markup,
         )
 
     def _edit_later(self, context: BotContext, chat_id: int, message_id: int, text: str) -> None:
@@ -175,9 +183,15 @@ class Countdowns:
         await self._edit(context, job.chat_id, message_id, text)
 
     @staticmethod
-    async def _edit(context: BotContext, chat_id: int, message_id: int, text: str) -> None:
+    async def _edit(
+        context: BotContext,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
         try:
-            await context.bot.edit_message_text(text, chat_id, message_id)
+            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
         except (BadRequest, NetworkError) as exc:
             # Deleted by the user, unchanged, or Telegram briefly away: a countdown can miss one.
             _LOGGER.debug("Countdown edit in chat %s skipped: %s", chat_id, exc)

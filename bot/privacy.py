@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.report import sessions_csv
 from bot.storage import ActiveSession, SessionRecord, Subscriber
 
-__all__ = ["EXPORTERS", "ChatData", "Export", "export_json"]
+__all__ = ["EXPORTERS", "ChatData", "Export", "export_csv", "export_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class ChatData:
     subscriber: Subscriber | None
     sessions: Sequence[SessionRecord]
     active: ActiveSession | None
+    #: Routine titles by id, the chat's own routine included, for formats meant for people.
+    titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,5 +59,17 @@ def export_json(data: ChatData, now: dt.datetime) -> Export:
     return Export(f"stretchbot-{data.chat_id}.json", "application/json", text.encode())
 
 
+def export_csv(data: ChatData, now: dt.datetime) -> Export:
+    """The session history for a physio: one row per session (see bot/report.py)."""
+    return Export(
+        f"stretch-sessions-{now:%Y-%m-%d}.csv",
+        "text/csv",
+        sessions_csv(data.sessions, data.titles),
+    )
+
+
 #: Formats by the name ``/export <name>`` takes; the first is the default.
-EXPORTERS: dict[str, Callable[[ChatData, dt.datetime], Export]] = {"json": export_json}
+EXPORTERS: dict[str, Callable[[ChatData, dt.datetime], Export]] = {
+    "json": export_json,
+    "csv": export_csv,
+}

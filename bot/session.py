@@ -9,14 +9,23 @@ Times inside the script are the routine's own seconds; the session multiplies th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot import texts
-from bot.content import Exercise, Routine, Step, mirror
+from bot import progression, texts
+from bot.content import Exercise, Routine, mirror
 from bot.storage import SessionStatus
 
-__all__ = ["Beat", "Cue", "CueKind", "GuidedSession", "compile_script", "reading_pause"]
+__all__ = [
+    "Beat",
+    "Cue",
+    "CueKind",
+    "GuidedSession",
+    "compile_script",
+    "reading_pause",
+    "session_id",
+]
 
 #: Seconds between an exercise's title and its first instruction.
 TITLE_PAUSE = 3.0
@@ -43,6 +52,12 @@ class Cue:
     wait: float
     #: Index of the exercise this cue belongs to; -1 for the intro.
     exercise: int
+    #: For the hold, follow-up and release cues of a timed step: which exercise and side, for
+    #: people ("Iliopsoas stretch · left"), and its time in position this session.
+    label: str = ""
+    seconds: float = 0.0
+    #: For an adapting step (see bot/progression.py): its per-side key, for feedback.
+    key: str = ""
 
     @property
     def is_hold(self) -> bool:
@@ -56,35 +71,47 @@ def reading_pause(text: str) -> float:
     return min(10.0, max(4.0, 2.0 + 0.3 * words))
 
 
-def _side_cues(exercise: Exercise, index: int, mirrored: bool, last_side: bool) -> list[Cue]:
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of one exercise being compiled."""
+
+    routine_id: str
+    exercise: Exercise
+    index: int
+    mirrored: bool
+    last_side: bool
+    holds: Mapping[str, float]
+
+
+def _side_cues(side: _Side) -> list[Cue]:
+    exercise, index = side.exercise, side.index
     cues: list[Cue] = []
     for number, step in enumerate(exercise.steps, start=1):
-        cues.extend(_step_cues(step, index, mirrored))
-        if step.hold is not None:
-            last_step = number == len(exercise.steps)
-            if last_step and not last_side:
-                cues.append(Cue(CueKind.RELEASE, texts.RELEASE_SWITCH, SWITCH_PAUSE, index))
-            else:
-                cues.append(Cue(CueKind.RELEASE, texts.RELEASE, RELEASE_PAUSE, index))
+        text = mirror(step.text) if side.mirrored else step.text
+        cues.append(Cue(CueKind.STEP, texts.step(text), reading_pause(text), index))
+        if step.hold is None:
+            continue
+        key = progression.hold_key(side.routine_id, index, number - 1, side.mirrored)
+        total = progression.stored_total(step, side.holds.get(key))
+        label = progression.label(exercise, number - 1, side.mirrored)
+
+        tag = (index, label, total, key if step.bounds else "")
+        hold, follows = progression.phases(step, total)
+        cues.append(Cue(CueKind.HOLD, texts.hold(hold), hold, *tag))
+        for follow, length in zip(step.followups, follows, strict=True):
+            said = mirror(follow.text) if side.mirrored else follow.text
+            cues.append(Cue(CueKind.FOLLOW_UP, texts.follow_up(said, length), length, *tag))
+        if number == len(exercise.steps) and not side.last_side:
+            cues.append(Cue(CueKind.RELEASE, texts.RELEASE_SWITCH, SWITCH_PAUSE, *tag))
+        else:
+            cues.append(Cue(CueKind.RELEASE, texts.RELEASE, RELEASE_PAUSE, *tag))
     return cues
 
 
-def _step_cues(step: Step, index: int, mirrored: bool) -> list[Cue]:
-    text = mirror(step.text) if mirrored else step.text
-    cues = [Cue(CueKind.STEP, texts.step(text), reading_pause(text), index)]
-    if step.hold is not None:
-        cues.append(Cue(CueKind.HOLD, texts.hold(step.hold), step.hold, index))
-        for follow in step.followups:
-            said = mirror(follow.text) if mirrored else follow.text
-            cues.append(
-                Cue(CueKind.FOLLOW_UP, texts.follow_up(said, follow.hold), follow.hold, index)
-            )
-    return cues
-
-
-def compile_script(routine: Routine) -> tuple[Cue, ...]:
+def compile_script(routine: Routine, holds: Mapping[str, float] | None = None) -> tuple[Cue, ...]:
     """Every message of a session in order: intro, then per exercise and side its title, each
-    instruction, each hold and follow-up, and a release."""
+    instruction, each hold and follow-up, and a release. ``holds`` are the chat's adapted times
+    (bot/progression.py); without them, the file's own timings."""
     total = len(routine.exercises)
     body: list[Cue] = []
     for index, exercise in enumerate(routine.exercises):
@@ -94,7 +121,10 @@ def compile_script(routine: Routine) -> tuple[Cue, ...]:
                 index + 1, total, exercise.title, exercise.target, other_side=side > 0
             )
             body.append(Cue(CueKind.TITLE, title, TITLE_PAUSE, index))
-            body.extend(_side_cues(exercise, index, mirrored, last_side=side == len(sides) - 1))
+            last_side = side == len(sides) - 1
+            body.extend(
+                _side_cues(_Side(routine.id, exercise, index, mirrored, last_side, holds or {}))
+            )
     length = texts.minutes(sum(cue.wait for cue in body))
     intro = Cue(CueKind.INTRO, texts.intro(routine.title, total, length), 5.0, -1)
     return (intro, *body)
@@ -133,6 +163,10 @@ class GuidedSession:
     #: Seconds that were left on the timer when paused.
     paused_left: float | None = None
     skipped: int = 0
+    #: The answer to the pain question before the session, if any.
+    pain_before: int | None = None
+    #: Stopped because it hurt.
+    hurt: bool = False
     status: SessionStatus | None = None
     #: Bumped on every new timer, so a timer that fires after being replaced is ignored.
     generation: int = field(default=0)
@@ -207,3 +241,24 @@ class GuidedSession:
 
     def elapsed(self, now: float) -> float:
         return now - self.started_mono
+
+    @property
+    def id(self) -> int:
+        """Names the session in pain buttons, which may be answered after it ended."""
+        return session_id(self.started_at)
+
+    def holds_used(self) -> dict[str, float]:
+        """Time in position of each timed step and side reached so far, by label."""
+        reached = self.script[: self.position + 1]
+        return {cue.label: cue.seconds for cue in reached if cue.is_hold and cue.label}
+
+    def exercise_holds(self, exercise: int) -> dict[str, float]:
+        """This session's time in position for each adapting step and side of an exercise."""
+        return {
+            cue.key: cue.seconds for cue in self.script if cue.key and cue.exercise == exercise
+        }
+
+
+def session_id(started_at: dt.datetime) -> int:
+    """A session's start in milliseconds: unique per chat, stable in the history."""
+    return round(started_at.timestamp() * 1000)

@@ -26,7 +26,15 @@ from html import escape
 
 from bot.storage import SessionRecord, SessionStatus
 
-__all__ = ["MAX_WEEKS", "Progress", "chart", "progress", "stats_text", "streak_phrase"]
+__all__ = [
+    "MAX_WEEKS",
+    "Progress",
+    "chart",
+    "pain_weeks",
+    "progress",
+    "stats_text",
+    "streak_phrase",
+]
 
 #: The most weeks :func:`chart` draws (about 1,100 characters, well under a message's 4,096).
 MAX_WEEKS = 52
@@ -211,3 +219,29 @@ def _minutes(minutes: float) -> str:
     if 0 < minutes < 0.5:
         return "Under a minute"
     return _plural(round(minutes), "minute")
+
+
+def pain_weeks(
+    records: Iterable[SessionRecord], *, today: dt.date, weeks: int = 4
+) -> list[tuple[dt.date, float | None, float | None]]:
+    """The pain check's weekly averages, before and after sessions: per ISO week (its Monday)
+    of the last ``weeks`` weeks that has any answer, oldest first."""
+    first = today - dt.timedelta(days=today.weekday()) - (weeks - 1) * 7 * _DAY
+    answers: dict[dt.date, tuple[list[int], list[int]]] = {}
+    for record in records:
+        monday = record.local_date - record.local_date.weekday() * _DAY
+        if monday < first or (record.pain_before is None and record.pain_after is None):
+            continue
+        before, after = answers.setdefault(monday, ([], []))
+        if record.pain_before is not None:
+            before.append(record.pain_before)
+        if record.pain_after is not None:
+            after.append(record.pain_after)
+    return [
+        (
+            monday,
+            sum(before) / len(before) if before else None,
+            sum(after) / len(after) if after else None,
+        )
+        for monday, (before, after) in sorted(answers.items())
+    ]

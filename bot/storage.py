@@ -150,6 +150,15 @@ class Subscriber:
     nudge_due: dt.datetime | None = None
     #: When a send got 403 (the user blocked the bot); reminders are off until they write again.
     blocked_at: dt.datetime | None = None
+    # Coaching (issue 7) ---------------------------------------------------------------------
+    #: Adapted time in position per step and side (keys: bot/progression.py); none = the file's.
+    holds: Mapping[str, float] = field(default_factory=dict)
+    #: Exercises ("routine:index") that hurt last time: no increase until the next session.
+    hurt: frozenset[str] = frozenset()
+    #: Ask "How is your back, 0–10?" before and after sessions (/pain off turns it off).
+    pain_check: bool = True
+    #: The chat's own routine, uploaded as a TOML file: kept as sent, validated again on load.
+    own_routine: str = ""
 
     def paused_on(self, day: dt.date) -> bool:
         return any(start <= day < end for start, end in self.pauses)
@@ -181,6 +190,10 @@ class Subscriber:
             "snoozed_until": _iso(self.snoozed_until),
             "nudge_due": _iso(self.nudge_due),
             "blocked_at": _iso(self.blocked_at),
+            "holds": dict(self.holds),
+            "hurt": sorted(self.hurt),
+            "pain_check": self.pain_check,
+            "own_routine": self.own_routine,
         }
 
     @classmethod
@@ -208,6 +221,10 @@ class Subscriber:
             snoozed_until=_datetime(doc.get("snoozed_until")),
             nudge_due=_datetime(doc.get("nudge_due")),
             blocked_at=_datetime(doc.get("blocked_at")),
+            holds={str(key): float(value) for key, value in doc.get("holds", {}).items()},
+            hurt=frozenset(doc.get("hurt", ())),
+            pain_check=bool(doc.get("pain_check", True)),
+            own_routine=str(doc.get("own_routine", "")),
         )
 
 
@@ -247,10 +264,18 @@ class SessionRecord:
     #: Seconds from start to end; unknown (None) for an interrupted session.
     duration: float | None
     skipped: int = 0
+    #: Time in position per timed step and side reached, by label ("Iliopsoas stretch · left").
+    holds: Mapping[str, float] = field(default_factory=dict)
+    #: The answers to "How is your back, 0–10?" before and after; None if not asked or skipped.
+    pain_before: int | None = None
+    pain_after: int | None = None
+    #: Stopped because it hurt.
+    hurt: bool = False
 
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.update(
+            holds=dict(self.holds),
             started_at=self.started_at.isoformat(),
             ended_at=self.ended_at.isoformat(),
             local_date=self.local_date.isoformat(),
@@ -269,6 +294,10 @@ class SessionRecord:
             status=SessionStatus(doc["status"]),
             duration=doc.get("duration"),
             skipped=int(doc.get("skipped", 0)),
+            holds={str(key): float(value) for key, value in doc.get("holds", {}).items()},
+            pain_before=doc.get("pain_before"),
+            pain_after=doc.get("pain_after"),
+            hurt=bool(doc.get("hurt", False)),
         )
 
 
@@ -388,6 +417,17 @@ class Storage:
             self._subscribers.remove(doc_ids=[chat_id])
         self.clear_active_session(chat_id)
         self._history.remove(Query().chat_id == chat_id)
+
+    def update_session(self, record: SessionRecord) -> bool:
+        """Replace the history entry of the same chat and start (a late pain answer); False
+        if there is none."""
+        entry = Query()
+        found = self._history.update(
+            record.to_doc(),
+            (entry.chat_id == record.chat_id)
+            & (entry.started_at == record.started_at.isoformat()),
+        )
+        return bool(found)
 
     def history(self, chat_id: int) -> list[SessionRecord]:
         """A chat's sessions, oldest first."""

@@ -7,7 +7,7 @@ code. Anything that comes from users or content files is escaped here, nowhere e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -435,14 +435,17 @@ HELP = (
     "/pause 7 — no reminders for 7 days (or /pause 2026-12-27); /resume ends it\n"
     "/nudge 60 — one follow-up an hour after an unanswered reminder; /nudge off\n"
     "/routine — pick the routine your reminders offer\n"
-    "/stats — your streak and the last four weeks\n"
+    "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
+    "/pain off — no pain question before and after sessions (/pain on)\n"
+    "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
-    "/export — everything I keep about you, as a file; /forget — delete it all\n"
+    "/export — everything I keep about you, as a file; /export csv — your sessions as a "
+    "spreadsheet, for a physio; /forget — delete it all\n"
     "/help — this message\n\n"
     "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
     "(in 15 minutes), or use its buttons.\n"
     "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
-    "or <b>stop</b>.\n\n"
+    "or <b>stop</b> — or <b>it hurts</b> to stop at once.\n\n"
     "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
     "reminder and the whole group follows along. Only admins change settings."
 )
@@ -459,10 +462,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", "End a pause"),
     ("nudge", "Follow-up after an unanswered reminder, or off"),
     ("routine", "Pick your routine"),
+    ("pain", "Pain question before and after sessions: on or off"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),
-    ("export", "Your data as a file"),
+    ("export", "Your data as a file (JSON, or /export csv)"),
     ("forget", "Delete everything about you"),
 )
 
@@ -528,3 +532,92 @@ def broadcast(text: str) -> str:
 def parse_error(error: Exception) -> str:
     """A parser's reason, which quotes user input: escaped, since replies are HTML."""
     return escape(str(error))
+
+
+# Coaching: progression, pain check, "it hurts", own routines, CSV report (issue 7) -----------
+
+WORD_HURTS = "it hurts"
+#: Said during a session, each stops it at once as "it hurts" does.
+HURT_WORDS = (WORD_HURTS, "hurts", "it hurts a lot", "ouch", "ow")
+BUTTON_EASY = "😌 Too easy"
+BUTTON_RIGHT = "👌 Just right"
+BUTTON_HARD = "😣 Too hard"
+BUTTON_HURTS = "🛑 Stop — it hurts"
+BUTTON_PAIN_SKIP = "Skip"
+PAIN_BEFORE = "How is your back right now, 0–10? (0 = no pain; tap one, or just carry on)"
+PAIN_AFTER = "And now — how is your back, 0–10?"
+HURT_STOP = (
+    "🛑 Stopped. Don't push through pain: ease out of the position slowly and rest. "
+    "I won't make that exercise longer next time. If the pain persists or comes back, "
+    "please see a medical practitioner."
+)
+PAIN_ON = "I'll ask how your back is before and after each session. /pain off stops that."
+PAIN_OFF = "I won't ask about pain any more. /pain on brings the question back."
+PAIN_USAGE = "Use /pain on or /pain off."
+
+
+def pain_answered(question: str, value: int | None) -> str:
+    return f"{question} — {value}" if value is not None else f"{question} — skipped"
+
+
+def feedback_noted(label: str, before: float, after: float, *, hurt: bool = False) -> str:
+    """The answer to a feedback button, shown on the release message."""
+    if hurt:
+        return f"Noted — it hurt, so {escape(label)} stays at {_seconds(after)} next time."
+    if after > before:
+        return f"Noted — {escape(label)}: {_seconds(after)} next time."
+    if after < before:
+        return f"Noted — {escape(label)}: down to {_seconds(after)} next time."
+    return f"Noted — {escape(label)} stays at {_seconds(after)}."
+
+
+def holds_summary(
+    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float]]]]],
+) -> str:
+    """/stats: per routine, each adapting exercise's time per side, and which side is tighter;
+    routine titles are shown when there are several."""
+    lines = ["<b>Your holds</b>"]
+    for routine, rows in routines.items():
+        if not rows:
+            continue
+        if len(routines) > 1:
+            lines.append(f"<i>{escape(routine)}</i>")
+        for title, sides in rows:
+            per_side = " · ".join(
+                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
+            )
+            line = f"{escape(title)}: {per_side}"
+            if len(sides) == 2 and sides[0][1] != sides[1][1]:
+                (side_a, a), (side_b, other) = sides
+                tighter = side_a if a < other else side_b
+                low, high = min(a, other), max(a, other)
+                line += f" — your {tighter} side is tighter ({low:g} s vs {high:g} s)"
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def pain_trend(weeks: Sequence[tuple[dt.date, float | None, float | None]]) -> str:
+    """/stats: the weekly average pain before → after sessions."""
+    lines = ["<b>Back pain</b> (0–10, weekly average, before → after)"]
+    for monday, before, after in weeks:
+        shown = [f"{value:.1f}" if value is not None else "–" for value in (before, after)]
+        lines.append(f"w/c {monday:%d %b}: {shown[0]} → {shown[1]}")
+    return "\n".join(lines)
+
+
+UPLOAD_NOT_TOML = (
+    "Send your routine as a .toml file — the format is in the README, with an example."
+)
+UPLOAD_FAILED = "Sorry, I couldn't download that file. Please send it again in a moment."
+
+
+def upload_rejected(problems: Sequence[str]) -> str:
+    listed = "\n".join(f"• {escape(problem)}" for problem in problems)
+    return f"I couldn't use that routine — nothing was saved:\n{listed}"
+
+
+def upload_accepted(title: str, routine_id: str) -> str:
+    return (
+        f"✅ Saved {b(title)} as your own routine. Only you can see it. "
+        f"Start it with /go {escape(routine_id)}, or pick it in /routine."
+    )

@@ -35,7 +35,15 @@ async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
         code = await sandbox.finish()
         stderr = sandbox.stderr
 
-    messages = [entry for entry in session if entry.is_message]
+    question, *messages = [entry for entry in session if entry.is_message]
+    # The pain check comes first, its 0–10 buttons rendered as in any message.
+    assert question.text.startswith("How is your back right now")
+    assert question.buttons == ["[1] 0  [2] 2  [3] 4  [4] 6  [5] 8  [6] 10  [7] Skip"]
+    # The coaching buttons render too: "it hurts" on holds, feedback on an adapting release.
+    hold = next(m for m in messages if "Hold for" in m.text)
+    assert hold.buttons == ["[1] 🛑 Stop — it hurts"]
+    release = next(m for m in messages if m.text.startswith("Release"))
+    assert release.buttons == ["[1] 😌 Too easy  [2] 👌 Just right  [3] 😣 Too hard"]
     said = [message.text for message in messages]
     assert said[0].startswith(f"🧘 {routine.title}")
     assert said[:-1] == [plain(cue.text) for cue in script]

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.stats import MAX_WEEKS, Progress, chart, progress, stats_text, streak_phrase
+from bot.stats import (
+    MAX_WEEKS,
+    Progress,
+    chart,
+    pain_weeks,
+    progress,
+    stats_text,
+    streak_phrase,
+)
 from bot.storage import SessionRecord, SessionStatus
 
 EVERY_DAY = frozenset(range(7))
@@ -361,3 +370,20 @@ def test_stats_text_without_sessions_invites_a_first_one() -> None:
     assert "reply <b>start</b>" in text
     assert "<pre>" not in text
     assert_well_formed(text)
+
+
+def test_pain_weeks_average_before_and_after_per_iso_week() -> None:
+    """Answers average per ISO week of the last four, oldest first; weeks and sessions without
+    answers are left out, and a missing side of a week shows as None."""
+    today = dt.date(2026, 11, 25)  # a Wednesday
+    records = [
+        replace(session(dt.date(2026, 10, 26)), pain_before=9),  # five weeks ago: too old
+        replace(session(dt.date(2026, 11, 3)), pain_before=6, pain_after=4),
+        replace(session(dt.date(2026, 11, 5)), pain_before=5, pain_after=2),
+        session(dt.date(2026, 11, 10)),
+        replace(session(dt.date(2026, 11, 24)), pain_before=3),
+    ]
+    assert pain_weeks(records, today=today) == [
+        (dt.date(2026, 11, 2), 5.5, 3.0),
+        (dt.date(2026, 11, 23), 3.0, None),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,60 @@ def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
     assert person.reminds_on(dt.date(2026, 12, 3))  # the pause's end day has reminders again
     assert person.paused_until(dt.date(2026, 11, 30)) == dt.date(2026, 12, 3)
     assert person.paused_until(dt.date(2026, 12, 3)) is None
+
+
+def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> None:
+    """Holds, hurt marks, the pain setting, an own routine and a session's holds and pain read
+    back as saved; documents written before these fields existed load with the defaults."""
+    storage = Storage.in_folder(tmp_path)
+    saved = subscriber(
+        holds={"back:0:3:0": 27.0},
+        hurt=frozenset({"back:1"}),
+        pain_check=False,
+        own_routine='id = "sam"',
+    )
+    storage.save_subscriber(saved)
+    done = SessionRecord(
+        42,
+        "back",
+        NOW,
+        NOW,
+        NOW.date(),
+        SessionStatus.COMPLETED,
+        300.0,
+        holds={"Iliopsoas stretch · left": 27.0},
+        pain_before=5,
+        pain_after=3,
+        hurt=True,
+    )
+    storage.end_session(done)
+    assert storage.update_session(replace(done, pain_after=2))
+    assert not storage.update_session(replace(done, started_at=NOW + dt.timedelta(seconds=1)))
+    storage.close()
+    reopened = Storage.in_folder(tmp_path)
+    assert reopened.subscriber(42) == saved
+    assert reopened.history(42) == [replace(done, pain_after=2)]
+    old = {"chat_id": 7, "timezone": "UTC", "times": ["09:00"]}
+    loaded = Subscriber.from_doc(old)
+    assert (loaded.holds, loaded.hurt, loaded.pain_check, loaded.own_routine) == (
+        {},
+        frozenset(),
+        True,
+        "",
+    )
+    old_record = {
+        "chat_id": 7,
+        "routine_id": "back",
+        "started_at": NOW.isoformat(),
+        "ended_at": NOW.isoformat(),
+        "local_date": "2026-11-25",
+        "status": "completed",
+        "duration": 1.0,
+    }
+    record = SessionRecord.from_doc(old_record)
+    assert (record.holds, record.pain_before, record.pain_after, record.hurt) == (
+        {},
+        None,
+        None,
+        False,
+    )

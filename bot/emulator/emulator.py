@@ -16,6 +16,7 @@ from typing import Protocol, Self, TypeVar
 
 from aiohttp import web
 
+from . import files
 from .errors import ButtonNotFound, EmulatorUsageError, WaitTimeout
 from .faults import Faults
 from .models import (
@@ -321,6 +322,35 @@ class BotAPIEmulator:
             "file_size": 24_000,
         }
         return self._deliver(chat_state, message)
+
+    def send_document(
+        self,
+        chat: ChatRef,
+        filename: str,
+        data: bytes,
+        mime_type: str = "application/octet-stream",
+        *,
+        from_user: EmulatedUser | None = None,
+        caption: str | None = None,
+    ) -> JSON:
+        """The user sends a file; the bot can fetch it with getFile and the file URL."""
+        chat_state, message = self._new_message(chat, from_user)
+        stored = files.store_file(self._state, data, filename)
+        message["document"] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        if caption:
+            message["caption"] = caption
+        return self._deliver(chat_state, message)
+
+    def documents(self, chat: ChatRef) -> list[BotMessage]:
+        """The bot's messages in this chat that carry a document (sendDocument), oldest first;
+        ``message.document`` is the file and ``message.text`` its caption."""
+        return [message for message in self.messages(chat) if message.document is not None]
 
     def send_location(
         self,

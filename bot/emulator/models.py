@@ -74,6 +74,16 @@ class UploadedFile:
 
 
 @dataclass(frozen=True)
+class StoredFile:
+    """A file a user sent: what getFile describes and the file URL serves."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class SentDocument:
     """A document the bot sent (sendDocument); ``data`` is empty when sent by file_id or URL."""
 

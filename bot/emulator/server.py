@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import files
 from .errors import ApiError, bad_request, forbidden, not_found
 from .faults import Fault
 from .methods import HANDLERS
@@ -164,5 +165,6 @@ def build_app(state: EmulatorState, spec: BotApiSpec, token: str) -> web.Applica
     handler = BotApiHandler(state, spec, token)
     app.router.add_route("GET", "/bot{token}/{method}", handler.handle)
     app.router.add_route("POST", "/bot{token}/{method}", handler.handle)
+    app.router.add_route("GET", "/file/bot{token}/{path:.+}", files.FileServer(state, token).get)
     app.router.add_route("*", "/{tail:.*}", _not_found)
     return app

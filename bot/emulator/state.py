@@ -25,6 +25,7 @@ from .models import (
     ChatState,
     EmulatedUser,
     Event,
+    StoredFile,
 )
 
 # Sent when allowed_updates is empty or was never set, as at Telegram.
@@ -96,6 +97,8 @@ class EmulatorState:
         self.internal_errors: list[str] = []
         self.faults = Faults()
         self._last_file_number = 0
+        #: Files users sent, by file_id (bot/emulator/files.py); the bot's are on its messages.
+        self.files: dict[str, StoredFile] = {}
         self.subscribers: list[asyncio.Queue[Event]] = []
         self.changed = Pulse()
 

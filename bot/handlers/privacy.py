@@ -10,15 +10,22 @@ from bot import callbacks, scheduling, texts
 from bot.context import BotContext
 from bot.handlers.common import may_change, reply
 from bot.privacy import EXPORTERS, ChatData
+from bot.uploads import available
 
 _LOGGER = logging.getLogger(__name__)
 _FORGET = "fgt"
 
 
 def _chat_data(context: BotContext, chat_id: int) -> ChatData | None:
-    storage = context.services.storage
+    services = context.services
+    storage = services.storage
     active = next((a for a in storage.active_sessions() if a.chat_id == chat_id), None)
-    data = ChatData(chat_id, storage.subscriber(chat_id), storage.history(chat_id), active)
+    subscriber = storage.subscriber(chat_id)
+    titles = {
+        routine_id: routine.title
+        for routine_id, routine in available(services.routines, subscriber).items()
+    }
+    data = ChatData(chat_id, subscriber, storage.history(chat_id), active, titles)
     return None if (data.subscriber, data.sessions, data.active) == (None, [], None) else data
 
 

@@ -6,10 +6,13 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
+from bot import texts
 from bot.context import BotContext
 from bot.handlers.common import known_subscriber, reply
 from bot.handlers.schedule import local_today
-from bot.stats import chart, progress, stats_text
+from bot.progression import current_holds
+from bot.stats import chart, pain_weeks, progress, stats_text
+from bot.uploads import available, chat_routine
 
 
 async def show_stats(update: Update, context: BotContext) -> None:
@@ -29,4 +32,16 @@ async def show_stats(update: Update, context: BotContext) -> None:
     summary = progress(
         records, today=today, reminder_days=subscriber.days, paused=subscriber.pauses
     )
-    await reply(update, stats_text(summary, grid))
+    parts = [stats_text(summary, grid)]
+    # Coaching: the chat's routine's holds per side, and the pain check's weekly trend.
+    routines = context.services.routines
+    adapted = {key.partition(":")[0] for key in subscriber.holds}
+    shown = [chat_routine(routines, subscriber)]
+    shown += [r for r in available(routines, subscriber).values() if r.id in adapted]
+    holds = {r.title: current_holds(r, subscriber.holds) for r in dict.fromkeys(shown)}
+    if any(holds.values()):
+        parts.append(texts.holds_summary(holds))
+    weeks = pain_weeks(records, today=today)
+    if weeks:
+        parts.append(texts.pain_trend(weeks))
+    await reply(update, "\n\n".join(parts))

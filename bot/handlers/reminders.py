@@ -16,6 +16,7 @@ from bot import callbacks, scheduling, texts
 from bot.content import Routine
 from bot.context import BotContext, Services
 from bot.storage import SessionStatus, Subscriber
+from bot.uploads import chat_routine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ async def _send_reminder_message(
     """Send a reminder (it makes a sound); returns the subscriber with its message recorded,
     or None if the chat blocked the bot (reminders are then turned off)."""
     services = context.services
-    routine = services.routines.choose(subscriber.routine_id)
+    routine = chat_routine(services.routines, subscriber)
     try:
         message = await context.bot.send_message(
             subscriber.chat_id, text, reply_markup=reminder_keyboard(services, routine)
@@ -178,7 +179,7 @@ def unblocked(context: BotContext, chat_id: int) -> Subscriber | None:
 
 
 def _reminder_text(services: Services, subscriber: Subscriber, *, again: bool = False) -> str:
-    routine = services.routines.choose(subscriber.routine_id)
+    routine = chat_routine(services.routines, subscriber)
     length = services.coach.length(routine)
     return texts.reminder(routine.title, len(routine.exercises), length, again=again)
 
@@ -326,7 +327,7 @@ async def _send_nudge(context: BotContext) -> None:
         )
         if done_today or not subscriber.subscribed or services.coach.running(job.chat_id):
             return
-        routine = services.routines.choose(subscriber.routine_id)
+        routine = chat_routine(services.routines, subscriber)
         length = services.coach.length(routine)
         try:
             await _send_reminder_message(context, subscriber, texts.nudge(length))

@@ -13,16 +13,26 @@ from bot.context import BotContext
 from bot.handlers.common import is_group, known_subscriber, reply
 from bot.handlers.reminders import close_reminder, reacted, snooze_for
 from bot.parsing import normalize_words
+from bot.uploads import available, chat_routine
 
 #: Words that steer a running session.
-SESSION_WORDS = (texts.WORD_STOP, texts.WORD_PAUSE, texts.WORD_RESUME, texts.WORD_SKIP)
+SESSION_WORDS = (
+    texts.WORD_STOP,
+    texts.WORD_PAUSE,
+    texts.WORD_RESUME,
+    texts.WORD_SKIP,
+    texts.WORD_HURTS,
+)
 #: "later" snoozes the reminder by this many minutes.
 LATER_MINUTES = 15
 
 
-def find_routine(context: BotContext, name: str) -> Routine | None:
-    """A routine by id ("quick") or by a word of its title; None if nothing matches."""
-    routines = context.services.routines
+def find_routine(context: BotContext, name: str, chat_id: int | None = None) -> Routine | None:
+    """A routine by id ("quick") or by a word of its title, the chat's own included; None if
+    nothing matches."""
+    storage = context.services.storage
+    subscriber = storage.subscriber(chat_id) if chat_id is not None else None
+    routines = available(context.services.routines, subscriber)
     if name in routines:
         return routines[name]
     matches = [r for r in routines.values() if name in normalize_words(r.title).split()]
@@ -38,20 +48,24 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
     if subscriber is None:
         return
     services = context.services
-    routine = routine or services.routines.choose(subscriber.routine_id)
+    routine = routine or chat_routine(services.routines, subscriber)
     if services.coach.running(chat.id):
         await reply(update, texts.ALREADY_RUNNING)
         return
     reacted(context, chat.id)
     await close_reminder(context, chat.id)
     # In groups every edit counts against 20 messages a minute: no live countdown there.
-    await services.coach.start(context, chat.id, routine, live_countdown=not is_group(update))
+    group = is_group(update)
+    await services.coach.start(
+        context, chat.id, routine, live_countdown=not group, private=not group
+    )
 
 
 async def go(update: Update, context: BotContext) -> None:
     """/go, or /go quick: start a routine now."""
     name = " ".join(context.args or []).lower()
-    routine = find_routine(context, name) if name else None
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    routine = find_routine(context, name, chat_id) if name else None
     if name and routine is None:
         await reply(update, texts.unknown_routine(name, list(context.services.routines)))
         return
@@ -65,12 +79,15 @@ async def start_button(update: Update, context: BotContext) -> None:
         return
     match = callbacks.GO_PATTERN.match(query.data)
     routine_id = match["routine"] if match else None
-    routines = context.services.routines
-    if match is None or (routine_id is not None and routine_id not in routines):
+    chat = update.effective_chat
+    subscriber = context.services.storage.subscriber(chat.id) if chat else None
+    routines = available(context.services.routines, subscriber)  # the chat's own too
+    routine = routines.get(routine_id) if routine_id else None
+    if match is None or (routine_id is not None and routine is None):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await begin(update, context, routines[routine_id] if routine_id else None)
+    await begin(update, context, routine)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -85,7 +102,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if coach.running(chat.id) is None:
         first, _, rest = words.partition(" ")
         if first == texts.WORD_START:
-            routine = find_routine(context, rest) if rest else None
+            routine = find_routine(context, rest, chat.id) if rest else None
             if rest and routine is None:
                 await reply(update, texts.unknown_routine(rest, list(context.services.routines)))
             else:
@@ -101,6 +118,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
         await reply(update, texts.ALREADY_RUNNING)
+    elif words in texts.HURT_WORDS:
+        await coach.hurts(context, chat.id)
     elif words == texts.WORD_STOP:
         await coach.stop(context, chat.id)
     elif words == texts.WORD_SKIP:

@@ -27,6 +27,7 @@ from bot.handlers.schedule import (
 )
 from bot.parsing import ALL_DAYS, WEEKDAYS
 from bot.storage import Subscriber
+from bot.uploads import available, chat_routine
 
 Markup = InlineKeyboardMarkup
 Button = InlineKeyboardButton
@@ -35,7 +36,7 @@ Button = InlineKeyboardButton
 def _view(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]:
     services = context.services
     now = services.clock.now()
-    routine = services.routines.choose(subscriber.routine_id)
+    routine = chat_routine(services.routines, subscriber)
     text = texts.settings(
         subscriber,
         now.astimezone(ZoneInfo(subscriber.timezone)),
@@ -102,14 +103,12 @@ def _days(subscriber: Subscriber) -> tuple[str, Markup]:
 
 def _routines(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]:
     services = context.services
-    current = services.routines.choose(subscriber.routine_id).id
-    entries = [
-        (r.id, r.title, services.coach.length(r), r.id == current)
-        for r in services.routines.values()
-    ]
+    current = chat_routine(services.routines, subscriber).id
+    routines = available(services.routines, subscriber).values()  # with the chat's own
+    entries = [(r.id, r.title, services.coach.length(r), r.id == current) for r in routines]
     buttons = [
         [Button(f"{'✓ ' if r.id == current else ''}{r.title}", callback_data=setting("use", r.id))]
-        for r in services.routines.values()
+        for r in routines
     ]
     return texts.routines_list(entries), Markup([*buttons, _back()])
 
@@ -137,7 +136,7 @@ async def show_routines(update: Update, context: BotContext) -> None:
     if not name:
         await reply(update, *_routines(context, subscriber))
         return
-    routines = context.services.routines
+    routines = available(context.services.routines, subscriber)
     if name not in routines:
         await reply(update, texts.unknown_routine(name, list(routines)))
         return
@@ -204,7 +203,7 @@ def _apply(
         subscriber = apply_days(context, subscriber, days)
         return (*_days(subscriber), "")
     if menu == "use":
-        if value not in context.services.routines:
+        if value not in available(context.services.routines, subscriber):
             return None
         subscriber = _use_routine(context, subscriber, value)
         return (*_view(context, subscriber), "")

@@ -66,6 +66,12 @@ async def test_countdown_edits_the_hold_message(start_bot: BotFactory, holds: Pa
         edits = [edit.text for edit in bot.emulator.message(bot.user, hold.message_id).edits]
         assert any("▓" in text and text.endswith(" s") for text in edits[:-1]), edits
         assert edits[-1].endswith("✓ → Further — 2 more seconds")
+        # The "Stop — it hurts" button stays through the countdown and goes when the hold ends.
+        markups = [
+            edit.reply_markup for edit in bot.emulator.message(bot.user, hold.message_id).edits
+        ]
+        assert all("🛑 Stop — it hurts" in str(markup) for markup in markups[:-1]), markups
+        assert markups[-1] is None
         assert_edit_rate(bot)
 
 

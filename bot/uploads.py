@@ -1,0 +1,83 @@
+"""A chat's own routine, sent as a TOML file (a physio's, say): limits and validation.
+
+The file is data: parsed by ``tomllib`` and the same loader as ``content/``, never executed.
+It is kept as sent on the chat's :class:`~bot.storage.Subscriber` and validated again whenever
+it is read, so a stricter loader later cannot let an old upload through unchecked.
+"""
+
+from __future__ import annotations
+
+from bot.content import ContentError, Routine, RoutineBook, parse_routine
+from bot.storage import Subscriber
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_STEPS",
+    "UploadError",
+    "available",
+    "chat_routine",
+    "own_routine",
+    "validate_upload",
+]
+
+#: Bigger than any sensible routine (back.toml is 3.5 KB), small enough to keep in storage.
+MAX_BYTES = 64 * 1024
+#: Steps in the whole routine, both sides counted once: a session stays under an hour or so.
+MAX_STEPS = 60
+#: A routine's title is a button label in /routine and /settings: keep it short.
+MAX_TITLE = 64
+#: Errors listed in one reply: a message must stay under Telegram's 4,096 characters.
+MAX_LISTED = 15
+
+
+class UploadError(ValueError):
+    """An upload that cannot become the chat's routine; ``problems`` says every reason."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def validate_upload(data: bytes, filename: str, shared_ids: set[str]) -> Routine:
+    """The routine in an uploaded file, or UploadError listing every problem."""
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{filename}: the file is larger than {MAX_BYTES // 1024} KB")
+    try:
+        routine = parse_routine(data, filename)
+    except ContentError as exc:
+        raise UploadError(*exc.problems[:MAX_LISTED]) from exc
+    problems = []
+    steps = sum(len(exercise.steps) for exercise in routine.exercises)
+    if steps > MAX_STEPS:
+        problems.append(f"{filename}: {steps} steps, at most {MAX_STEPS} are allowed")
+    if len(routine.title) > MAX_TITLE:
+        problems.append(f"{filename}: title is longer than {MAX_TITLE} characters")
+    if routine.id in shared_ids:
+        problems.append(f"{filename}: id {routine.id!r} is taken by a built-in routine")
+    if problems:
+        raise UploadError(*problems)
+    return routine
+
+
+def own_routine(subscriber: Subscriber) -> Routine | None:
+    """The chat's own routine, if it has one that (still) validates."""
+    if not subscriber.own_routine:
+        return None
+    try:
+        return parse_routine(subscriber.own_routine.encode(), "your routine")
+    except ContentError:
+        return None
+
+
+def available(routines: RoutineBook, subscriber: Subscriber | None) -> dict[str, Routine]:
+    """The routines this chat may use: the shared ones, then its own (visible to it alone)."""
+    mine = own_routine(subscriber) if subscriber else None
+    return {**routines, **({mine.id: mine} if mine else {})}
+
+
+def chat_routine(routines: RoutineBook, subscriber: Subscriber) -> Routine:
+    """The routine the chat picked (its own, if it picked that), else the default."""
+    mine = own_routine(subscriber)
+    if mine is not None and subscriber.routine_id == mine.id:
+        return mine
+    return routines.choose(subscriber.routine_id)

@@ -1,0 +1,207 @@
+"""Coaching through the emulator: holds that progress per side, "it hurts", the pain check."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.emulator import BotMessage
+from bot.storage import SessionStatus
+from tests.e2e.conftest import Bot, BotFactory
+
+#: The quick routine at this scale takes about 2.5 s; its 20 s holds last 0.4 s.
+SCALE = 0.01
+#: quick.toml's iliopsoas stretch: hold 20 s, progress { min 10, max 30, step 3 }.
+LEFT, RIGHT = "quick:0:0:0", "quick:0:0:1"
+
+
+async def answer_to(bot: Bot) -> str | None:
+    """The text the bot answered the latest button press with (None: a silent answer)."""
+    request = await bot.emulator.wait_for_request("answerCallbackQuery")
+    text = request.params.get("text")
+    return str(text) if text is not None else None
+
+
+async def release(bot: Bot, side: str) -> BotMessage:
+    """Wait for the release message after the iliopsoas hold on ``side`` ("left"/"right")."""
+    return await bot.expect(
+        lambda m: (
+            m.text.startswith("Release")
+            and any(side in b.get("callback_data", "") for b in m.buttons)
+        ),
+        timeout=5,
+    )
+
+
+async def test_progression_per_side_persists_across_restart(start_bot: BotFactory) -> None:
+    """Too easy on the left and Too hard on the right give 23 s and 17 s next session, after a
+    restart; the buttons go once pressed, and a forged second press changes nothing."""
+    async with start_bot(time_scale=SCALE) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        left = await release(bot, f"{LEFT}:20")
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        assert await answer_to(bot) is None
+        edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
+        assert "Iliopsoas stretch · left: 23 seconds next time" in edit.text
+        assert bot.emulator.message(bot.user, left.message_id).buttons == []
+        right = await release(bot, f"{RIGHT}:20")
+        bot.emulator.press_button(bot.user, right, text="😣 Too hard")
+        await answer_to(bot)
+        await bot.expect("Well done", timeout=5)
+        # The same vote again (a forged or replayed press): stale, nothing changes.
+        bot.emulator.send_callback_query(bot.user, left.message_id, f"fb:e:{LEFT}:20")
+        assert await answer_to(bot) == "This button has expired."
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.holds == {LEFT: 23.0, RIGHT: 17.0}
+    async with start_bot(time_scale=SCALE) as bot:
+        bot.say("/go quick")
+        await bot.expect("Hold for 23 seconds", timeout=5)
+        await bot.expect("Hold for 17 seconds", timeout=5)
+        await bot.expect("Well done", timeout=5)
+        (_, second) = bot.storage.history(bot.user.id)
+        assert second.holds["Iliopsoas stretch · left"] == 23.0
+        assert second.holds["Iliopsoas stretch · right"] == 17.0
+        stats = await bot.ask("/stats", "Your holds")
+        assert "Iliopsoas stretch: left 23 s · right 17 s" in stats.text
+        assert "your right side is tighter (17 s vs 23 s)" in stats.text
+
+
+async def test_progression_stays_within_bounds(start_bot: BotFactory) -> None:
+    """Too hard again and again stops at the content's minimum (10 s), Too easy at its
+    maximum (30 s), never beyond."""
+    async with start_bot(time_scale=SCALE) as bot:
+        await bot.ask("/start", "I help people")
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        from dataclasses import replace
+
+        bot.storage.save_subscriber(replace(subscriber, holds={LEFT: 11.0, RIGHT: 29.0}))
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        await bot.expect("Hold for 11 seconds", timeout=5)
+        left = await release(bot, f"{LEFT}:11")
+        bot.emulator.press_button(bot.user, left, text="😣 Too hard")
+        await answer_to(bot)
+        right = await release(bot, f"{RIGHT}:29")
+        bot.emulator.press_button(bot.user, right, text="😌 Too easy")
+        await answer_to(bot)
+        await bot.expect("Well done", timeout=5)
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.holds == {LEFT: 10.0, RIGHT: 30.0}
+
+
+async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: BotFactory) -> None:
+    """“it hurts” during a hold stops the session with the safety message and nothing more is
+    sent; a Too easy from before it is undone and one after it refused, until the next session,
+    whose Too easy counts again."""
+    async with start_bot(time_scale=0.03) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        left = await release(bot, f"{LEFT}:20")
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        await answer_to(bot)
+        await bot.emulator.wait_for_edit(bot.user, left.message_id, "23 seconds next time")
+        hold = await bot.expect("Hold for 20 seconds", timeout=5)  # the right side
+        assert "🛑 Stop — it hurts" in hold.button_texts
+        bot.say("Ouch!")
+        stopped = await bot.expect("Don't push through pain", timeout=2)
+        assert "see a medical practitioner" in stopped.text
+        await asyncio.sleep(0.3)
+        assert bot.emulator.drain(bot.user) == []
+        (record,) = bot.storage.history(bot.user.id)
+        assert record.status is SessionStatus.STOPPED
+        assert record.hurt
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.holds[LEFT] == 20.0  # the increase is undone
+        assert subscriber.hurt == {"quick:0"}
+        # Too easy after it hurt is noted without an increase.
+        bot.emulator.send_callback_query(bot.user, left.message_id, f"fb:e:{LEFT}:20")
+        await answer_to(bot)
+        edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
+        assert "it hurt, so Iliopsoas stretch · left stays at 20 seconds" in edit.text
+        # The next session is the "next time": it runs at 20 s and its feedback counts again.
+        bot.say("/go quick")
+        left = await release(bot, f"{LEFT}:20")
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        await answer_to(bot)
+        await bot.ask("stop", "Session stopped")
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.holds[LEFT] == 23.0
+        assert subscriber.hurt == frozenset()
+
+
+async def test_no_pain_question_in_groups(start_bot: BotFactory) -> None:
+    """A group session does not ask about pain: the question is about one person's back."""
+    async with start_bot(time_scale=SCALE) as bot:
+        emulator, admin = bot.emulator, bot.user
+        group = emulator.add_group("Back office", members=[admin], admins=[admin])
+        emulator.send_text(group, "/start", from_user=admin)
+        await emulator.wait_for_message(group, "Hi Back office!")
+        emulator.send_text(group, "/go quick", from_user=admin)
+        await emulator.wait_for_message(group, "exercises,")
+        emulator.send_text(group, "stop", from_user=admin)
+        await emulator.wait_for_message(group, "Session stopped")
+        assert not [m for m in emulator.messages(group) if "How is your back" in m.text]
+
+
+@pytest.mark.parametrize("how", ["button", "It hurts!", "hurts"])
+async def test_stop_it_hurts_button_and_words(start_bot: BotFactory, how: str) -> None:
+    """The “Stop — it hurts” button on a hold message, or saying so, stops the session at
+    once; pressed again after that, the button has expired."""
+    async with start_bot(time_scale=0.03) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        hold = await bot.expect("Hold for 20 seconds", timeout=10)
+        if how == "button":
+            bot.emulator.press_button(bot.user, hold, text="🛑 Stop — it hurts")
+            assert await answer_to(bot) is None
+        else:
+            bot.say(how)
+        await bot.expect("Don't push through pain", timeout=2)
+        (record,) = bot.storage.history(bot.user.id)
+        assert record.hurt
+        bot.emulator.send_callback_query(bot.user, hold.message_id, "hurt")
+        assert await answer_to(bot) == "This button has expired."
+
+
+async def test_pain_check_recorded_and_shown(start_bot: BotFactory) -> None:
+    """The pain question comes before and after a session (the session starts without
+    waiting for it); answers are kept with the session and /stats shows the weekly trend."""
+    async with start_bot(time_scale=SCALE) as bot:
+        await bot.ask("/start", "I help people")
+        bot.say("/go quick")
+        before = await bot.expect("How is your back right now, 0–10?")
+        assert before.button_texts == ["0", "2", "4", "6", "8", "10", "Skip"]
+        await bot.expect("Quick desk stretch")  # no waiting for the answer
+        bot.emulator.press_button(bot.user, before, text="6")
+        await answer_to(bot)
+        edit = await bot.emulator.wait_for_edit(bot.user, before.message_id)
+        assert edit.text.endswith("— 6")
+        await bot.expect("Well done", timeout=5)
+        after = await bot.expect("And now — how is your back")
+        bot.emulator.press_button(bot.user, after, text="2")
+        await answer_to(bot)
+        await bot.emulator.wait_for_edit(bot.user, after.message_id)
+        (record,) = bot.storage.history(bot.user.id)
+        assert (record.pain_before, record.pain_after) == (6, 2)
+        stats = await bot.ask("/stats", "Back pain")
+        assert "6.0 → 2.0" in stats.text
+        # A forged value or session is refused and changes nothing.
+        bot.emulator.send_callback_query(bot.user, after.message_id, "pain:a:11:1")
+        assert await answer_to(bot) == "This button has expired."
+        bot.emulator.send_callback_query(bot.user, after.message_id, "pain:a:3:1")
+        assert await answer_to(bot) == "This button has expired."
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        await bot.expect("Well done", timeout=5)
+        asked = [m for m in bot.emulator.messages(bot.user) if m.text.startswith("How is your")]
+        assert asked == [before]
