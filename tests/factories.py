@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from pathlib import Path
 
 from bot.content import RoutineBook, load_routines
 from bot.session import GuidedSession, compile_script
+from bot.storage import ActiveSession, SessionRecord, SessionStatus, Subscriber
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -35,3 +37,44 @@ def guided_session(time_scale: float = 1.0, chat_id: int = 42) -> GuidedSession:
 def plain(markup: str) -> str:
     """What Telegram shows for an HTML text: tags removed, entities decoded."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def session_record(chat_id: int, days_ago: int) -> SessionRecord:
+    """A completed five-minute session that started ``days_ago`` days before NOW."""
+    started = NOW - dt.timedelta(days=days_ago)
+    return SessionRecord(
+        chat_id=chat_id,
+        routine_id="back",
+        started_at=started,
+        ended_at=started + dt.timedelta(minutes=5),
+        local_date=started.date(),
+        status=SessionStatus.COMPLETED,
+        duration=300.0,
+    )
+
+
+def write_legacy_store(
+    folder: Path,
+    subscribers: list[Subscriber],
+    records: list[SessionRecord],
+    active: list[ActiveSession],
+) -> Path:
+    """A store in the original single-file TinyDB format (before one file per chat)."""
+    data = {
+        "subscribers": {str(s.chat_id): s.to_doc() for s in subscribers},
+        "active_sessions": {
+            str(a.chat_id): {
+                "chat_id": a.chat_id,
+                "routine_id": a.routine_id,
+                "started_at": a.started_at.isoformat(),
+                "local_date": a.local_date.isoformat(),
+            }
+            for a in active
+        },
+        "sessions": {str(index): r.to_doc() for index, r in enumerate(records, start=1)},
+        "meta": {"1": {"schema": 1}},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "stretchbot.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
