@@ -39,7 +39,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -184,6 +184,11 @@ class Subscriber:
     def reminds_on(self, day: dt.date) -> bool:
         """Whether reminders happen on this local date (weekday, pauses, skip today)."""
         return day.weekday() in self.days and day != self.skipped_day and not self.paused_on(day)
+
+    def calendar_key(self) -> Hashable:
+        """Everything reminder instants depend on besides the slot: chats with equal keys share
+        them (``scheduling.Planner``). A field that :meth:`reminds_on` reads must be in it."""
+        return (self.timezone, self.days, self.pauses, self.skipped_day)
 
     def to_doc(self) -> dict[str, Any]:
         return {
