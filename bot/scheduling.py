@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import weakref
 from collections.abc import Callable, Coroutine, Hashable
@@ -167,6 +168,7 @@ def _index(job_queue: JobQueue[BotContext]) -> _Reminders:
     return _INDEXES.setdefault(job_queue.scheduler, _Reminders())
 
 
+@functools.lru_cache(maxsize=4096)  # a start-up names a few hundred instants 200 000 times
 def batch_job_name(at: dt.datetime) -> str:
     return f"reminder:{at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}Z"
 
@@ -194,7 +196,8 @@ def _add_reminder(
 ) -> None:
     """Put one chat's reminder in the batch for its instant (replacing the slot's old one)."""
     index = _index(job_queue)
-    _remove_reminder(job_queue, index, due.chat_id, due.slot)
+    slot = due.slot
+    _remove_reminder(job_queue, index, due.chat_id, slot)
     name = batch_job_name(due.occurrence.at)
     batch = index.batches.get(name)
     if batch is None:
@@ -202,8 +205,8 @@ def _add_reminder(
         job_queue.run_once(
             _run_batch, max(0.0, delay), name=name, data=batch, job_kwargs=_kwargs(name)
         )
-    batch[due.chat_id, due.slot] = (callback, due)
-    index.by_chat.setdefault(due.chat_id, {})[due.slot] = name
+    batch[due.chat_id, slot] = (callback, due)
+    index.by_chat.setdefault(due.chat_id, {})[slot] = name
 
 
 def _remove_reminder(

@@ -8,9 +8,13 @@ import json
 import re
 from pathlib import Path
 
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings
 from bot.content import RoutineBook, load_routines
+from bot.context import BotApp
 from bot.session import GuidedSession, compile_script
-from bot.storage import ActiveSession, SessionRecord, SessionStatus, Subscriber
+from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -78,3 +82,9 @@ def write_legacy_store(
     path = folder / "stretchbot.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def bench_application(folder: Path, storage: Storage, clock: Clock) -> BotApp:
+    """A built (never started) application on ``storage``, for JobQueue tests and benchmarks."""
+    settings = Settings(token="1:test", data_dir=folder, content_dir=CONTENT)
+    return build_application(settings, storage=storage, clock=clock)
