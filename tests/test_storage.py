@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -272,3 +275,40 @@ def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
     assert person.reminds_on(dt.date(2026, 12, 3))  # the pause's end day has reminders again
     assert person.paused_until(dt.date(2026, 11, 30)) == dt.date(2026, 12, 3)
     assert person.paused_until(dt.date(2026, 12, 3)) is None
+
+
+CHURN = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from bot.storage import Storage
+from tests.test_storage import subscriber
+storage = Storage.in_folder(Path(sys.argv[1]))
+for n in range(100_000):
+    storage.save_subscriber(subscriber(n % 20, name=str(n)))
+    print(n, flush=True)
+"""
+
+
+def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Path) -> None:
+    """A process killed (SIGKILL) in the middle of a stream of writes leaves every chat file
+    readable and every write that had returned in place."""
+    with subprocess.Popen(
+        [sys.executable, "-c", CHURN, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ) as child:
+        assert child.stdout is not None
+        confirmed = [int(child.stdout.readline()) for _ in range(150)]
+        child.send_signal(signal.SIGKILL)
+        confirmed += [int(line) for line in child.stdout.read().split()]
+    assert child.returncode == -signal.SIGKILL
+    storage = Storage.in_folder(tmp_path)
+    for chat_id in range(20):
+        last = max(n for n in confirmed if n % 20 == chat_id)
+        stored = storage.subscriber(chat_id)
+        assert stored is not None
+        assert int(stored.name) >= last
+    for path in tmp_path.rglob("*.json"):
+        json.loads(path.read_text())
