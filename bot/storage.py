@@ -62,6 +62,21 @@ __all__ = [
 
 #: 1: one TinyDB file for everybody; 2: one per chat.
 SCHEMA_VERSION = 2
+_LOGGER = logging.getLogger(__name__)
+#: The original single-file store, upgraded on first start and then kept with BACKUP_SUFFIX.
+LEGACY_FILE = "stretchbot.json"
+BACKUP_SUFFIX = ".v1-backup"
+#: Written last when the store is created or upgraded: its presence means the layout is whole.
+LAYOUT_FILE = "store.json"
+_CHATS = "chats"
+_ACTIVE = "active"
+#: Folders the chat files are spread over, so no folder holds a hundred thousand files.
+_BUCKETS = 256
+# The tables of a chat file; subscriber and active_session hold one document each.
+_SUBSCRIBER = "subscriber"
+_ACTIVE_SESSION = "active_session"
+_SESSIONS = "sessions"
+_ONLY = 1
 
 
 class AtomicJSONStorage(TinyStorage):
@@ -521,23 +536,6 @@ class Storage:
             staged.replace(final)
         _fsync_dir(self.path)
         _LOGGER.info("Upgraded %s: %d chats, one file each", legacy.name, len(chats))
-
-
-_LOGGER = logging.getLogger(__name__)
-#: The original single-file store, upgraded on first start and then kept with BACKUP_SUFFIX.
-LEGACY_FILE = "stretchbot.json"
-BACKUP_SUFFIX = ".v1-backup"
-#: Written last when the store is created or upgraded: its presence means the layout is whole.
-LAYOUT_FILE = "store.json"
-_CHATS = "chats"
-_ACTIVE = "active"
-#: Folders the chat files are spread over, so no folder holds a hundred thousand files.
-_BUCKETS = 256
-# The tables of a chat file; subscriber and active_session hold one document each.
-_SUBSCRIBER = "subscriber"
-_ACTIVE_SESSION = "active_session"
-_SESSIONS = "sessions"
-_ONLY = 1
 
 
 def _read_json(path: str | Path) -> dict[str, Any] | None:
