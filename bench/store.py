@@ -9,7 +9,7 @@ What it answers:
 
 Every data set starts as a store in the original single-file format, written directly, so the
 first open also measures the upgrade of existing data. Start-up runs in a fresh child process, so
-its peak memory (``ru_maxrss``) is the bot's, not the benchmark's.
+its peak memory is the bot's, not the benchmark's.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -139,10 +138,13 @@ def bench_writes(size: int, samples: int) -> tuple[float, float, float]:
     return opened, statistics.median(timings), _percentile(timings, 0.9)
 
 
-def _rss_mb() -> float:
-    """Resident memory now, from /proc (Linux), in MB."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 2**20
+def _memory_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) from /proc (Linux), in MB. Not ``ru_maxrss``: Linux keeps
+    that across exec, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def startup_child(folder: Path) -> dict[str, float]:
@@ -153,7 +155,7 @@ def startup_child(folder: Path) -> dict[str, float]:
     from bot.context import services_of
     from bot.handlers.reminders import rebuild_all
 
-    before = _rss_mb()
+    before = _memory_mb("VmRSS")
     started = time.perf_counter()
     storage = Storage.in_folder(folder)
     settings = Settings(token="1:bench", data_dir=folder, content_dir=CONTENT)
@@ -164,7 +166,7 @@ def startup_child(folder: Path) -> dict[str, float]:
     services.coach.close_interrupted(services.clock.now())
     count = rebuild_all(job_queue, services)
     took = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _memory_mb("VmHWM")
     return {"seconds": took, "reminders": count, "rss_before": before, "peak": peak}
 
 

@@ -165,7 +165,10 @@ _INDEXES: weakref.WeakKeyDictionary[Any, _Reminders] = weakref.WeakKeyDictionary
 
 
 def _index(job_queue: JobQueue[BotContext]) -> _Reminders:
-    return _INDEXES.setdefault(job_queue.scheduler, _Reminders())
+    index = _INDEXES.get(job_queue.scheduler)  # cheaper than setdefault, which makes a weakref
+    if index is None:
+        index = _INDEXES[job_queue.scheduler] = _Reminders()
+    return index
 
 
 @functools.lru_cache(maxsize=4096)  # a start-up names a few hundred instants 200 000 times
@@ -192,19 +195,23 @@ def pending_reminders(
 
 
 def _add_reminder(
-    job_queue: JobQueue[BotContext], callback: ReminderCallback, due: ReminderJob, delay: float
+    job_queue: JobQueue[BotContext],
+    callback: ReminderCallback,
+    due: ReminderJob,
+    seconds_until: Callable[[dt.datetime], float],
+    index: _Reminders | None = None,
+    slot: str | None = None,
 ) -> None:
     """Put one chat's reminder in the batch for its instant (replacing the slot's old one)."""
-    index = _index(job_queue)
-    slot = due.slot
+    index = index if index is not None else _index(job_queue)
+    slot = slot or due.slot
     _remove_reminder(job_queue, index, due.chat_id, slot)
     name = batch_job_name(due.occurrence.at)
     batch = index.batches.get(name)
     if batch is None:
         batch = index.batches[name] = {}
-        job_queue.run_once(
-            _run_batch, max(0.0, delay), name=name, data=batch, job_kwargs=_kwargs(name)
-        )
+        delay = max(0.0, seconds_until(due.occurrence.at))
+        job_queue.run_once(_run_batch, delay, name=name, data=batch, job_kwargs=_kwargs(name))
     batch[due.chat_id, slot] = (callback, due)
     index.by_chat.setdefault(due.chat_id, {})[slot] = name
 
@@ -311,31 +318,31 @@ def schedule_reminders(
     if not subscriber.subscribed:
         return []
     planner = planner if planner is not None and planner.now == now else Planner(now)
+    index = _index(job_queue)
     scheduled: list[Occurrence] = []
     for slot in subscriber.times:
+        slot_name = format_time(slot)
         occurrence = planner.next(subscriber, slot)
         if catch_up:
-            missed = _missed(subscriber, slot, planner)
+            missed = _missed(subscriber, slot, slot_name, planner)
             if missed is not None:
                 _LOGGER.info("Catching up on a missed reminder for chat %s", subscriber.chat_id)
                 occurrence = missed
-        _add_reminder(
-            job_queue,
-            callback,
-            ReminderJob(subscriber.chat_id, occurrence),
-            seconds_until(occurrence.at),
-        )
+        due = ReminderJob(subscriber.chat_id, occurrence)
+        _add_reminder(job_queue, callback, due, seconds_until, index, slot_name)
         scheduled.append(occurrence)
     return scheduled
 
 
-def _missed(subscriber: Subscriber, slot: dt.time, planner: Planner) -> Occurrence | None:
+def _missed(
+    subscriber: Subscriber, slot: dt.time, slot_name: str, planner: Planner
+) -> Occurrence | None:
     previous = planner.previous(subscriber, slot)
     if previous is None or planner.now - previous.at > CATCH_UP:
         return None
     if subscriber.created_at and previous.at < subscriber.created_at:
         return None
-    last = subscriber.last_sent.get(format_time(slot))
+    last = subscriber.last_sent.get(slot_name)
     if last is not None and last >= previous.at:
         return None
     return previous
@@ -354,10 +361,5 @@ def schedule_following(
         return None
     zone = ZoneInfo(subscriber.timezone)
     occurrence = next_occurrence(done.slot, zone, done.at, subscriber.reminds_on)
-    _add_reminder(
-        job_queue,
-        callback,
-        ReminderJob(subscriber.chat_id, occurrence),
-        seconds_until(occurrence.at),
-    )
+    _add_reminder(job_queue, callback, ReminderJob(subscriber.chat_id, occurrence), seconds_until)
     return occurrence
