@@ -577,6 +577,9 @@ def _write_many(files: Iterable[tuple[Path, Mapping[str, Any]]]) -> None:
     for path, data in files:
         path.parent.mkdir(parents=True, exist_ok=True)
         staged = path.with_name(f".{path.name}.new")
-        staged.write_bytes(_encode(data))
+        # Private to the bot's user, like the mkstemp files of single writes.
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_encode(data))
         staged.replace(path)
     os.sync()

@@ -312,3 +312,14 @@ def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Pat
         assert int(stored.name) >= last
     for path in tmp_path.rglob("*.json"):
         json.loads(path.read_text())
+
+
+def test_chat_files_are_private_however_written(tmp_path: Path) -> None:
+    """Chat files are readable by the bot's user only, whether written one by one, in bulk or
+    by the upgrade (they hold names and habits)."""
+    write_legacy_store(tmp_path, [subscriber(1)], [], [])
+    storage = Storage.in_folder(tmp_path)
+    storage.add_subscribers([subscriber(2)])
+    storage.save_subscriber(subscriber(3))
+    for chat_id in (1, 2, 3):
+        assert storage.chat_file(chat_id).stat().st_mode & 0o777 == 0o600
