@@ -249,7 +249,13 @@ async def _run_batch(context: BotContext) -> None:
             del slots[due.slot]
             if not slots:
                 del index.by_chat[due.chat_id]
-    await asyncio.gather(*(_run_one(context, callback, due) for callback, due in due_now))
+    tasks = []
+    for callback, due in due_now:
+        tasks.append(asyncio.ensure_future(_run_one(context, callback, due)))
+        # Each reminder claims its slot (a disk write) before its first await: yielding here
+        # lets sessions and commands run between claims instead of after 10 000 of them.
+        await asyncio.sleep(0)
+    await asyncio.gather(*tasks)
 
 
 async def _run_one(context: BotContext, callback: ReminderCallback, due: ReminderJob) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from bot import scheduling
 from bot.clock import Clock
-from bot.context import BotApp, services_of
+from bot.context import BotApp, BotContext, services_of
 from bot.handlers.reminders import rebuild_all, reschedule
 from bot.storage import Storage, Subscriber
 from tests.factories import NOW, bench_application
@@ -114,3 +116,37 @@ def test_catch_up_is_per_chat_inside_a_shared_instant(tmp_path: Path) -> None:
         d.chat_id: d.occurrence.at for d in scheduling.pending_reminders(application.job_queue)
     }
     assert instants == {1: due, 2: due + dt.timedelta(days=1)}
+
+
+async def test_a_big_batch_lets_other_work_run_between_its_reminders(tmp_path: Path) -> None:
+    """The blocking part of each reminder (its claim on disk) is interleaved with other
+    coroutines, so 200 due at once never hold the event loop for more than a few of them."""
+    application = rebuilt(tmp_path, [])
+    job_queue = application.job_queue
+    assert job_queue is not None
+
+    async def blocking_reminder(_: BotContext, __: scheduling.ReminderJob) -> None:
+        time.sleep(0.002)  # noqa: ASYNC251 - stands for a synchronous fsynced write
+        await asyncio.sleep(0)
+
+    for chat_id in range(200):
+        scheduling.schedule_reminders(
+            job_queue, person(chat_id), blocking_reminder, NOW, seconds_until=lambda _: 60.0
+        )
+    (job,) = job_queue.jobs()
+    gaps: list[float] = []
+    running = True
+
+    async def heartbeat() -> None:
+        last = time.perf_counter()
+        while running:
+            await asyncio.sleep(0)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    beating = asyncio.create_task(heartbeat())
+    await job.run(application)
+    running = False
+    await beating
+    assert max(gaps) < 0.1  # all 200 in one block would be 0.4 s
