@@ -5,15 +5,15 @@ handlers.
 
 **One TinyDB file per chat.** TinyDB reads and rewrites its whole file on every operation, so with
 one file for everybody a settings change cost grew linearly with the number of users (15 ms at
-1 000 users with their history, 150 ms at 10 000, about 1.5 s at 100 000; see ``bench/store.py``).
+1 000 users with their history, 150 ms at 10 000, 2.8 s at 100 000; see ``bench/README.md``).
 Each chat now has its own small TinyDB file, ``chats/<bucket>/<chat_id>.json`` (tables
 ``subscriber``, ``active_session``, ``sessions``), so one chat's write rewrites about a kilobyte
 whatever the total. This was chosen over an append-only journal compacted into snapshots because
 it keeps TinyDB as the real format on disk, keeps crash safety as simple as it was (each write is
 still one atomic replace), needs no background compaction, and makes per-chat work trivial:
 forgetting a chat deletes one file, exporting one reads one file, new fields ride on
-``to_doc``/``from_doc``. The price is start-up, which lists and parses every file once (about a
-second at 100 000 chats) instead of parsing one big file.
+``to_doc``/``from_doc``. The price is start-up, which opens and parses every file once (about
+2 s of a 5 s start-up at 100 000 chats) instead of parsing one big file.
 
 ``active/<chat_id>`` marker files index the chats with a session in progress, so start-up finds
 interrupted sessions without opening every chat. ``store.json`` records the layout version; it
