@@ -126,7 +126,7 @@ async def test_a_big_batch_lets_other_work_run_between_its_reminders(tmp_path: P
     assert job_queue is not None
 
     async def blocking_reminder(_: BotContext, __: scheduling.ReminderJob) -> None:
-        time.sleep(0.002)  # noqa: ASYNC251 - stands for a synchronous fsynced write
+        time.sleep(0.003)  # noqa: ASYNC251 - stands for a synchronous fsynced write
         await asyncio.sleep(0)
 
     for chat_id in range(200):
@@ -149,4 +149,4 @@ async def test_a_big_batch_lets_other_work_run_between_its_reminders(tmp_path: P
     await job.run(application)
     running = False
     await beating
-    assert max(gaps) < 0.1  # all 200 in one block would be 0.4 s
+    assert max(gaps) < 0.25  # all 200 in one block would be 0.6 s
