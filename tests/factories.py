@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from pathlib import Path
 
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings
 from bot.content import Routine, RoutineBook, load_routines, parse_routine
+from bot.context import BotApp
 from bot.session import GuidedSession, compile_script
+from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -70,3 +76,50 @@ sides = "both"
 
 def physio_routine() -> Routine:
     return parse_routine(PHYSIO_ROUTINE.encode(), "physio.toml")
+
+
+def session_record(chat_id: int, days_ago: int) -> SessionRecord:
+    """A completed five-minute session that started ``days_ago`` days before NOW."""
+    started = NOW - dt.timedelta(days=days_ago)
+    return SessionRecord(
+        chat_id=chat_id,
+        routine_id="back",
+        started_at=started,
+        ended_at=started + dt.timedelta(minutes=5),
+        local_date=started.date(),
+        status=SessionStatus.COMPLETED,
+        duration=300.0,
+    )
+
+
+def write_legacy_store(
+    folder: Path,
+    subscribers: list[Subscriber],
+    records: list[SessionRecord],
+    active: list[ActiveSession],
+) -> Path:
+    """A store in the original single-file TinyDB format (before one file per chat)."""
+    data = {
+        "subscribers": {str(s.chat_id): s.to_doc() for s in subscribers},
+        "active_sessions": {
+            str(a.chat_id): {
+                "chat_id": a.chat_id,
+                "routine_id": a.routine_id,
+                "started_at": a.started_at.isoformat(),
+                "local_date": a.local_date.isoformat(),
+            }
+            for a in active
+        },
+        "sessions": {str(index): r.to_doc() for index, r in enumerate(records, start=1)},
+        "meta": {"1": {"schema": 1}},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "stretchbot.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def bench_application(folder: Path, storage: Storage, clock: Clock) -> BotApp:
+    """A built (never started) application on ``storage``, for JobQueue tests and benchmarks."""
+    settings = Settings(token="1:test", data_dir=folder, content_dir=CONTENT)
+    return build_application(settings, storage=storage, clock=clock)

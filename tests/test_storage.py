@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from bot.storage import (
     Storage,
     Subscriber,
 )
+from tests.factories import session_record, write_legacy_store
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 
@@ -82,15 +86,127 @@ def test_sessions_move_from_active_to_history(tmp_path: Path) -> None:
     assert storage.history(7) == []
 
 
-def test_file_is_valid_json_and_written_atomically(tmp_path: Path) -> None:
-    """Each write replaces the file with a complete one and leaves no temporary files."""
+def test_each_chat_has_its_own_valid_file_written_atomically(tmp_path: Path) -> None:
+    """Each chat's write replaces that chat's file with a complete one, leaving no temp files."""
     storage = Storage.in_folder(tmp_path)
     for chat_id in range(5):
         storage.save_subscriber(subscriber(chat_id))
-    files = sorted(path.name for path in tmp_path.iterdir())
-    assert files == ["stretchbot.json"]
-    data = json.loads((tmp_path / "stretchbot.json").read_text())
-    assert len(data["subscribers"]) == 5
+    files = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    assert [path.name for path in files] == [f"{n}.json" for n in range(5)] + ["store.json"]
+    for chat_id in range(5):
+        data = json.loads(storage.chat_file(chat_id).read_text())
+        assert data["subscriber"]["1"]["chat_id"] == chat_id
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """Changes whenever the file is replaced or rewritten."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def test_a_write_leaves_other_chats_files_untouched(tmp_path: Path) -> None:
+    """Saving, claiming and ending a session for one chat never rewrites another chat's file,
+    which is what keeps a write's cost independent of the number of users."""
+    storage = Storage.in_folder(tmp_path)
+    storage.add_subscribers(subscriber(chat_id) for chat_id in range(300))
+    before = {path: stamp(path) for path in tmp_path.rglob("*.json")}
+    storage.save_subscriber(subscriber(7, name="Sam"))
+    assert storage.claim_reminder(7, "07:30", NOW)
+    storage.begin_session(ActiveSession(7, "back", NOW, NOW.date()))
+    storage.end_session(SessionRecord(7, "back", NOW, NOW, NOW.date(), SessionStatus.STOPPED, 1.0))
+    changed = [path for path, was in before.items() if stamp(path) != was]
+    assert changed == [storage.chat_file(7)]
+
+
+def test_add_subscribers_rejects_existing_ids_and_writes_nothing(tmp_path: Path) -> None:
+    """A bulk add with an id already stored fails before writing any of the new ones."""
+    storage = Storage.in_folder(tmp_path)
+    storage.add_subscribers([subscriber(1), subscriber(2)])
+    with pytest.raises(ValueError, match="already exist"):
+        storage.add_subscribers([subscriber(3), subscriber(2, name="Other")])
+    assert storage.subscriber(3) is None
+    assert storage.subscriber(2) == subscriber(2)
+    assert sorted(s.chat_id for s in Storage.in_folder(tmp_path).subscribers()) == [1, 2]
+
+
+def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
+    """An active-session marker whose session already ended (a crash in between) lists
+    nothing, and a session begun is listed after a reopen."""
+    storage = Storage.in_folder(tmp_path)
+    storage.begin_session(ActiveSession(5, "back", NOW, NOW.date()))
+    storage.save_subscriber(subscriber(6))
+    (tmp_path / "active" / "6").touch()
+    assert Storage.in_folder(tmp_path).active_sessions() == [
+        ActiveSession(5, "back", NOW, NOW.date())
+    ]
+    storage.clear_active_session(5)
+    assert storage.active_sessions() == []
+
+
+def test_dump_shows_every_change_and_nothing_else(tmp_path: Path) -> None:
+    """The whole-store dump is stable across reads and differs after any write."""
+    storage = Storage.in_folder(tmp_path)
+    storage.save_subscriber(subscriber())
+    before = storage.dump()
+    storage.subscriber(42)
+    storage.history(42)
+    list(storage.subscribers())
+    assert storage.dump() == before
+    storage.save_subscriber(subscriber(name="Sam"))
+    assert storage.dump() != before
+
+
+# Upgrading a store in the original single-file format --------------------------------------
+
+
+def test_upgrade_splits_the_old_file_and_keeps_it_as_a_backup(tmp_path: Path) -> None:
+    """Every subscriber, active session and past session in an old-format file is there after
+    the first start, the old file is kept byte for byte, and a second start changes nothing."""
+    people = [subscriber(1, last_sent={"07:30": NOW}), subscriber(-100200, name="Group")]
+    records = [session_record(1, days_ago) for days_ago in (3, 1)] + [session_record(-100200, 2)]
+    active = ActiveSession(1, "back", NOW, NOW.date())
+    legacy = write_legacy_store(tmp_path, people, records, [active])
+    original = legacy.read_bytes()
+    storage = Storage.in_folder(tmp_path)
+    assert sorted(storage.subscribers(), key=lambda s: s.chat_id) == sorted(
+        people, key=lambda s: s.chat_id
+    )
+    assert storage.history(1) == sorted(records[:2], key=lambda r: r.started_at)
+    assert storage.history(-100200) == [records[2]]
+    assert storage.active_sessions() == [active]
+    assert not legacy.exists()
+    assert (tmp_path / "stretchbot.json.v1-backup").read_bytes() == original
+    dumped = storage.dump()
+    assert Storage.in_folder(tmp_path).dump() == dumped
+
+
+def test_upgrade_cut_short_starts_over(tmp_path: Path) -> None:
+    """A crash in the middle of an upgrade (half-written folders, no layout file) is undone:
+    the next start upgrades from the old file again and has exactly its data."""
+    write_legacy_store(tmp_path, [subscriber(1)], [], [])
+    for leftover in ("chats/00/999.json", "chats.upgrading/01/1.json", "active/999"):
+        path = tmp_path / leftover
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{")
+    storage = Storage.in_folder(tmp_path)
+    assert [s.chat_id for s in storage.subscribers()] == [1]
+    assert storage.active_sessions() == []
+    assert not (tmp_path / "chats.upgrading").exists()
+
+
+def test_upgrade_is_not_repeated_after_its_commit(tmp_path: Path) -> None:
+    """If the process dies after the upgrade but before the old file is renamed, the next
+    start only renames it: changes made since the upgrade are not overwritten by old data."""
+    write_legacy_store(tmp_path, [subscriber(1)], [], [])
+    Storage.in_folder(tmp_path).save_subscriber(subscriber(1, name="Changed"))
+    backup = tmp_path / "stretchbot.json.v1-backup"
+    backup.replace(tmp_path / "stretchbot.json")
+    storage = Storage.in_folder(tmp_path)
+    changed = storage.subscriber(1)
+    assert changed is not None
+    assert changed.name == "Changed"
+    assert backup.exists()
+    assert not (tmp_path / "stretchbot.json").exists()
 
 
 def test_failed_write_leaves_the_old_file_intact(
@@ -217,3 +333,60 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
         None,
         False,
     )
+
+
+CHURN = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from bot.storage import Storage
+from tests.test_storage import subscriber
+storage = Storage.in_folder(Path(sys.argv[1]))
+for n in range(100_000):
+    storage.save_subscriber(subscriber(n % 20, name=str(n)))
+    print(n, flush=True)
+"""
+
+
+def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Path) -> None:
+    """A process killed (SIGKILL) in the middle of a stream of writes leaves every chat file
+    readable and every write that had returned in place."""
+    with subprocess.Popen(
+        [sys.executable, "-c", CHURN, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ) as child:
+        assert child.stdout is not None
+        confirmed = [int(child.stdout.readline()) for _ in range(150)]
+        child.send_signal(signal.SIGKILL)
+        confirmed += [int(line) for line in child.stdout.read().split()]
+    assert child.returncode == -signal.SIGKILL
+    storage = Storage.in_folder(tmp_path)
+    for chat_id in range(20):
+        last = max(n for n in confirmed if n % 20 == chat_id)
+        stored = storage.subscriber(chat_id)
+        assert stored is not None
+        assert int(stored.name) >= last
+    for path in tmp_path.rglob("*.json"):
+        json.loads(path.read_text())
+
+
+def test_chat_files_are_private_however_written(tmp_path: Path) -> None:
+    """Chat files are readable by the bot's user only, whether written one by one, in bulk or
+    by the upgrade (they hold names and habits)."""
+    write_legacy_store(tmp_path, [subscriber(1)], [], [])
+    storage = Storage.in_folder(tmp_path)
+    storage.add_subscribers([subscriber(2)])
+    storage.save_subscriber(subscriber(3))
+    for chat_id in (1, 2, 3):
+        assert storage.chat_file(chat_id).stat().st_mode & 0o777 == 0o600
+
+
+def test_an_existing_data_folder_is_made_private(tmp_path: Path) -> None:
+    """A data folder that existed with a wider mode (the repository's data/) becomes 0700."""
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    Storage.in_folder(folder)
+    assert folder.stat().st_mode & 0o777 == 0o700

@@ -44,6 +44,7 @@ def rebuild_all(job_queue: JobQueue[BotContext], services: Services) -> int:
     """At start-up: the JobQueue keeps nothing across restarts, the database does."""
     count = 0
     now = services.clock.now()
+    planner = scheduling.Planner(now)
     for subscriber in services.storage.subscribers():
         scheduled = scheduling.schedule_reminders(
             job_queue,
@@ -54,6 +55,7 @@ def rebuild_all(job_queue: JobQueue[BotContext], services: Services) -> int:
             catch_up=True,
             fresh=True,
             grace=services.settings.reminder_grace,
+            planner=planner,
         )
         count += len(scheduled)
         _rebuild_pending(job_queue, services, subscriber, now)
@@ -184,12 +186,8 @@ def _reminder_text(services: Services, subscriber: Subscriber, *, again: bool = 
     return texts.reminder(routine.title, len(routine.exercises), length, again=again)
 
 
-async def send_reminder(context: BotContext) -> None:
-    """Job callback: send one reminder, at most once per slot and day, then chain the next."""
-    job = context.job
-    if job is None or not isinstance(job.data, scheduling.ReminderJob):
-        return
-    due: scheduling.ReminderJob = job.data
+async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> None:
+    """A reminder came due: send it at most once per slot and day, then chain the next."""
     services = context.services
     storage = services.storage
     subscriber = storage.subscriber(due.chat_id)

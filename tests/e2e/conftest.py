@@ -62,7 +62,7 @@ class Bot:
         return await self.ask(f"/time {times}", "Done")
 
     def db_snapshot(self) -> str:
-        return self.storage.path.read_text(encoding="utf-8")
+        return self.storage.dump()
 
 
 BotFactory = Callable[..., contextlib.AbstractAsyncContextManager[Bot]]

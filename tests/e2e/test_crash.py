@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import random
 import sys
@@ -15,7 +14,7 @@ import time
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator, EmulatedUser, WaitTimeout
-from bot.storage import DB_FILE, Subscriber
+from bot.storage import Storage, Subscriber
 from tests.factories import CONTENT, REPO
 
 ROUNDS = 8
@@ -36,12 +35,10 @@ def _environment(emulator: BotAPIEmulator, data: Path) -> dict[str, str]:
 
 
 def _stored(data: Path) -> dict[int, Subscriber]:
-    """The database as a fresh process would read it; fails if the file is not valid JSON."""
-    path = data / DB_FILE
-    if not path.exists():
+    """The store as a fresh process reads it; fails if any chat file is not valid JSON."""
+    if not data.exists():
         return {}
-    docs = json.loads(path.read_text(encoding="utf-8"))
-    return {int(key): Subscriber.from_doc(doc) for key, doc in docs["subscribers"].items()}
+    return {subscriber.chat_id: subscriber for subscriber in Storage(data).subscribers()}
 
 
 async def _drive(emulator: BotAPIEmulator, confirmed: dict[int, str], rng: random.Random) -> None:

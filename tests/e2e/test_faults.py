@@ -30,8 +30,12 @@ def reminders_sent(bot: Bot) -> int:
 
 
 def reminder_jobs(bot: Bot) -> list[str]:
-    assert bot.app.job_queue is not None
-    return [job.name or "" for job in bot.app.job_queue.jobs() if "reminder" in (job.name or "")]
+    """The chat's scheduled reminders ("HH:MM YYYY-MM-DD"), then its retry jobs by name."""
+    job_queue = bot.app.job_queue
+    assert job_queue is not None
+    pending = scheduling.pending_reminders(job_queue, bot.user.id)
+    retries = [job.name or "" for job in job_queue.jobs() if (job.name or "").endswith(":retry")]
+    return [f"{due.slot} {due.occurrence.day}" for due in pending] + retries
 
 
 async def still_answers(bot: Bot) -> None:
@@ -93,7 +97,7 @@ async def test_retries_stop_at_the_grace_window(start_bot: BotFactory) -> None:
         assert failures["gave up"] == 1
         await asyncio.sleep(0.5)
         assert reminders_sent(bot) == 0
-        assert reminder_jobs(bot) == [f"reminder:{bot.user.id}:0930"]  # tomorrow's
+        assert reminder_jobs(bot) == ["09:30 2026-11-26"]  # tomorrow's, and no retry
         await still_answers(bot)
 
 
@@ -132,7 +136,7 @@ async def test_blocked_bot_turns_reminders_off_until_the_user_writes(
         assert subscriber is not None
         assert subscriber.subscribed
         assert subscriber.blocked_at is None
-        assert reminder_jobs(bot) == [f"reminder:{bot.user.id}:0930"]
+        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
 
 
 async def test_stop_is_not_undone_by_writing(subscribed: Bot) -> None:
@@ -209,3 +213,18 @@ async def test_snoozed_reminder_and_follow_up_survive_server_errors(
         texts = [m.text for m in bot.emulator.messages(bot.user)]
         assert sum("reminder again" in text for text in texts) == 1
         assert sum("Still time" in text for text in texts) == 1
+
+
+async def test_stop_during_back_off_cancels_the_retry(start_bot: BotFactory) -> None:
+    """/stop while a failed reminder waits for its retry removes the retry too: nothing comes."""
+    async with start_bot(now=berlin(9, 29, 59)) as bot:
+        await bot.subscribe("09:30")
+        bot.emulator.faults.add("500", method="sendMessage", chat_id=bot.user.id, times=None)
+        await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 500)
+        await asyncio.sleep(0.02)
+        assert any(name.endswith(":retry") for name in reminder_jobs(bot))
+        bot.emulator.faults.clear()
+        await bot.ask("/stop", "Reminders are off")
+        assert reminder_jobs(bot) == []
+        await asyncio.sleep(1)
+        assert reminders_sent(bot) == 0

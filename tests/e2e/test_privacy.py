@@ -98,8 +98,11 @@ async def test_admin_sees_counts_and_broadcasts(start_bot: BotFactory) -> None:
 
 
 async def test_database_file_and_folder_are_private(bot: Bot) -> None:
-    """The database file is mode 0600 and its folder 0700, also after rewrites."""
+    """The chat's file is mode 0600 and every folder of the store 0700, also after rewrites."""
     await bot.subscribe("09:30")
-    path = bot.storage.path
+    path = bot.storage.chat_file(bot.user.id)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    folders = [bot.storage.path, *(p for p in bot.storage.path.rglob("*") if p.is_dir())]
+    assert len(folders) >= 3  # the store, chats/, a bucket
+    for folder in folders:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import scheduling
 from tests.e2e.conftest import Bot
 
 
@@ -21,8 +22,9 @@ async def test_start_welcomes_with_disclaimer_and_default_schedule(bot: Bot) -> 
     assert subscriber.times == (dt.time(9, 0),)
     assert subscriber.timezone == "UTC"
     assert subscriber.name == "Alex"
-    jobs = [job.name for job in bot.app.job_queue.jobs()] if bot.app.job_queue else []
-    assert jobs == [f"reminder:{bot.user.id}:0900"]
+    assert bot.app.job_queue is not None
+    pending = scheduling.pending_reminders(bot.app.job_queue)
+    assert [(due.chat_id, due.slot) for due in pending] == [(bot.user.id, "09:00")]
 
 
 async def test_start_again_is_harmless(subscribed: Bot) -> None:
@@ -46,9 +48,8 @@ async def test_stop_and_start_again(subscribed: Bot) -> None:
     await subscribed.ask("/stop", "already off")
     reply = await subscribed.ask("/start", "Welcome back")
     assert "07:15" in reply.text
-    assert [job.name for job in subscribed.app.job_queue.jobs()] == [
-        f"reminder:{subscribed.user.id}:0715"
-    ]
+    pending = scheduling.pending_reminders(subscribed.app.job_queue)
+    assert [(due.chat_id, due.slot) for due in pending] == [(subscribed.user.id, "07:15")]
 
 
 async def test_help_lists_commands_and_session_words(subscribed: Bot) -> None:
