@@ -21,6 +21,7 @@ from .errors import (
     EmulatorUsageError,
     WaitTimeout,
 )
+from .flood import FloodLimits
 from .markup import EntityParseError, parse, utf16_len
 from .methods import HANDLERS
 from .models import (
@@ -61,6 +62,7 @@ __all__ = [
     "EmulatorUsageError",
     "EntityParseError",
     "Event",
+    "FloodLimits",
     "MessageDeleted",
     "MessageEdit",
     "MessageEdited",

@@ -17,6 +17,7 @@ from typing import Protocol, Self, TypeVar
 from aiohttp import web
 
 from .errors import ButtonNotFound, EmulatorUsageError, WaitTimeout
+from .flood import FloodLimits, TelegramLimits
 from .models import (
     JSON,
     ApiRequest,
@@ -89,6 +90,7 @@ class BotAPIEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         flood_limit_per_chat: tuple[int, float] | None = None,
+        limits: bool | FloodLimits = False,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -111,6 +113,8 @@ class BotAPIEmulator:
             }
         )
         self._state.flood_limit = flood_limit_per_chat
+        if limits:
+            self.enable_limits(None if limits is True else limits)
         self._runner: web.AppRunner | None = None
         self._next_user_id = _FIRST_USER_ID
         self._next_group_id = _FIRST_GROUP_ID
@@ -513,6 +517,18 @@ class BotAPIEmulator:
     def set_flood_limit(self, per_chat: tuple[int, float] | None) -> None:
         """At most ``n`` sends/edits per chat in ``seconds``, else 429; None turns it off."""
         self._state.flood_limit = per_chat
+
+    def enable_limits(self, limits: FloodLimits | None = None) -> None:
+        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``)."""
+        self._state.telegram_limits = TelegramLimits(limits)
+
+    def disable_limits(self) -> None:
+        self._state.telegram_limits = None
+
+    @property
+    def too_many_requests(self) -> int:
+        """How many 429s the emulator has answered so far (limits mode or set_flood_limit)."""
+        return self._state.too_many_requests
 
     def subscribe(self) -> asyncio.Queue[Event]:
         """A queue receiving every new message, edit, deletion, callback answer, chat action."""
