@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import JobQueue
 
-from bot import callbacks, scheduling, texts
+from bot import callbacks, delivery, scheduling, texts
 from bot.content import Routine
 from bot.context import BotContext, Services
 from bot.storage import SessionStatus, Subscriber
@@ -120,7 +120,10 @@ async def _send_reminder_message(
     routine = services.routines.choose(subscriber.routine_id)
     try:
         message = await context.bot.send_message(
-            subscriber.chat_id, text, reply_markup=reminder_keyboard(services, routine)
+            subscriber.chat_id,
+            text,
+            reply_markup=reminder_keyboard(services, routine),
+            rate_limit_args=delivery.BULK,  # behind every session cue and reply
         )
     except Forbidden:
         _LOGGER.info("Chat %s blocked the bot: reminders off", subscriber.chat_id)
