@@ -17,7 +17,7 @@ import platform
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import load_routines
 from bot.delivery import DeliveryLimits, Lane, PriorityRateLimiter
-from bot.emulator import BotAPIEmulator, EmulatedUser, parse
+from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
 from bot.runner import running
 from bot.session import compile_script
 from bot.storage import Storage, Subscriber
@@ -134,35 +134,55 @@ async def bot_run(
 ) -> AsyncIterator[Run]:
     """The bot running with ``subscribers`` due at one instant a few seconds after start-up
     (as if it were just before 09:00) and ``sessions`` more users ready to start a routine."""
+    async with BotAPIEmulator(limits=limits) as emulator:
+        reminded = [emulator.add_user(f"U{index}") for index in range(subscribers)]
+        coached = [emulator.add_user(f"S{index}") for index in range(sessions)]
+        waits = QueueWaits()
+        async with running_bot(
+            emulator.token,
+            emulator.base_url,
+            reminded=[user.id for user in reminded],
+            coached=[user.id for user in coached],
+            time_scale=time_scale,
+            rate_limiter=PriorityRateLimiter(delivery, on_wait=waits),
+        ) as due:
+            yield Run(emulator, reminded, coached, due, waits, time_scale)
+
+
+@asynccontextmanager
+async def running_bot(
+    token: str,
+    base_url: str,
+    *,
+    reminded: Sequence[int],
+    coached: Sequence[int],
+    time_scale: float,
+    rate_limiter: PriorityRateLimiter,
+) -> AsyncIterator[float]:
+    """The real bot with a fresh store: ``reminded`` chats due at 09:00, a few seconds after
+    start-up, ``coached`` ones due never; yields the ``time.monotonic()`` when 09:00 comes."""
     with tempfile.TemporaryDirectory() as folder:
-        async with BotAPIEmulator(limits=limits) as emulator:
-            reminded = [emulator.add_user(f"U{index}") for index in range(subscribers)]
-            coached = [emulator.add_user(f"S{index}") for index in range(sessions)]
-            storage = Storage.in_folder(Path(folder))
-            storage.add_subscribers(
-                [_subscriber(user.id, SLOT.timetz()) for user in reminded]
-                + [_subscriber(user.id, SESSION_SLOT) for user in coached]
-            )
-            # Time for start-up (rebuilding every reminder) before the slot comes.
-            lead = 3.0 + subscribers / 2000
-            due = time.monotonic() + lead
-            clock = Clock(SLOT - (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lead)))
-            waits = QueueWaits()
-            settings = Settings(
-                token=emulator.token,
-                api_base_url=emulator.base_url,
-                data_dir=Path(folder),
-                content_dir=CONTENT,
-                time_scale=time_scale,
-            )
-            application = build_application(
-                settings,
-                storage=storage,
-                clock=clock,
-                rate_limiter=PriorityRateLimiter(delivery, on_wait=waits),
-            )
-            async with running(application, poll_timeout=1):
-                yield Run(emulator, reminded, coached, due, waits, time_scale)
+        storage = Storage.in_folder(Path(folder))
+        storage.add_subscribers(
+            [_subscriber(chat_id, SLOT.timetz()) for chat_id in reminded]
+            + [_subscriber(chat_id, SESSION_SLOT) for chat_id in coached]
+        )
+        # Time for start-up (rebuilding every reminder) before the slot comes.
+        lead = 3.0 + len(reminded) / 2000
+        due = time.monotonic() + lead
+        clock = Clock(SLOT - (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lead)))
+        settings = Settings(
+            token=token,
+            api_base_url=base_url,
+            data_dir=Path(folder),
+            content_dir=CONTENT,
+            time_scale=time_scale,
+        )
+        application = build_application(
+            settings, storage=storage, clock=clock, rate_limiter=rate_limiter
+        )
+        async with running(application, poll_timeout=1):
+            yield due
 
 
 def _subscriber(chat_id: int, slot: dt.time) -> Subscriber:
@@ -214,20 +234,32 @@ async def wait_for_sessions(run: Run, timeout: float) -> int:  # noqa: ASYNC109
         await asyncio.sleep(1.0)
 
 
-def hold_lateness(run: Run, routine_id: str = "back") -> list[float]:
-    """For every timed hold of every session: how much later than the hold's (scaled) length
-    the next message came after the hold message, in seconds (negative: early)."""
+#: What the benchmarks keep of a bot message: its first text, its text now, its arrival time.
+Seen = tuple[str, str, float]
+
+
+def seen(messages: Iterable[BotMessage]) -> list[Seen]:
+    return [(message.sent_text, message.text, message.sent_at) for message in messages]
+
+
+def hold_lateness(
+    conversations: Iterable[Sequence[Seen]], time_scale: float, routine_id: str = "back"
+) -> list[float]:
+    """For every timed hold of every finished session: how much later than the hold's (scaled)
+    length the next message came after the hold message, in seconds (negative: early)."""
     script = compile_script(load_routines(CONTENT)[routine_id])
     lateness: list[float] = []
-    for user in run.coached:
-        messages = run.emulator.messages(user)[-len(script) - 1 :]
-        if len(messages) != len(script) + 1 or DONE_TEXT not in messages[-1].text:
+    for conversation in conversations:
+        messages = conversation[-len(script) - 1 :]
+        if len(messages) != len(script) + 1 or DONE_TEXT not in messages[-1][1]:
             continue  # the session did not finish; counted by wait_for_sessions
-        for cue, message, following in zip(script, messages, messages[1:], strict=False):
-            if message.sent_text != parse(cue.text, "HTML")[0]:
-                raise AssertionError(f"unexpected session message: {message.sent_text!r}")
+        for cue, (sent_text, _, at), (_, _, next_at) in zip(
+            script, messages, messages[1:], strict=False
+        ):
+            if sent_text != parse(cue.text, "HTML")[0]:
+                raise AssertionError(f"unexpected session message: {sent_text!r}")
             if cue.is_hold:
-                lateness.append(following.sent_at - message.sent_at - cue.wait * run.time_scale)
+                lateness.append(next_at - at - cue.wait * time_scale)
     return lateness
 
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import time
 
 from bench.harness import (
     Report,
-    bot_run,
     hold_lateness,
     percentile,
+    running_bot,
     session_seconds,
     spread,
-    start_sessions,
-    wait_for_sessions,
 )
-from bot.delivery import DeliveryLimits
+from bench.remote import remote_emulator
+from bot.delivery import DeliveryLimits, PriorityRateLimiter
 
 __all__ = ["main"]
 
@@ -32,17 +33,31 @@ MAX_P99_LATENESS = 0.150
 UNLIMITED = DeliveryLimits(overall_rate=1e6, overall_burst=1e6)
 
 
-async def _holds(sessions: int, scale: float) -> int:
+async def _holds(sessions: int, scale: float, starts_over: float) -> int:
     report = Report(
-        f"holds: {sessions} concurrent guided sessions (TIME_SCALE {scale}, rate limits lifted)"
+        f"holds: {sessions} concurrent guided sessions started within {starts_over:.0f} s "
+        f"(TIME_SCALE {scale}, rate limits lifted, emulator in its own process)"
     )
-    async with bot_run(
-        subscribers=0, sessions=sessions, time_scale=scale, limits=False, delivery=UNLIMITED
-    ) as run:
-        start_sessions(run)
-        finished = await wait_for_sessions(run, timeout=session_seconds() * scale + 120)
-        lateness = hold_lateness(run)
-        requests = len(run.emulator.requests)
+    async with remote_emulator(sessions, limits=False) as emulator:
+        limiter = PriorityRateLimiter(UNLIMITED)
+        async with running_bot(
+            emulator.token,
+            emulator.base_url,
+            reminded=[],
+            coached=emulator.user_ids,
+            time_scale=scale,
+            rate_limiter=limiter,
+        ):
+            # People start when they start: all in the same instant, the sessions' messages
+            # would march in step, hundreds in the same millisecond, all session long.
+            await emulator.say("/go", over=starts_over)
+            deadline = time.monotonic() + session_seconds() * scale + starts_over + 120
+            while (finished := await emulator.finished()) < sessions:
+                if time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(2.0)
+            lateness = hold_lateness(await emulator.conversations(), scale)
+            requests, _ = await emulator.requests()
     report.figure("API requests", str(requests))
     report.target("sessions completed", f"{finished}", f"= {sessions}", finished == sessions)
     if not lateness:
@@ -65,12 +80,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--time-scale",
         type=float,
-        default=0.5,
+        default=1.0,
         metavar="S",
-        help="hold and pause lengths multiplied by S (default 0.5: the routine in 3 minutes)",
+        help="hold and pause lengths multiplied by S (default 1: the routine in 6 minutes)",
+    )
+    parser.add_argument(
+        "--starts-over",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the sessions start one after another within this time (default 60 s)",
     )
     args = parser.parse_args(argv)
-    return asyncio.run(_holds(args.sessions, args.time_scale))
+    # Overloaded runs would print a line per skipped countdown tick; the figures say enough.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    return asyncio.run(_holds(args.sessions, args.time_scale, args.starts_over))
 
 
 if __name__ == "__main__":

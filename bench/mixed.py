@@ -20,6 +20,7 @@ from bench.harness import (
     bot_run,
     hold_lateness,
     percentile,
+    seen,
     session_seconds,
     spread,
     start_sessions,
@@ -49,7 +50,9 @@ async def _mixed(subscribers: int, sessions: int) -> int:
         times = await wait_for_reminders(run, timeout=subscribers / 25 + 60)
         finished = await wait_for_sessions(run, timeout=session_seconds() * scale + 60)
         refused = run.emulator.too_many_requests
-        lateness = hold_lateness(run)
+        lateness = hold_lateness(
+            (seen(run.emulator.messages(user)) for user in run.coached), scale
+        )
         waits = run.waits.by_lane[Lane.INTERACTIVE]
         bulk_waits = run.waits.by_lane[Lane.BULK]
     report.figure("reminders delivered", f"{len(times)} / {subscribers}")

@@ -140,7 +140,9 @@ class BotAPIEmulator:
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self._host, self._port)
+            # A thousand chats at once open hundreds of connections together: with aiohttp's
+            # backlog of 128 the rest would wait for a SYN retry (1 s, then 3 s).
+            site = web.TCPSite(runner, self._host, self._port, backlog=4096)
             await site.start()
         except BaseException:
             await runner.cleanup()
