@@ -13,9 +13,13 @@ In a private chat only bulk sends use the chat's own bucket (so a broadcast neve
 person): interactive messages pace themselves (cues are seconds apart, countdown edits have their
 own gate in ``bot.countdown``, replies follow what the user sends), and holding a cue back to
 smooth a burst of two would make its hold late. Telegram allows such short bursts. In a group
-everything waits for the group's bucket, as with ``AIORateLimiter``. A 429 (``RetryAfter``) is honoured: the request, and everything else for that chat,
-waits ``retry_after`` and is retried, up to ``max_retries`` times. Requests without a chat
-(getUpdates, answerCallbackQuery, setMyCommands) are never held.
+everything waits for the group's bucket, as with ``AIORateLimiter``.
+
+A 429 (``RetryAfter``) is honoured: the request, and everything else for that chat, waits
+``retry_after`` and is retried, up to ``max_retries`` times. Only that chat pauses, unlike with
+``AIORateLimiter``: the overall bucket already keeps under Telegram's rate, and pausing everyone
+for one chat's 429 would stall every session.
+Requests without a chat (getUpdates, answerCallbackQuery, setMyCommands) are never held.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-__all__ = ["BULK", "DeliveryLimits", "Lane", "PriorityRateLimiter"]
+__all__ = ["BULK", "DeliveryLimits", "Lane", "PriorityRateLimiter", "bulk_slot"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +68,8 @@ class DeliveryLimits:
     max_retries: int = 3
     #: Per-chat buckets kept before idle (full) ones are dropped.
     max_chats: int = 1024
+    #: Bulk sends being prepared at once (see :func:`bulk_slot`): about a second's worth.
+    bulk_in_flight: int = 32
 
 
 class _Bucket:
@@ -155,6 +161,7 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         #: Chats that got a 429: nothing goes to them before this (monotonic) time.
         self._blocked: dict[int | str, float] = {}
         self._group_locks: dict[int | str, asyncio.Lock] = {}
+        self.bulk_slots = asyncio.Semaphore(self.limits.bulk_in_flight)
 
     async def initialize(self) -> None:
         """Nothing to set up: buckets are made on first use."""
@@ -228,6 +235,19 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
             lock = self._group_locks.get(chat)
             if lock is not None and not lock.locked():
                 del self._group_locks[chat]
+
+
+def bulk_slot(bot: object) -> contextlib.AbstractAsyncContextManager[object]:
+    """Hold one of the few places for bulk work in progress (``async with bulk_slot(...)``).
+
+    10 000 reminders due at once are 10 000 tasks ready in the same loop turn; each writes to
+    the store before it reaches the rate limiter, so that one turn would last many seconds and
+    every session timer with it. Let a second's worth in at a time, the rest wait here.
+    """
+    limiter = getattr(bot, "rate_limiter", None)
+    if isinstance(limiter, PriorityRateLimiter):
+        return limiter.bulk_slots
+    return contextlib.nullcontext()
 
 
 async def _drain(bucket: _Bucket) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter
+from bot.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter, bulk_slot
 
 GROUP = -1_001_000_000_001
 
@@ -144,3 +144,27 @@ async def test_requests_without_a_chat_are_never_held() -> None:
     await limiter.shutdown()
     results = await asyncio.gather(*bulk, return_exceptions=True)
     assert any(isinstance(result, asyncio.CancelledError) for result in results)
+
+
+async def test_bulk_slots_let_a_few_reminders_prepare_at_once() -> None:
+    """Only ``bulk_in_flight`` reminders are past the slot at once; the next waits for one."""
+    limiter = PriorityRateLimiter(DeliveryLimits(bulk_in_flight=2))
+
+    class FakeBot:
+        rate_limiter = limiter
+
+    inside: list[int] = []
+    most = 0
+
+    async def reminder(number: int) -> None:
+        nonlocal most
+        async with bulk_slot(FakeBot()):
+            inside.append(number)
+            most = max(most, len(inside))
+            await asyncio.sleep(0.01)
+            inside.remove(number)
+
+    await asyncio.gather(*(reminder(number) for number in range(6)))
+    assert most == 2
+    async with bulk_slot(object()):  # a bot without this limiter: no limit, no error
+        pass

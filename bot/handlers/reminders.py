@@ -166,7 +166,7 @@ async def send_reminder(context: BotContext) -> None:
         or not subscriber.reminds_on(due.occurrence.day)
     ):
         return
-    async with storage.lock(due.chat_id):
+    async with delivery.bulk_slot(context.bot), storage.lock(due.chat_id):
         # Claimed before sending: a crash after this point loses one reminder rather than
         # sending it twice after the restart.
         if not storage.claim_reminder(due.chat_id, due.slot, due.occurrence.at):
