@@ -22,6 +22,7 @@ from .errors import (
     WaitTimeout,
 )
 from .faults import Fault, FaultKind, Faults
+from .flood import FloodLimits
 from .markup import EntityParseError, parse, utf16_len
 from .methods import HANDLERS
 from .models import (
@@ -65,6 +66,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "Faults",
+    "FloodLimits",
     "MessageDeleted",
     "MessageEdit",
     "MessageEdited",

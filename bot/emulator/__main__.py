@@ -28,7 +28,9 @@ def _describe(event: Event) -> str:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    async with BotAPIEmulator(args.token, host=args.host, port=args.port) as emulator:
+    async with BotAPIEmulator(
+        args.token, host=args.host, port=args.port, limits=args.limits
+    ) as emulator:
         user = emulator.add_user(args.user)
         events = emulator.subscribe()
         sys.stdout.write(
@@ -46,14 +48,23 @@ async def _serve(args: argparse.Namespace) -> None:
             sys.stdout.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the token the bot must use")
     parser.add_argument("--user", default="Alex", help="first name of the emulated user")
+    parser.add_argument(
+        "--limits",
+        action="store_true",
+        help="enforce Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group)",
+    )
     parser.add_argument("--say", action="append", default=[], help="text the user sends")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
     return 0

@@ -19,6 +19,7 @@ from aiohttp import web
 from . import files
 from .errors import ButtonNotFound, EmulatorUsageError, WaitTimeout
 from .faults import Faults
+from .flood import FloodLimits, TelegramLimits
 from .models import (
     JSON,
     ApiRequest,
@@ -91,6 +92,7 @@ class BotAPIEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         flood_limit_per_chat: tuple[int, float] | None = None,
+        limits: bool | FloodLimits = False,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -113,6 +115,8 @@ class BotAPIEmulator:
             }
         )
         self._state.flood_limit = flood_limit_per_chat
+        if limits:
+            self.enable_limits(None if limits is True else limits)
         self._runner: web.AppRunner | None = None
         self._next_user_id = _FIRST_USER_ID
         self._next_group_id = _FIRST_GROUP_ID
@@ -138,7 +142,9 @@ class BotAPIEmulator:
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self._host, self._port)
+            # A thousand chats at once open hundreds of connections together: with aiohttp's
+            # backlog of 128 the rest would wait for a SYN retry (1 s, then 3 s).
+            site = web.TCPSite(runner, self._host, self._port, backlog=4096)
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -569,6 +575,18 @@ class BotAPIEmulator:
     def set_flood_limit(self, per_chat: tuple[int, float] | None) -> None:
         """At most ``n`` sends/edits per chat in ``seconds``, else 429; None turns it off."""
         self._state.flood_limit = per_chat
+
+    def enable_limits(self, limits: FloodLimits | None = None) -> None:
+        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``)."""
+        self._state.telegram_limits = TelegramLimits(limits)
+
+    def disable_limits(self) -> None:
+        self._state.telegram_limits = None
+
+    @property
+    def too_many_requests(self) -> int:
+        """How many 429s the emulator has answered so far (limits mode or set_flood_limit)."""
+        return self._state.too_many_requests
 
     def subscribe(self) -> asyncio.Queue[Event]:
         """A queue receiving every new message, edit, deletion, callback answer, chat action."""

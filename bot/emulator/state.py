@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .errors import ApiError, bad_request, forbidden
 from .faults import Faults
+from .flood import TelegramLimits
 from .models import (
     JSON,
     ApiRequest,
@@ -94,6 +95,9 @@ class EmulatorState:
         self.short_descriptions: dict[str, str] = {}
         self.flood_limit: tuple[int, float] | None = None
         self._flood_times: dict[int, deque[float]] = {}
+        #: Limits mode (None: off), and every 429 answered, by either flood check.
+        self.telegram_limits: TelegramLimits | None = None
+        self.too_many_requests = 0
         self.internal_errors: list[str] = []
         self.faults = Faults()
         self._last_file_number = 0
@@ -231,7 +235,17 @@ class EmulatorState:
     # -- flood control -----------------------------------------------------------------------
 
     def check_flood(self, chat_id: int, now: float) -> None:
-        """429 with retry_after if this chat already got ``n`` sends/edits in the window."""
+        """429 with retry_after if this chat already got ``n`` sends/edits in the window, or
+        (in limits mode) if the call would break Telegram's limits."""
+        if self.telegram_limits is not None:
+            chat = self.chats.get(chat_id)
+            try:
+                self.telegram_limits.check(
+                    chat_id, chat is not None and chat.user is not None, now
+                )
+            except ApiError:
+                self.too_many_requests += 1
+                raise
         if self.flood_limit is None:
             return
         limit, window = self.flood_limit
@@ -239,6 +253,7 @@ class EmulatorState:
         while times and times[0] <= now - window:
             times.popleft()
         if len(times) >= limit:
+            self.too_many_requests += 1
             retry_after = max(1, math.ceil(times[0] + window - now))
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after

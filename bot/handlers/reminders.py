@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import JobQueue
 
-from bot import callbacks, scheduling, texts
+from bot import callbacks, delivery, scheduling, texts
 from bot.content import Routine
 from bot.context import BotContext, Services
 from bot.storage import SessionStatus, Subscriber
@@ -133,7 +133,10 @@ async def _send_reminder_message(
     routine = chat_routine(services.routines, subscriber)
     try:
         message = await context.bot.send_message(
-            subscriber.chat_id, text, reply_markup=reminder_keyboard(services, routine)
+            subscriber.chat_id,
+            text,
+            reply_markup=reminder_keyboard(services, routine),
+            rate_limit_args=delivery.BULK,  # behind every session cue and reply
         )
     except Forbidden:
         mark_blocked(context, subscriber.chat_id)
@@ -208,7 +211,7 @@ async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> Non
         or not subscriber.reminds_on(due.occurrence.day)
     ):
         return
-    async with storage.lock(due.chat_id):
+    async with delivery.bulk_slot(context.bot), storage.lock(due.chat_id):
         subscriber = storage.subscriber(due.chat_id) or subscriber
         previous = subscriber.last_sent.get(due.slot)
         # Claimed before sending: a crash after this point loses one reminder rather than

@@ -1,0 +1,83 @@
+"""Delivery under Telegram's limits: a reminder fan-out drains without a 429, and a guided
+session started meanwhile is not held up behind it (``bench mixed``, in small)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
+from bot.runner import running
+from bot.session import compile_script
+from bot.storage import Storage, Subscriber
+from tests.factories import plain, routines
+
+#: A slow Telegram, so that 60 reminders take six seconds to drain: room for a session in them.
+RATE = 10.0
+EMULATED = FloodLimits(overall_rate=RATE, overall_burst=5, private_rate=50, private_burst=50)
+LIMITER = DeliveryLimits(overall_rate=RATE * 0.97, overall_burst=1)
+REMINDERS = 60
+SCALE = 0.05
+SLOT = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+#: A cue may be this much later than the routine says (timer, store and two HTTP hops).
+TOLERANCE = 0.15
+
+
+@asynccontextmanager
+async def fan_out_soon(
+    emulator: BotAPIEmulator, user: EmulatedUser, settings: Settings, lead: float
+) -> AsyncIterator[list[EmulatedUser]]:
+    """The bot, with REMINDERS chats due ``lead`` seconds from now and ``user`` subscribed."""
+    crowd = [emulator.add_user(f"U{index}") for index in range(REMINDERS)]
+    storage = Storage.in_folder(settings.data_dir)
+    storage.add_subscribers(
+        Subscriber(
+            chat_id=chat.id,
+            timezone="UTC",
+            times=(slot,),
+            created_at=SLOT - dt.timedelta(days=1),
+            # No pain question before the session: its cues are what is timed here.
+            pain_check=False,
+        )
+        for chat, slot in [(member, dt.time(9, 0)) for member in crowd] + [(user, dt.time(3, 0))]
+    )
+    clock = Clock(SLOT - (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lead)))
+    application = build_application(
+        replace(settings, time_scale=SCALE),
+        storage=storage,
+        clock=clock,
+        rate_limiter=PriorityRateLimiter(LIMITER),
+    )
+    async with running(application, poll_timeout=1):
+        yield crowd
+
+
+async def test_session_cues_overtake_a_reminder_fan_out(
+    emulator: BotAPIEmulator, user: EmulatedUser, settings: Settings
+) -> None:
+    """Mid fan-out, /go's cues arrive on the routine's schedule, and nothing gets a 429."""
+    emulator.enable_limits(EMULATED)
+    async with fan_out_soon(emulator, user, settings, lead=1.0) as crowd:
+        await emulator.wait_for_request("sendMessage", lambda call: call.status == 200, timeout=5)
+        emulator.send_text(user, "/go")
+        said = time.monotonic()
+        script = compile_script(routines().default)[:9]  # up to the first hold's release
+        planned = 0.0
+        for cue in script:
+            message = await emulator.wait_for_message(user, plain(cue.text), timeout=5)
+            late = message.sent_at - said - planned * SCALE
+            assert -TOLERANCE < late < TOLERANCE, (cue.text, late)
+            planned += cue.wait
+        session_done = time.monotonic()
+        for member in crowd:
+            await emulator.wait_for_message(member, "Time to look", timeout=10)
+    reminders = sorted(emulator.messages(member)[0].sent_at for member in crowd)
+    assert reminders[-1] > session_done  # the session really ran while the fan-out drained
+    assert emulator.too_many_requests == 0
