@@ -35,8 +35,11 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Most tests wait on scaled timers and local HTTP rather than the CPU, so they run in parallel;
+# TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 4
 unit: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
