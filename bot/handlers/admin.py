@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import callbacks, texts
+from bot import callbacks, delivery, texts
 from bot.context import BotContext
 from bot.handlers.common import reply
 from bot.handlers.errors import expired_button, unknown_command
@@ -94,11 +94,19 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     if not yes:
         await query.edit_message_text(texts.BROADCAST_CANCELLED)
         return
+    # In the background: updates are handled one at a time, and 10 000 sends at Telegram's 30 a
+    # second would keep every user waiting for five minutes.
+    context.application.create_task(_broadcast(context, query, pending), update=update)
+
+
+async def _broadcast(context: BotContext, query: CallbackQuery, text: str) -> None:
+    """Send to every subscribed chat in the bulk lane, behind sessions and replies."""
     sent = failed = 0
-    # One at a time: the rate limiter spaces them out within Telegram's 30 messages a second.
     for chat_id in _recipients(context):
         try:
-            await context.bot.send_message(chat_id, texts.broadcast(pending))
+            await context.bot.send_message(
+                chat_id, texts.broadcast(text), rate_limit_args=delivery.BULK
+            )
             sent += 1
         except Forbidden:
             mark_blocked(context, chat_id)

@@ -3,11 +3,12 @@ for ADMIN_IDS only, and the database is readable by its owner alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 
 from bot.context import services_of
-from bot.storage import SessionStatus
+from bot.storage import SessionStatus, Subscriber
 from tests.e2e.conftest import Bot, BotFactory
 
 
@@ -106,3 +107,23 @@ async def test_database_file_and_folder_are_private(bot: Bot) -> None:
     assert len(folders) >= 3  # the store, chats/, a bucket
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+async def test_a_broadcast_does_not_hold_up_other_users(start_bot: BotFactory) -> None:
+    """While a broadcast drains at Telegram's pace, another user's command is answered at once."""
+    async with start_bot(admin_ids=frozenset()) as probe:
+        admin_id = probe.user.id
+    async with start_bot(admin_ids=frozenset({admin_id})) as bot:
+        await bot.ask("/start", "I help people")
+        crowd = [bot.emulator.add_user(f"U{index}") for index in range(90)]
+        bot.storage.add_subscribers(
+            Subscriber(chat_id=member.id, timezone="UTC", times=(dt.time(9),)) for member in crowd
+        )
+        question = await bot.ask("/broadcast Maintenance at 22:00", "Send this to 91 chat(s)?")
+        bot.emulator.press_button(bot.user, question, text="Send it")
+        await bot.emulator.wait_for_message(crowd[0], "📢")
+        other = bot.emulator.add_user("Sam")
+        bot.emulator.send_text(other, "/help")
+        await bot.emulator.wait_for_message(other, "Commands", timeout=1)
+        assert "Sent to" not in bot.emulator.message(bot.user, question.message_id).text
+        await bot.emulator.wait_for_edit(bot.user, question.message_id, "Sent to 91", timeout=10)
