@@ -250,9 +250,14 @@ def hold_lateness(
     script = compile_script(load_routines(CONTENT)[routine_id])
     lateness: list[float] = []
     for conversation in conversations:
-        messages = conversation[-len(script) - 1 :]
-        if len(messages) != len(script) + 1 or DONE_TEXT not in messages[-1][1]:
+        # The session's messages end with "Well done" (the pain question may follow it).
+        done = max(
+            (index for index, (_, text, _) in enumerate(conversation) if DONE_TEXT in text),
+            default=None,
+        )
+        if done is None or done < len(script):
             continue  # the session did not finish; counted by wait_for_sessions
+        messages = conversation[done - len(script) : done + 1]
         for cue, (sent_text, _, at), (_, _, next_at) in zip(
             script, messages, messages[1:], strict=False
         ):

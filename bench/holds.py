@@ -58,7 +58,9 @@ async def _holds(sessions: int, scale: float, starts_over: float) -> int:
                 await asyncio.sleep(2.0)
             lateness = hold_lateness(await emulator.conversations(), scale)
             requests, _ = await emulator.requests()
+            emulator_pause = await emulator.longest_pause()
     report.figure("API requests", str(requests))
+    report.figure("emulator's longest GC pause", f"{emulator_pause * 1000:.0f} ms")
     report.target("sessions completed", f"{finished}", f"= {sessions}", finished == sessions)
     if not lateness:
         report.target("hold lateness", "no data", "", False)

@@ -9,7 +9,9 @@ The child plays the session users and answers a few commands over a pipe; times 
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,8 +28,38 @@ def _child(conn: Connection, sessions: int, limits: bool) -> None:
     asyncio.run(_serve(conn, sessions, limits))
 
 
+#: The emulator keeps every message and request of the run. Python's full collections rescan
+#: all of that, so late in a 1 000-session run each one stalls the emulator, and with it the
+#: arrival times the benchmark measures. Every so often, what is alive by then is frozen out of
+#: the collector (it lives until the end of the run anyway).
+FREEZE_EVERY = 1.0
+
+
+class _Pauses:
+    """The emulator's garbage-collection pauses, longest first when asked."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds.append(time.perf_counter() - self._started)
+
+
+async def _freeze_now_and_then() -> None:
+    while True:
+        await asyncio.sleep(FREEZE_EVERY)
+        gc.freeze()
+
+
 async def _serve(conn: Connection, sessions: int, limits: bool) -> None:
     loop = asyncio.get_running_loop()
+    pauses = _Pauses()
+    gc.callbacks.append(pauses)
+    freezer = asyncio.create_task(_freeze_now_and_then())
     async with BotAPIEmulator(limits=limits) as emulator:
         users = [emulator.add_user(f"S{index}") for index in range(sessions)]
         conn.send((emulator.token, emulator.base_url, [user.id for user in users]))
@@ -51,7 +83,10 @@ async def _serve(conn: Connection, sessions: int, limits: bool) -> None:
                 conn.send([seen(emulator.messages(user)) for user in users])
             elif command == "requests":
                 conn.send((len(emulator.requests), emulator.too_many_requests))
+            elif command == "pauses":
+                conn.send(max(pauses.seconds, default=0.0))
             else:
+                freezer.cancel()
                 conn.send(None)
                 return
 
@@ -85,6 +120,11 @@ class RemoteEmulator:
 
     async def stop(self) -> None:
         await self._ask("stop")
+
+    async def longest_pause(self) -> float:
+        """The emulator's longest garbage-collection pause so far, in seconds."""
+        seconds: float = await self._ask("pauses")
+        return seconds
 
     async def requests(self) -> tuple[int, int]:
         """API requests served, and 429s among them."""

@@ -5,6 +5,16 @@ goes through one gate: at least :data:`MIN_EDIT_GAP` real seconds apart. Countdo
 that would come too soon are dropped (the next one will do); the last edit of a hold, which
 shows it done and what comes next, is delayed until the gate opens instead. The timed messages
 themselves (hold, follow-up, release) never wait for an edit: they are separate messages.
+
+Countdown updates are the bot's lowest-priority requests, so under load they give way:
+
+* a shared budget of :data:`EDIT_RATE` updates a second for the whole bot: with more live
+  countdowns than that budget serves every :data:`UPDATE_EVERY` seconds, every countdown is
+  updated less often, all alike (one user alone sees no difference);
+* a tick that runs more than :data:`LATE_TICK` late finds the event loop busy: it is dropped
+  rather than adding an HTTP request to a loop that is already behind with cues.
+
+The final edit of a hold (done, and what is next) is never dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +38,12 @@ _LOGGER = logging.getLogger(__name__)
 UPDATE_EVERY = 2.0
 #: Real seconds between any two edits in one chat (Telegram: about one message a second).
 MIN_EDIT_GAP = 1.1
+#: Countdown updates a second across all chats. Telegram takes about 30 messages a second
+#: from a bot in all, cues first; a countdown is a nicety. Up to ``EDIT_RATE * UPDATE_EVERY``
+#: (40) countdowns at once, each is updated every ``UPDATE_EVERY`` seconds.
+EDIT_RATE = 20.0
+#: Real seconds a tick may run behind its time before it is dropped (the loop is busy).
+LATE_TICK = 0.25
 BAR_CELLS = 10
 
 
@@ -58,6 +74,10 @@ class _Hold:
     started: float
     paused_left: float | None = None
     edited: bool = False
+    #: When the last countdown update was made (or the hold began), monotonic.
+    updated: float = 0.0
+    #: When the tick job was (re)started: ticks are due every UPDATE_EVERY from here.
+    ticks_from: float = 0.0
     #: The hold message's buttons, kept through countdown edits (an edit without them would
     #: remove them); the final edit drops them, as the hold is over.
     markup: InlineKeyboardMarkup | None = None
@@ -72,11 +92,14 @@ class _Hold:
 class Countdowns:
     """The running countdown of each chat, and each chat's edit gate."""
 
-    def __init__(self, clock: Clock, time_scale: float) -> None:
+    def __init__(self, clock: Clock, time_scale: float, edit_rate: float = EDIT_RATE) -> None:
         self._clock = clock
         self._scale = time_scale
+        self._edit_rate = edit_rate
         self._holds: dict[int, _Hold] = {}
         self._gate: dict[int, float] = {}
+        #: Chats whose countdown is ticking (live, running, not paused).
+        self._ticking: set[int] = set()
 
     def begin(
         self,
@@ -90,13 +113,23 @@ class Countdowns:
     ) -> None:
         """A hold message was sent: count it down (if ``live`` and long enough to bother)."""
         real = hold * self._scale
-        self._holds[chat_id] = _Hold(
-            message_id, text, hold, real, self._clock.monotonic(), markup=markup
-        )
+        now = self._clock.monotonic()
+        self._holds[chat_id] = _Hold(message_id, text, hold, real, now, markup=markup, updated=now)
         if live and real >= 2 * UPDATE_EVERY:
             self._tick_every(context, chat_id)
+        else:
+            self._stop_ticking(context, chat_id)
+
+    def update_interval(self) -> float:
+        """Real seconds between two updates of one countdown: UPDATE_EVERY, or longer when
+        more countdowns are live than the shared budget serves at that pace."""
+        return max(UPDATE_EVERY, len(self._ticking) / self._edit_rate)
 
     def _tick_every(self, context: BotContext, chat_id: int) -> None:
+        hold = self._holds.get(chat_id)
+        if hold is not None:
+            hold.ticks_from = self._clock.monotonic()
+        self._ticking.add(chat_id)
         scheduling.schedule_repeating(
             context.jobs,
             self._tick,
@@ -109,7 +142,7 @@ class Countdowns:
         hold = self._holds.get(chat_id)
         if hold is not None and hold.paused_left is None:
             hold.paused_left = hold.left(self._clock.monotonic())
-            scheduling.cancel_jobs(context.jobs, scheduling.countdown_job_name(chat_id))
+            self._stop_ticking(context, chat_id)
 
     def resume(self, context: BotContext, chat_id: int, live: bool) -> None:
         hold = self._holds.get(chat_id)
@@ -123,7 +156,7 @@ class Countdowns:
     def end(self, context: BotContext, chat_id: int, *, done: bool, next_text: str | None) -> None:
         """The hold is over: ``done`` shows it completed (and what is next); otherwise (skip,
         stop) the countdown is simply taken off the message."""
-        scheduling.cancel_jobs(context.jobs, scheduling.countdown_job_name(chat_id))
+        self._stop_ticking(context, chat_id)
         hold = self._holds.pop(chat_id, None)
         if hold is None:
             return
@@ -135,6 +168,11 @@ class Countdowns:
     def forget(self, chat_id: int) -> None:
         self._holds.pop(chat_id, None)
         self._gate.pop(chat_id, None)
+        self._ticking.discard(chat_id)
+
+    def _stop_ticking(self, context: BotContext, chat_id: int) -> None:
+        self._ticking.discard(chat_id)
+        scheduling.cancel_jobs(context.jobs, scheduling.countdown_job_name(chat_id))
 
     def _take_slot(self, chat_id: int, now: float) -> float:
         """The earliest time this chat may be edited, reserving it."""
@@ -143,7 +181,8 @@ class Countdowns:
         return at
 
     async def _tick(self, context: BotContext) -> None:
-        """Job callback: one countdown update, unless the gate is shut (then skip it)."""
+        """Job callback: one countdown update, unless the gate is shut, the shared budget
+        wants this countdown to wait, or the tick is late (then skip it)."""
         job = context.job
         chat_id = job.chat_id if job else None
         hold = self._holds.get(chat_id) if chat_id is not None else None
@@ -153,8 +192,13 @@ class Countdowns:
         left = hold.left(now)
         if left < UPDATE_EVERY / 2 or now < self._gate.get(chat_id, 0.0):
             return  # the final edit is moments away, or the last edit was too recent
+        if now - hold.updated < self.update_interval() - UPDATE_EVERY / 2:
+            return  # more countdowns than the budget: this one's turn comes later
+        if (now - hold.ticks_from) % UPDATE_EVERY > LATE_TICK:
+            return  # the loop is behind: a cue may be waiting, and the next tick will do
         self._take_slot(chat_id, now)
         hold.edited = True
+        hold.updated = now
         await self._edit(
             context,
             chat_id,
