@@ -200,24 +200,17 @@ async def send_message(state: EmulatorState, spec: BotApiSpec, p: Params, now: f
         elif not reply.get("allow_sending_without_reply"):
             raise bad_request("message to be replied not found")
     state.check_flood(chat.id, now)
-    message = BotMessage(
-        chat_id=chat.id,
-        message_id=state.next_message_id(chat.id),
-        text=text,
-        entities=entities,
-        parse_mode=p.get("parse_mode"),
-        reply_markup=p.get("reply_markup"),
-        disable_notification=bool(p.get("disable_notification", False)),
-        protect_content=bool(p.get("protect_content", False)),
-        sent_at=now,
-        date=int(time.time()),
+    return _post(
+        state,
+        p,
+        chat.id,
+        now,
+        text,
+        entities,
         source_text=p["text"],
         link_preview_options=p.get("link_preview_options"),
         reply_to_message_id=reply_to,
     )
-    state.bot_messages.setdefault(chat.id, []).append(message)
-    state.publish(MessageSent(message))
-    return state.message_to_api(message)
 
 
 @method("sendDocument")
@@ -235,10 +228,33 @@ async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: 
             raise bad_request("message caption is too long")
     limits.check_reply_markup(spec, p.get("reply_markup"))
     state.check_flood(chat.id, now)
+    return _post(
+        state,
+        p,
+        chat.id,
+        now,
+        caption,
+        entities,
+        source_text=p.get("caption", ""),
+        document=document,
+    )
+
+
+def _post(
+    state: EmulatorState,
+    p: Params,
+    chat_id: int,
+    now: float,
+    text: str,
+    entities: list[JSON],
+    **fields: Any,
+) -> object:
+    """Keep a message the bot sent (with the options every send method shares), tell the
+    listeners, and answer with it as a Message."""
     message = BotMessage(
-        chat_id=chat.id,
-        message_id=state.next_message_id(chat.id),
-        text=caption,
+        chat_id=chat_id,
+        message_id=state.next_message_id(chat_id),
+        text=text,
         entities=entities,
         parse_mode=p.get("parse_mode"),
         reply_markup=p.get("reply_markup"),
@@ -246,10 +262,9 @@ async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: 
         protect_content=bool(p.get("protect_content", False)),
         sent_at=now,
         date=int(time.time()),
-        source_text=p.get("caption", ""),
-        document=document,
+        **fields,
     )
-    state.bot_messages.setdefault(chat.id, []).append(message)
+    state.bot_messages.setdefault(chat_id, []).append(message)
     state.publish(MessageSent(message))
     return state.message_to_api(message)
 
