@@ -10,6 +10,7 @@ Session messages are sent without a notification sound: only the reminder should
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import logging
@@ -68,7 +69,13 @@ class Coach:
         #: Chats whose session asks the pain question (private chats that did not turn it off).
         self._pain_check: dict[int, bool] = {}
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
+        #: Per chat, one session transition at a time, so cues leave in order. Not the store's
+        #: lock: a transition sends messages, and a unit of work never waits for Telegram.
+        self._locks: dict[int, asyncio.Lock] = {}
         self._countdowns = Countdowns(clock, time_scale)
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(chat_id, asyncio.Lock())
 
     def script_seconds(self, routine: Routine) -> float:
         """How long a routine takes at normal speed (with the file's own timings)."""
@@ -95,14 +102,14 @@ class Coach:
     ) -> bool:
         """Begin a session; False (and nothing changes) if one is already running. The pain
         check is for one person's back: private chats only."""
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             if chat_id in self._sessions:
                 return False
             subscriber = self._storage.subscriber(chat_id)
             zone = ZoneInfo(subscriber.timezone if subscriber else "UTC")
             started = self._clock.now()
             if subscriber is not None:
-                subscriber = self._forget_hurt(subscriber, routine)
+                subscriber = await self._forget_hurt(subscriber, routine)
             session = GuidedSession(
                 chat_id=chat_id,
                 routine=routine,
@@ -123,40 +130,41 @@ class Coach:
             await self._play(context, session, session.begin(self._clock.monotonic()))
         return True
 
-    def _forget_hurt(self, subscriber: Subscriber, routine: Routine) -> Subscriber:
+    async def _forget_hurt(self, subscriber: Subscriber, routine: Routine) -> Subscriber:
         """This session is the "next time" after a hurt: from here on, increases may resume."""
         prefix = f"{routine.id}:"
-        kept = frozenset(key for key in subscriber.hurt if not key.startswith(prefix))
-        if kept == subscriber.hurt:
-            return subscriber
-        subscriber = replace(subscriber, hurt=kept)
-        self._storage.save_subscriber(subscriber)
-        return subscriber
+
+        def forget(current: Subscriber) -> Subscriber:
+            kept = frozenset(key for key in current.hurt if not key.startswith(prefix))
+            return replace(current, hurt=kept)
+
+        return await self._storage.change(subscriber.chat_id, forget) or subscriber
 
     async def hurts(self, context: BotContext, chat_id: int) -> bool:
         """Stop at once because it hurts: the safety message; any increase of the exercise's
         holds made this session is undone, and none is made before the next session."""
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
                 return False
             session.hurt = True
             cue = session.current
             if cue is not None and cue.exercise >= 0:
-                self._block_increase(session, cue.exercise)
+                await self._block_increase(session, cue.exercise)
             await self._finish(context, session, SessionStatus.STOPPED)
         return True
 
-    def _block_increase(self, session: GuidedSession, exercise: int) -> None:
-        subscriber = self._storage.subscriber(session.chat_id)
-        if subscriber is None:
-            return
+    async def _block_increase(self, session: GuidedSession, exercise: int) -> None:
         used = session.exercise_holds(exercise)
-        holds = dict(subscriber.holds)
-        for key, seconds in used.items():
-            holds[key] = min(holds.get(key, seconds), seconds)
-        hurt = subscriber.hurt | {progression.exercise_key(session.routine.id, exercise)}
-        self._storage.save_subscriber(replace(subscriber, holds=holds, hurt=hurt))
+        key = progression.exercise_key(session.routine.id, exercise)
+
+        def block(current: Subscriber) -> Subscriber:
+            holds = dict(current.holds)
+            for step, seconds in used.items():
+                holds[step] = min(holds.get(step, seconds), seconds)
+            return replace(current, holds=holds, hurt=current.hurt | {key})
+
+        await self._storage.change(session.chat_id, block)
 
     def routine_for(self, chat_id: int, routine_id: str) -> Routine | None:
         """A routine this chat may use: a shared one, or its own."""
@@ -179,24 +187,31 @@ class Coach:
         step = progression.bounded_step(routine, index, number) if routine else None
         if routine is None or step is None or step.bounds is None:
             return None
-        async with self._storage.lock(chat_id):
-            subscriber = self._storage.subscriber(chat_id)
-            if subscriber is None:
-                return None
-            before = progression.stored_total(step, subscriber.holds.get(vote.key))
+        bounds = step.bounds
+        outcome: tuple[float, float, bool] | None = None
+
+        def vote_on(current: Subscriber) -> Subscriber:
+            nonlocal outcome
+            before = progression.stored_total(step, current.holds.get(vote.key))
             if before != vote.used:
-                return None  # pressed before, or a button from an older timing
-            hurt = progression.exercise_key(routine_id, index) in subscriber.hurt
-            after = progression.adjusted(step.bounds, before, Feedback(vote.vote), hurt=hurt)
-            holds = {**subscriber.holds, vote.key: after}
-            self._storage.save_subscriber(replace(subscriber, holds=holds))
+                outcome = None  # pressed before, or a button from an older timing
+                return current
+            hurt = progression.exercise_key(routine_id, index) in current.hurt
+            after = progression.adjusted(bounds, before, Feedback(vote.vote), hurt=hurt)
+            outcome = (before, after, hurt)
+            return replace(current, holds={**current.holds, vote.key: after})
+
+        await self._storage.change(chat_id, vote_on)
+        if outcome is None:
+            return None
+        before, after, hurt = outcome
         label = progression.label(routine.exercises[index], number, mirrored)
         return label, before, after, hurt
 
     async def record_pain(self, chat_id: int, answer: callbacks.PainAnswer) -> bool:
         """Keep a pain answer with its session (running, or already in the history); False
         if there is no such session."""
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is not None and session.id == answer.session:
                 if not answer.before:
@@ -233,7 +248,7 @@ class Coach:
         job = context.job
         if job is None or job.chat_id is None:
             return
-        async with self._storage.lock(job.chat_id):
+        async with self._lock(job.chat_id):
             session = self._sessions.get(job.chat_id)
             if session is None or session.generation != job.data:
                 return  # replaced by a skip, pause or stop while this timer was due
@@ -243,7 +258,7 @@ class Coach:
             await self._play(context, session, session.advance(self._clock.monotonic()))
 
     async def skip(self, context: BotContext, chat_id: int) -> bool:
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
                 return False
@@ -254,7 +269,7 @@ class Coach:
 
     async def pause(self, context: BotContext, chat_id: int) -> bool | None:
         """Pause; None if no session, False if it was already paused."""
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
                 return None
@@ -269,7 +284,7 @@ class Coach:
 
     async def resume(self, context: BotContext, chat_id: int) -> bool | None:
         """Resume; None if no session, False if it was not paused."""
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
                 return None
@@ -284,7 +299,7 @@ class Coach:
         return True
 
     async def stop(self, context: BotContext, chat_id: int) -> bool:
-        async with self._storage.lock(chat_id):
+        async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
             if session is None:
                 return False

@@ -34,28 +34,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage as TinyStorage
 from tinydb.table import Document
 
 from bot.parsing import ALL_DAYS, format_time
+from bot.quarantine import CorruptChat, Quarantine
+
+_T = TypeVar("_T")
 
 __all__ = [
     "ActiveSession",
     "AtomicJSONStorage",
     "SessionRecord",
     "SessionStatus",
+    "StaleWrite",
     "Storage",
     "Subscriber",
 ]
@@ -79,6 +85,10 @@ _BUCKETS = 256
 _SUBSCRIBER = "subscriber"
 _ACTIVE_SESSION = "active_session"
 _SESSIONS = "sessions"
+#: Open confirmation questions (/forget, /broadcast): which message asks, so only one answer
+#: to it counts.
+_PROMPTS = "prompts"
+_QUARANTINE = "quarantine"
 _ONLY = 1
 
 
@@ -104,13 +114,9 @@ class AtomicJSONStorage(TinyStorage):
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._cache is not None:
             return self._cache
-        try:
-            text = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        data = _read_json(self._path)
+        if data is None:
             return None
-        if not text.strip():
-            return None
-        data: dict[str, dict[str, Any]] = json.loads(text)
         self._cache = data
         return data
 
@@ -201,6 +207,8 @@ class Subscriber:
     pain_check: bool = True
     #: The chat's own routine, uploaded as a TOML file: kept as sent, validated again on load.
     own_routine: str = ""
+    #: Bumped by every save; a save of an older version is refused (:class:`StaleWrite`).
+    version: int = 0
 
     def paused_on(self, day: dt.date) -> bool:
         return any(start <= day < end for start, end in self.pauses)
@@ -241,38 +249,133 @@ class Subscriber:
             "hurt": sorted(self.hurt),
             "pain_check": self.pain_check,
             "own_routine": self.own_routine,
+            "version": self.version,
         }
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Subscriber:
+        """Read a stored document strictly: anything malformed is a ValueError naming the field,
+        so a damaged file is set aside (see :class:`Storage`) instead of failing later."""
+        read = _Fields(doc)
+        days = frozenset(read.ints("days", ALL_DAYS))
+        if not days <= ALL_DAYS:
+            raise ValueError("days: weekday numbers go from 0 to 6")
+        timezone = read.text("timezone")
+        try:
+            ZoneInfo(timezone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"timezone: unknown zone {timezone[:40]!r}") from None
+        nudge = read.optional(int, "nudge_minutes", DEFAULT_NUDGE_MINUTES)
         return cls(
-            chat_id=int(doc["chat_id"]),
-            timezone=str(doc["timezone"]),
-            times=tuple(dt.time.fromisoformat(time) for time in doc["times"]),
-            subscribed=bool(doc.get("subscribed", True)),
-            name=str(doc.get("name", "")),
+            chat_id=read.whole("chat_id"),
+            timezone=timezone,
+            times=tuple(dt.time.fromisoformat(time) for time in read.texts("times")),
+            subscribed=read.flag("subscribed", True),
+            name=read.text("name", ""),
             last_sent={
-                slot: dt.datetime.fromisoformat(at)
-                for slot, at in doc.get("last_sent", {}).items()
+                slot: dt.datetime.fromisoformat(at) for slot, at in read.table("last_sent").items()
             },
-            created_at=_datetime(doc.get("created_at")),
-            days=frozenset(doc.get("days", ALL_DAYS)),
+            created_at=_datetime(read.optional(str, "created_at")),
+            days=days,
             pauses=tuple(
                 (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-                for start, end in doc.get("pauses", ())
+                for start, end in read.pairs("pauses")
             ),
-            skipped_day=_date(doc.get("skipped_day")),
-            nudge_minutes=doc.get("nudge_minutes", DEFAULT_NUDGE_MINUTES),
-            routine_id=doc.get("routine_id"),
-            reminder_message_id=doc.get("reminder_message_id"),
-            snoozed_until=_datetime(doc.get("snoozed_until")),
-            nudge_due=_datetime(doc.get("nudge_due")),
-            blocked_at=_datetime(doc.get("blocked_at")),
-            holds={str(key): float(value) for key, value in doc.get("holds", {}).items()},
-            hurt=frozenset(doc.get("hurt", ())),
-            pain_check=bool(doc.get("pain_check", True)),
-            own_routine=str(doc.get("own_routine", "")),
+            skipped_day=_date(read.optional(str, "skipped_day")),
+            nudge_minutes=nudge,
+            routine_id=read.optional(str, "routine_id"),
+            reminder_message_id=read.optional(int, "reminder_message_id"),
+            snoozed_until=_datetime(read.optional(str, "snoozed_until")),
+            nudge_due=_datetime(read.optional(str, "nudge_due")),
+            blocked_at=_datetime(read.optional(str, "blocked_at")),
+            holds={key: float(value) for key, value in read.table("holds").items()},
+            hurt=frozenset(read.texts("hurt", ())),
+            pain_check=read.flag("pain_check", True),
+            own_routine=read.text("own_routine", ""),
+            version=read.whole("version", 0),
         )
+
+
+class _Fields:
+    """Typed access to a stored document's fields; a wrong type is a ValueError naming it.
+
+    JSON gives back whatever was written, and a hand-edited or damaged file can hold a list
+    where a text belongs: ``str([])`` or ``frozenset("abc")`` would not fail, only mislead.
+    """
+
+    _MISSING = object()
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        if not isinstance(doc, Mapping):
+            raise ValueError(f"a document must be an object, not {type(doc).__name__}")
+        self._doc = doc
+
+    def _get(self, key: str, default: object) -> object:
+        value = self._doc.get(key, default)
+        if value is _Fields._MISSING:
+            raise ValueError(f"{key}: missing")
+        return value
+
+    def whole(self, key: str, default: object = _MISSING) -> int:
+        value = self._get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{key}: not a whole number")
+        return value
+
+    def text(self, key: str, default: object = _MISSING) -> str:
+        value = self._get(key, default)
+        if not isinstance(value, str):
+            raise ValueError(f"{key}: not text")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise ValueError(f"{key}: not true or false")
+        return value
+
+    def optional(self, kind: type[_T], key: str, default: _T | None = None) -> _T | None:
+        value = self._get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"{key}: not {kind.__name__}")
+        return value
+
+    def texts(self, key: str, default: object = _MISSING) -> list[str]:
+        value = self._get(key, default)
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{key}: not a list of texts")
+        return list(value)
+
+    def ints(self, key: str, default: object = _MISSING) -> list[int]:
+        value = self._get(key, default)
+        if not isinstance(value, list | tuple | frozenset) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise ValueError(f"{key}: not a list of whole numbers")
+        return list(value)
+
+    def pairs(self, key: str) -> list[tuple[str, str]]:
+        value = self._get(key, [])
+        if not isinstance(value, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+            for pair in value
+        ):
+            raise ValueError(f"{key}: not a list of [start, end] dates")
+        return [(start, end) for start, end in value]
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self._get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{key}: not an object")
+        if key == "holds" and not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
+        ):
+            raise ValueError(f"{key}: not numbers")
+        if key == "last_sent" and not all(isinstance(v, str) for v in value.values()):
+            raise ValueError(f"{key}: not instants")
+        return value
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -348,12 +451,29 @@ class SessionRecord:
         )
 
 
+class StaleWrite(RuntimeError):
+    """A save of a subscriber read before some later save: applying it would undo that change.
+
+    :meth:`Storage.change` re-reads and re-applies its change when it meets one; a plain
+    :meth:`Storage.save_subscriber` of an old copy raises it instead of losing an update.
+    """
+
+
+#: How often :meth:`Storage.change` re-reads and re-applies after a conflicting save.
+_CHANGE_ATTEMPTS = 5
+
+
 class Storage:
     """Subscribers, active sessions and session history, one TinyDB file per chat.
 
-    Every method is synchronous and complete in itself, so it is atomic with respect to other
-    coroutines. A sequence that reads, awaits (a message send), then writes must hold
-    :meth:`lock` for the chat, or a concurrent update to the same chat is lost.
+    **Units of work.** Every change to a chat's settings is one read → change → write, done by
+    :meth:`change` under the chat's lock, and never across a Telegram call: a reminder that
+    waits 1.5 s for Telegram's answer must not write back the subscriber it read before, over a
+    ``/time`` confirmed meanwhile. Each save checks the version it read is still the stored one
+    (:class:`StaleWrite` otherwise), the same rule a database backend needs across processes.
+
+    **Damaged files** are set aside by :class:`~bot.quarantine.Quarantine` the first time they
+    are read: that chat starts afresh, every other chat is served as usual.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -361,6 +481,7 @@ class Storage:
         self._chats = folder / _CHATS
         self._active = folder / _ACTIVE
         self._locks: dict[int, asyncio.Lock] = {}
+        self.quarantine = Quarantine(folder / _QUARANTINE, PRIVATE_FOLDER)
         self._open_layout()
         # Made here, not by the mkdir of a file's folder, whose parents get the default mode.
         for folder in (self._chats, self._active):
@@ -380,31 +501,82 @@ class Storage:
         """Nothing is held open between operations."""
 
     def lock(self, chat_id: int) -> asyncio.Lock:
-        """The lock for read → await → write sequences on one chat."""
+        """The chat's lock for units of work (:meth:`change`); never held across a send."""
         return self._locks.setdefault(chat_id, asyncio.Lock())
 
     def chat_file(self, chat_id: int) -> Path:
         """The TinyDB file holding everything about one chat (forget it by deleting it)."""
         return self._chats / _chat_name(chat_id)
 
-    @contextlib.contextmanager
-    def _chat(self, chat_id: int) -> Iterator[TinyDB]:
-        db = TinyDB(self.chat_file(chat_id), storage=AtomicJSONStorage)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _open(self, chat_id: int, operation: Callable[[TinyDB], _T]) -> _T:
+        """Run ``operation`` on the chat's TinyDB file. A file that cannot be read as a chat
+        is set aside first, and the operation runs on a fresh (empty) file instead."""
+        for _ in range(2):
+            db = TinyDB(self.chat_file(chat_id), storage=AtomicJSONStorage)
+            try:
+                return operation(db)
+            except CorruptChat as exc:
+                self._set_aside(chat_id, exc.reason)
+            finally:
+                db.close()
+        raise CorruptChat(self.chat_file(chat_id), "still unreadable after setting it aside")
+
+    def _set_aside(self, chat_id: int, reason: str) -> None:
+        self.quarantine.set_aside(self.chat_file(chat_id), chat_id, reason)
+        (self._active / str(chat_id)).unlink(missing_ok=True)
 
     # Subscribers ---------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
-        with self._chat(chat_id) as db:
+        def read(db: TinyDB) -> Subscriber | None:
             doc = db.table(_SUBSCRIBER).get(doc_id=_ONLY)
-        return Subscriber.from_doc(doc) if isinstance(doc, Mapping) else None
+            return _subscriber(doc, chat_id, self.chat_file(chat_id)) if doc is not None else None
 
-    def save_subscriber(self, subscriber: Subscriber) -> None:
-        with self._chat(subscriber.chat_id) as db:
-            db.table(_SUBSCRIBER).upsert(Document(subscriber.to_doc(), doc_id=_ONLY))
+        return self._open(chat_id, read)
+
+    def save_subscriber(self, subscriber: Subscriber) -> Subscriber:
+        """Store ``subscriber`` if it is the version stored (0 for a new chat); returns it
+        with its new version. Raises :class:`StaleWrite` for an out-of-date copy."""
+        path = self.chat_file(subscriber.chat_id)
+
+        def write(db: TinyDB) -> Subscriber:
+            table = db.table(_SUBSCRIBER)
+            doc = table.get(doc_id=_ONLY)
+            stored = _subscriber(doc, subscriber.chat_id, path).version if doc is not None else 0
+            if stored != subscriber.version:
+                raise StaleWrite(
+                    f"chat {subscriber.chat_id}: saving version {subscriber.version}, "
+                    f"but version {stored} is stored"
+                )
+            saved = replace(subscriber, version=stored + 1)
+            table.upsert(Document(saved.to_doc(), doc_id=_ONLY))
+            return saved
+
+        return self._open(subscriber.chat_id, write)
+
+    async def change(
+        self, chat_id: int, change: Callable[[Subscriber], Subscriber]
+    ) -> Subscriber | None:
+        """One unit of work: apply ``change`` to the chat's current settings and save the
+        result; returns what was saved, or None if the chat has no settings.
+
+        ``change`` must be a pure function of the subscriber it is given: if another save got
+        in first, it is applied again to the newer copy, so a confirmed change is never lost
+        and never fails. Nothing is written if it returns an equal subscriber.
+        """
+        async with self.lock(chat_id):
+            for _ in range(_CHANGE_ATTEMPTS):
+                current = self.subscriber(chat_id)
+                if current is None:
+                    return None
+                changed = change(current)
+                if changed == current:
+                    return current
+                try:
+                    return self.save_subscriber(changed)
+                except StaleWrite:
+                    _LOGGER.info("Chat %s changed meanwhile; applying the change again", chat_id)
+        raise StaleWrite(f"chat {chat_id}: gave up after {_CHANGE_ATTEMPTS} conflicting saves")
 
     def add_subscribers(self, subscribers: Iterable[Subscriber]) -> None:
         """Add many new subscribers with one sync to disk (imports, benchmarks); existing ids
@@ -422,17 +594,23 @@ class Storage:
         _write_many(self._chats, files)
 
     def subscribers(self) -> Iterator[Subscriber]:
-        """Every chat that has ever subscribed, subscribed or not."""
-        for data in self._all_chats():
+        """Every chat that has ever subscribed, subscribed or not; damaged files are set aside
+        (and skipped) on the way."""
+        for path, chat_id, data in self._all_chats():
             doc = data.get(_SUBSCRIBER, {}).get(str(_ONLY))
-            if doc is not None:
-                yield Subscriber.from_doc(doc)
+            if doc is None:
+                continue
+            try:
+                yield _subscriber(doc, chat_id, path)
+            except CorruptChat as exc:
+                self._set_aside_file(path, chat_id, exc.reason)
 
     def claim_reminder(self, chat_id: int, slot: str, at: dt.datetime) -> bool:
         """Record that the reminder for ``slot`` at instant ``at`` is being sent.
 
         Returns False if it (or a later one for the same slot) was already sent: the guard that
-        keeps a reminder from going out twice, across restarts and duplicate jobs.
+        keeps a reminder from going out twice, across restarts and duplicate jobs. Synchronous:
+        read and write happen with no await between them, so this is a unit of work in itself.
         """
         current = self.subscriber(chat_id)
         if current is None:
@@ -456,6 +634,39 @@ class Storage:
             last_sent[slot] = previous
         self.save_subscriber(replace(current, last_sent=last_sent))
 
+    # Confirmation prompts ------------------------------------------------------------------
+
+    def open_prompt(self, chat_id: int, kind: str, message_id: int, payload: str = "") -> None:
+        """Remember the one live question of this ``kind`` ("forget", "broadcast") in the chat:
+        its message, and what it is about."""
+
+        def write(db: TinyDB) -> None:
+            table = db.table(_PROMPTS)
+            prompts = dict(table.get(doc_id=_ONLY) or {})
+            prompts[kind] = {"message_id": message_id, "payload": payload}
+            table.upsert(Document(prompts, doc_id=_ONLY))
+
+        self._open(chat_id, write)
+
+    def take_prompt(self, chat_id: int, kind: str, message_id: int) -> str | None:
+        """Close the question if ``message_id`` is the live one: its payload, once; None for a
+        second press, an older question, or after /forget."""
+        path = self.chat_file(chat_id)
+        if not path.exists():
+            return None
+
+        def take(db: TinyDB) -> str | None:
+            table = db.table(_PROMPTS)
+            prompts = dict(table.get(doc_id=_ONLY) or {})
+            prompt = prompts.get(kind)
+            if not isinstance(prompt, dict) or prompt.get("message_id") != message_id:
+                return None
+            del prompts[kind]
+            table.upsert(Document(prompts, doc_id=_ONLY))
+            return str(prompt.get("payload", ""))
+
+        return self._open(chat_id, take)
+
     # Sessions ------------------------------------------------------------------------------
 
     def begin_session(self, active: ActiveSession) -> None:
@@ -470,20 +681,24 @@ class Storage:
             "started_at": active.started_at.isoformat(),
             "local_date": active.local_date.isoformat(),
         }
-        with self._chat(active.chat_id) as db:
-            db.table(_ACTIVE_SESSION).upsert(Document(doc, doc_id=_ONLY))
+        self._open(
+            active.chat_id,
+            lambda db: db.table(_ACTIVE_SESSION).upsert(Document(doc, doc_id=_ONLY)),
+        )
 
     def end_session(self, record: SessionRecord) -> None:
         """Move a session from active to the history."""
-        with self._chat(record.chat_id) as db:
-            db.table(_SESSIONS).insert(record.to_doc())
+        self._open(record.chat_id, lambda db: db.table(_SESSIONS).insert(record.to_doc()))
         self.clear_active_session(record.chat_id)
 
     def clear_active_session(self, chat_id: int) -> None:
-        with self._chat(chat_id) as db:
+        def clear(db: TinyDB) -> None:
             table = db.table(_ACTIVE_SESSION)
             if table.contains(doc_id=_ONLY):
                 table.remove(doc_ids=[_ONLY])
+
+        if self.chat_file(chat_id).exists():
+            self._open(chat_id, clear)
         (self._active / str(chat_id)).unlink(missing_ok=True)
 
     def active_sessions(self) -> list[ActiveSession]:
@@ -493,43 +708,51 @@ class Storage:
             return []
         sessions = []
         for name in names:
-            with contextlib.suppress(ValueError):
-                chat_id = int(name)
-                data = _read_json(self.chat_file(chat_id)) or {}
+            if not name.lstrip("-").isdigit():
+                continue
+            chat_id = int(name)
+            path = self.chat_file(chat_id)
+            try:
+                data = _read_json(path) or {}
                 doc = data.get(_ACTIVE_SESSION, {}).get(str(_ONLY))
                 if doc is not None:
-                    sessions.append(
-                        ActiveSession(
-                            chat_id=int(doc["chat_id"]),
-                            routine_id=str(doc["routine_id"]),
-                            started_at=dt.datetime.fromisoformat(doc["started_at"]),
-                            local_date=dt.date.fromisoformat(doc["local_date"]),
-                        )
-                    )
+                    sessions.append(_parsed(path, functools.partial(_active_session, doc)))
+            except CorruptChat as exc:
+                self._set_aside_file(path, chat_id, exc.reason)
         return sessions
 
     def forget_chat(self, chat_id: int) -> None:
-        """Delete everything stored about a chat (/forget): its one file, then its marker."""
+        """Delete everything stored about a chat (/forget): its file, its marker, and any
+        copy set aside in quarantine."""
         path = self.chat_file(chat_id)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
         path.unlink(missing_ok=True)
         if path.parent.exists():
             _fsync_dir(path.parent)
         (self._active / str(chat_id)).unlink(missing_ok=True)
+        self.quarantine.remove(chat_id)
 
     def update_session(self, record: SessionRecord) -> bool:
         """Replace the history entry of the same start (a late pain answer); False if there
         is none."""
-        with self._chat(record.chat_id) as db:
-            found = db.table(_SESSIONS).update(
+        found = self._open(
+            record.chat_id,
+            lambda db: db.table(_SESSIONS).update(
                 record.to_doc(), Query().started_at == record.started_at.isoformat()
-            )
+            ),
+        )
         return bool(found)
 
     def history(self, chat_id: int) -> list[SessionRecord]:
         """A chat's sessions, oldest first."""
-        with self._chat(chat_id) as db:
+        path = self.chat_file(chat_id)
+
+        def read(db: TinyDB) -> list[SessionRecord]:
             docs = db.table(_SESSIONS).all()
-        return sorted((SessionRecord.from_doc(doc) for doc in docs), key=lambda r: r.started_at)
+            return [_parsed(path, functools.partial(SessionRecord.from_doc, doc)) for doc in docs]
+
+        return sorted(self._open(chat_id, read), key=lambda record: record.started_at)
 
     # The whole store -----------------------------------------------------------------------
 
@@ -544,8 +767,14 @@ class Storage:
         }
         return json.dumps(files, indent=1, sort_keys=True)
 
-    def _all_chats(self) -> Iterator[dict[str, Any]]:
-        """Every chat file's content; a file deleted meanwhile is skipped."""
+    def _set_aside_file(self, path: Path, chat_id: int | None, reason: str) -> None:
+        self.quarantine.set_aside(path, chat_id, reason)
+        if chat_id is not None:
+            (self._active / str(chat_id)).unlink(missing_ok=True)
+
+    def _all_chats(self) -> Iterator[tuple[Path, int, dict[str, Any]]]:
+        """Every chat file with its chat id and content; a file deleted meanwhile is skipped,
+        and one that cannot be read is set aside."""
         # os.scandir and str paths: at 100 000 files, pathlib objects cost a second of start-up.
         try:
             with os.scandir(self._chats) as found:
@@ -554,11 +783,22 @@ class Storage:
             return
         for bucket in buckets:
             with os.scandir(bucket) as entries:
-                names = [entry.path for entry in entries if entry.name.endswith(".json")]
-            for name in names:
-                data = _read_json(name)
-                if data is not None:
-                    yield data
+                names = [
+                    (entry.path, entry.name[: -len(".json")])
+                    for entry in entries
+                    if entry.name.endswith(".json") and not entry.name.startswith(".")
+                ]
+            for name, stem in names:
+                chat_id = int(stem) if stem.lstrip("-").isdigit() else None
+                try:
+                    if chat_id is None:
+                        raise CorruptChat(name, "the file name is not a chat id")
+                    data = _read_json(name)
+                except CorruptChat as exc:
+                    self._set_aside_file(Path(name), chat_id, exc.reason)
+                    continue
+                if data is not None and chat_id is not None:
+                    yield Path(name), chat_id, data
 
     def _open_layout(self) -> None:
         layout, legacy = self.path / LAYOUT_FILE, self.path / LEGACY_FILE
@@ -613,24 +853,65 @@ class Storage:
         _LOGGER.info("Upgraded %s: %d chats, one file each", legacy.name, len(chats))
 
 
+
+
 def _read_json(path: str | Path) -> dict[str, Any] | None:
+    """A chat file's tables; None if there is no file. Anything that is not a JSON object of
+    tables (empty, truncated, a folder, a list) is :class:`CorruptChat`: the store never
+    writes such a file, so it is damage, not a new chat."""
     # os.open/os.read, not open(): a start-up reads 100 000 small files, and building a
     # buffered file object for each costs four times as much as the reading.
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CorruptChat(path, exc.strerror or str(exc)) from None
     try:
         chunks = []
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
+    except OSError as exc:
+        raise CorruptChat(path, exc.strerror or str(exc)) from None
     finally:
         os.close(fd)
     text = b"".join(chunks)
     if not text.strip():
-        return None
-    data: dict[str, Any] = json.loads(text)
+        raise CorruptChat(path, "empty file")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CorruptChat(path, f"not JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    ):
+        raise CorruptChat(path, "not a JSON object of tables")
     return data
+
+
+def _parsed(path: str | Path, parse: Callable[[], _T]) -> _T:
+    """A stored document read by ``parse``; any error in it makes the file CorruptChat."""
+    try:
+        return parse()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CorruptChat(path, f"{type(exc).__name__}: {exc}") from None
+
+
+def _subscriber(doc: Mapping[str, Any], chat_id: int, path: str | Path) -> Subscriber:
+    subscriber = _parsed(path, lambda: Subscriber.from_doc(doc))
+    if subscriber.chat_id != chat_id:
+        raise CorruptChat(path, f"it holds chat {subscriber.chat_id}, not {chat_id}")
+    return subscriber
+
+
+def _active_session(doc: Mapping[str, Any]) -> ActiveSession:
+    return ActiveSession(
+        chat_id=int(doc["chat_id"]),
+        routine_id=str(doc["routine_id"]),
+        started_at=dt.datetime.fromisoformat(doc["started_at"]),
+        local_date=dt.date.fromisoformat(doc["local_date"]),
+    )
 
 
 def _write_layout(path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.quarantine import CorruptChat
 from bot.storage import (
     ActiveSession,
     AtomicJSONStorage,
@@ -41,8 +42,8 @@ def subscriber(chat_id: int = 42, **changes: object) -> Subscriber:
 def test_subscriber_round_trip(tmp_path: Path) -> None:
     """A subscriber reads back exactly as saved, after reopening the file."""
     storage = Storage.in_folder(tmp_path)
-    saved = subscriber(last_sent={"07:30": NOW})
-    storage.save_subscriber(saved)
+    saved = storage.save_subscriber(subscriber(last_sent={"07:30": NOW}))
+    assert saved.version == 1
     storage.close()
     again = Storage.in_folder(tmp_path)
     assert again.subscriber(42) == saved
@@ -146,13 +147,13 @@ def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
 def test_dump_shows_every_change_and_nothing_else(tmp_path: Path) -> None:
     """The whole-store dump is stable across reads and differs after any write."""
     storage = Storage.in_folder(tmp_path)
-    storage.save_subscriber(subscriber())
+    saved = storage.save_subscriber(subscriber())
     before = storage.dump()
     storage.subscriber(42)
     storage.history(42)
     list(storage.subscribers())
     assert storage.dump() == before
-    storage.save_subscriber(subscriber(name="Sam"))
+    storage.save_subscriber(replace(saved, name="Sam"))
     assert storage.dump() != before
 
 
@@ -227,13 +228,15 @@ def test_failed_write_leaves_the_old_file_intact(
     assert [p.name for p in tmp_path.iterdir()] == ["db.json"]
 
 
-def test_missing_or_empty_file_reads_as_empty(tmp_path: Path) -> None:
-    """A new or empty file is an empty database, not an error."""
+def test_missing_file_reads_as_empty_and_an_empty_one_as_damage(tmp_path: Path) -> None:
+    """A file not there yet is an empty database; an empty file is damage (the store never
+    writes one), not a new chat to overwrite."""
     path = tmp_path / "sub" / "db.json"
     storage = AtomicJSONStorage(path)
     assert storage.read() is None
     path.write_text("")
-    assert storage.read() is None
+    with pytest.raises(CorruptChat, match="empty file"):
+        storage.read()
 
 
 def test_older_documents_without_new_fields_still_load() -> None:
@@ -256,7 +259,7 @@ def test_schedule_fields_round_trip(tmp_path: Path) -> None:
         snoozed_until=NOW,
         nudge_due=NOW,
     )
-    storage.save_subscriber(saved)
+    saved = storage.save_subscriber(saved)
     assert Storage.in_folder(tmp_path).subscriber(42) == saved
 
 
@@ -288,7 +291,7 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
         pain_check=False,
         own_routine='id = "sam"',
     )
-    storage.save_subscriber(saved)
+    saved = storage.save_subscriber(saved)
     done = SessionRecord(
         42,
         "back",
@@ -343,7 +346,8 @@ from bot.storage import Storage
 from tests.test_storage import subscriber
 storage = Storage.in_folder(Path(sys.argv[1]))
 for n in range(100_000):
-    storage.save_subscriber(subscriber(n % 20, name=str(n)))
+    current = storage.subscriber(n % 20) or subscriber(n % 20)
+    storage.save_subscriber(replace(current, name=str(n)))
     print(n, flush=True)
 """
 

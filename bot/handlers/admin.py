@@ -109,7 +109,7 @@ async def _broadcast(context: BotContext, query: CallbackQuery, text: str) -> No
             )
             sent += 1
         except Forbidden:
-            mark_blocked(context, chat_id)
+            await mark_blocked(context, chat_id)
             failed += 1
         except TelegramError as exc:
             _LOGGER.warning("Broadcast to chat %s failed: %s", chat_id, exc)

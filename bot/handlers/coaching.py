@@ -77,10 +77,9 @@ async def pain_command(update: Update, context: BotContext) -> None:
     if choice not in ("on", "off"):
         await reply(update, texts.PAIN_USAGE)
         return
-    storage = context.services.storage
-    async with storage.lock(subscriber.chat_id):
-        current = storage.subscriber(subscriber.chat_id) or subscriber
-        storage.save_subscriber(replace(current, pain_check=choice == "on"))
+    await context.services.storage.change(
+        subscriber.chat_id, lambda current: replace(current, pain_check=choice == "on")
+    )
     await reply(update, texts.PAIN_ON if choice == "on" else texts.PAIN_OFF)
 
 
@@ -113,8 +112,8 @@ async def routine_file(update: Update, context: BotContext) -> None:
     except UploadError as exc:
         await reply(update, texts.upload_rejected(exc.problems))
         return
-    storage = services.storage
-    async with storage.lock(subscriber.chat_id):
-        current = storage.subscriber(subscriber.chat_id) or subscriber
-        storage.save_subscriber(replace(current, own_routine=data.decode("utf-8")))
+    text = data.decode("utf-8")
+    await services.storage.change(
+        subscriber.chat_id, lambda current: replace(current, own_routine=text)
+    )
     await reply(update, texts.upload_accepted(routine.title, routine.id))

@@ -50,5 +50,5 @@ async def welcome_back(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
-    if unblocked(context, chat.id) is not None:
+    if await unblocked(context, chat.id) is not None:
         await reply(update, texts.WELCOME_BACK)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import replace
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -15,7 +16,7 @@ from telegram.ext import JobQueue
 from bot import callbacks, delivery, scheduling, texts
 from bot.content import Routine
 from bot.context import BotContext, Services
-from bot.storage import SessionStatus, Subscriber
+from bot.storage import SessionStatus, Storage, Subscriber
 from bot.uploads import chat_routine
 
 _LOGGER = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def _rebuild_pending(
     if nudge is not None and not _still_useful(subscriber, nudge, now, grace):
         nudge = None
     if (snoozed, nudge) != (subscriber.snoozed_until, subscriber.nudge_due):
+        # Read and written with no await between: a unit of work in itself.
         services.storage.save_subscriber(
             replace(subscriber, snoozed_until=snoozed, nudge_due=nudge)
         )
@@ -125,10 +127,21 @@ def reminder_keyboard(services: Services, routine: Routine) -> InlineKeyboardMar
 
 
 async def _send_reminder_message(
-    context: BotContext, subscriber: Subscriber, text: str
+    context: BotContext,
+    subscriber: Subscriber,
+    text: str,
+    *,
+    follow_up: dt.datetime | None = None,
 ) -> Subscriber | None:
-    """Send a reminder (it makes a sound); returns the subscriber with its message recorded,
-    or None if the chat blocked the bot (reminders are then turned off)."""
+    """Send a reminder (it makes a sound) and record it as the chat's live reminder, with its
+    follow-up if ``follow_up`` (the reminder's instant) is given and the chat wants one.
+    Returns the chat's settings as saved, or None if the chat blocked the bot (reminders are
+    then turned off).
+
+    Nothing is held across the send: what it changes is recorded afterwards in one unit of
+    work, on whatever the chat's settings are by then (a /time or /nudge off sent while
+    Telegram was slow to answer stays as the user set it).
+    """
     services = context.services
     routine = chat_routine(services.routines, subscriber)
     try:
@@ -139,14 +152,20 @@ async def _send_reminder_message(
             rate_limit_args=delivery.BULK,  # behind every session cue and reply
         )
     except Forbidden:
-        mark_blocked(context, subscriber.chat_id)
+        await mark_blocked(context, subscriber.chat_id)
         return None
-    updated = replace(subscriber, reminder_message_id=message.message_id)
-    services.storage.save_subscriber(updated)
-    return updated
+    message_id = message.message_id
+
+    def record(current: Subscriber) -> Subscriber:
+        current = replace(current, reminder_message_id=message_id)
+        if follow_up is None or current.nudge_minutes is None or not current.subscribed:
+            return current
+        return replace(current, nudge_due=follow_up + _scaled(services, current.nudge_minutes))
+
+    return await services.storage.change(subscriber.chat_id, record)
 
 
-def mark_blocked(context: BotContext, chat_id: int) -> None:
+async def mark_blocked(context: BotContext, chat_id: int) -> None:
     """A send got 403: reminders off and every timer of the chat gone, with no retry loop.
 
     Kept apart from /stop (``blocked_at``), so that writing to the bot again turns them back on.
@@ -154,30 +173,37 @@ def mark_blocked(context: BotContext, chat_id: int) -> None:
     services = context.services
     services.failures["blocked"] += 1
     _LOGGER.info("Chat %s blocked the bot: reminders off", chat_id)
-    subscriber = services.storage.subscriber(chat_id)
-    if subscriber is not None:
-        services.storage.save_subscriber(
-            replace(
-                subscriber,
-                subscribed=False,
-                blocked_at=services.clock.now(),
-                snoozed_until=None,
-                nudge_due=None,
-            )
-        )
+    blocked_at = services.clock.now()
+    await services.storage.change(
+        chat_id,
+        lambda subscriber: replace(
+            subscriber,
+            subscribed=False,
+            blocked_at=blocked_at,
+            snoozed_until=None,
+            nudge_due=None,
+        ),
+    )
     scheduling.cancel_reminders(context.jobs, chat_id)
     scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat_id))
     scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
 
 
-def unblocked(context: BotContext, chat_id: int) -> Subscriber | None:
+async def unblocked(context: BotContext, chat_id: int) -> Subscriber | None:
     """The chat blocked the bot and now writes again: reminders back on, as they were."""
     services = context.services
-    subscriber = services.storage.subscriber(chat_id)
-    if subscriber is None or subscriber.blocked_at is None:
+    current = services.storage.subscriber(chat_id)
+    if current is None or current.blocked_at is None:
         return None
-    subscriber = replace(subscriber, subscribed=True, blocked_at=None)
-    services.storage.save_subscriber(subscriber)
+
+    def back(subscriber: Subscriber) -> Subscriber:
+        if subscriber.blocked_at is None:
+            return subscriber
+        return replace(subscriber, subscribed=True, blocked_at=None)
+
+    subscriber = await services.storage.change(chat_id, back)
+    if subscriber is None:
+        return None
     reschedule(context.jobs, services, subscriber)
     _LOGGER.info("Chat %s is back: reminders on again", chat_id)
     return subscriber
@@ -211,11 +237,11 @@ async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> Non
         or not subscriber.reminds_on(due.occurrence.day)
     ):
         return
-    async with delivery.bulk_slot(context.bot), storage.lock(due.chat_id):
-        subscriber = storage.subscriber(due.chat_id) or subscriber
-        previous = subscriber.last_sent.get(due.slot)
+    async with delivery.bulk_slot(context.bot):
         # Claimed before sending: a crash after this point loses one reminder rather than
-        # sending it twice after the restart. A send that fails releases the claim.
+        # sending it twice after the restart. A send that fails releases the claim. The claim
+        # reads and writes with no await between, so it needs no lock.
+        previous = (storage.subscriber(due.chat_id) or subscriber).last_sent.get(due.slot)
         if not storage.claim_reminder(due.chat_id, due.slot, due.occurrence.at):
             _LOGGER.info("Reminder %s for chat %s was already sent", due.slot, due.chat_id)
             return
@@ -224,7 +250,10 @@ async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> Non
         subscriber = storage.subscriber(due.chat_id) or subscriber
         try:
             sent = await _send_reminder_message(
-                context, subscriber, _reminder_text(services, subscriber)
+                context,
+                subscriber,
+                _reminder_text(services, subscriber),
+                follow_up=due.occurrence.at,
             )
         except BadRequest:
             raise  # a bug or a gone chat: retrying would fail the same way
@@ -232,17 +261,15 @@ async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> Non
             storage.release_reminder(due.chat_id, due.slot, due.occurrence.at, previous)
             _retry_later(context, due, exc)
             return
-        if sent is not None and sent.nudge_minutes is not None:
-            nudge_at = due.occurrence.at + _scaled(services, sent.nudge_minutes)
-            storage.save_subscriber(replace(sent, nudge_due=nudge_at))
-            scheduling.schedule_once(
-                context.jobs,
-                _send_nudge,
-                services.clock.seconds_until(nudge_at),
-                name=scheduling.nudge_job_name(due.chat_id),
-                chat_id=due.chat_id,
-                data=nudge_at,
-            )
+    if sent is not None and sent.subscribed and sent.nudge_due and sent.nudge_minutes is not None:
+        scheduling.schedule_once(
+            context.jobs,
+            _send_nudge,
+            services.clock.seconds_until(sent.nudge_due),
+            name=scheduling.nudge_job_name(due.chat_id),
+            chat_id=due.chat_id,
+            data=sent.nudge_due,
+        )
 
 
 def _retry_later(context: BotContext, due: scheduling.ReminderJob, error: Exception) -> None:
@@ -281,74 +308,105 @@ def _retry_later(context: BotContext, due: scheduling.ReminderJob, error: Except
     scheduling.schedule_retry(context.jobs, due, send_reminder, delay)
 
 
+#: A chat's pending timers that live on its settings: a snoozed reminder, the follow-up.
+Pending = Literal["snoozed_until", "nudge_due"]
+
+
+def _with_pending(subscriber: Subscriber, field: Pending, due: dt.datetime | None) -> Subscriber:
+    if field == "snoozed_until":
+        return replace(subscriber, snoozed_until=due)
+    return replace(subscriber, nudge_due=due)
+
+
+async def _take_pending(
+    storage: Storage, chat_id: int, field: Pending, due: object
+) -> Subscriber | None:
+    """Clear the chat's pending snooze or follow-up (``field``) if it is still the one due at
+    ``due``; returns the chat's settings if this call took it, None if it was cancelled,
+    replaced, or already sent before a restart."""
+    taken = False
+
+    def take(subscriber: Subscriber) -> Subscriber:
+        nonlocal taken
+        taken = getattr(subscriber, field) == due
+        return _with_pending(subscriber, field, None) if taken else subscriber
+
+    subscriber = await storage.change(chat_id, take)
+    return subscriber if taken else None
+
+
+async def _restore_pending(
+    storage: Storage, chat_id: int, field: Pending, due: dt.datetime
+) -> None:
+    """A send failed after :func:`_take_pending`: put it back for the retry, unless something
+    newer (another snooze, /stop) took its place meanwhile."""
+
+    def restore(subscriber: Subscriber) -> Subscriber:
+        if getattr(subscriber, field) is not None or not subscriber.subscribed:
+            return subscriber
+        return _with_pending(subscriber, field, due)
+
+    await storage.change(chat_id, restore)
+
+
 async def _send_snoozed(context: BotContext) -> None:
     """Job callback: the snoozed reminder, sent once."""
     job = context.job
-    if job is None or job.chat_id is None:
+    if job is None or job.chat_id is None or not isinstance(job.data, dt.datetime):
         return
     services = context.services
-    async with services.storage.lock(job.chat_id):
-        subscriber = services.storage.subscriber(job.chat_id)
-        if subscriber is None or subscriber.snoozed_until != job.data:
-            return  # cancelled, replaced, or already sent before a restart
-        due = subscriber.snoozed_until
-        subscriber = replace(subscriber, snoozed_until=None)
-        services.storage.save_subscriber(subscriber)
-        if not subscriber.subscribed or services.coach.running(job.chat_id):
-            return
-        try:
-            await _send_reminder_message(
-                context, subscriber, _reminder_text(services, subscriber, again=True)
-            )
-        except BadRequest:
-            raise
-        except (NetworkError, RetryAfter) as exc:
-            services.storage.save_subscriber(replace(subscriber, snoozed_until=due))
-            _resend_later(context, _send_snoozed, due, exc)
+    subscriber = await _take_pending(services.storage, job.chat_id, "snoozed_until", job.data)
+    if subscriber is None or not subscriber.subscribed or services.coach.running(job.chat_id):
+        return
+    try:
+        await _send_reminder_message(
+            context, subscriber, _reminder_text(services, subscriber, again=True)
+        )
+    except BadRequest:
+        raise
+    except (NetworkError, RetryAfter) as exc:
+        await _restore_pending(services.storage, job.chat_id, "snoozed_until", job.data)
+        _resend_later(context, _send_snoozed, job.data, exc)
 
 
 async def _send_nudge(context: BotContext) -> None:
     """Job callback: one gentle follow-up to a reminder nobody reacted to."""
     job = context.job
-    if job is None or job.chat_id is None:
+    if job is None or job.chat_id is None or not isinstance(job.data, dt.datetime):
         return
     services = context.services
     storage = services.storage
-    async with storage.lock(job.chat_id):
-        subscriber = storage.subscriber(job.chat_id)
-        if subscriber is None or subscriber.nudge_due != job.data:
-            return  # someone reacted, or it was already sent
-        due = subscriber.nudge_due
-        subscriber = replace(subscriber, nudge_due=None)
-        storage.save_subscriber(subscriber)
-        today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
-        done_today = any(
-            record.local_date == today and record.status is SessionStatus.COMPLETED
-            for record in storage.history(job.chat_id)
-        )
-        if done_today or not subscriber.subscribed or services.coach.running(job.chat_id):
-            return
-        routine = chat_routine(services.routines, subscriber)
-        length = services.coach.length(routine)
-        try:
-            await _send_reminder_message(context, subscriber, texts.nudge(length))
-        except BadRequest:
-            raise
-        except (NetworkError, RetryAfter) as exc:
-            storage.save_subscriber(replace(subscriber, nudge_due=due))
-            _resend_later(context, _send_nudge, due, exc)
+    subscriber = await _take_pending(storage, job.chat_id, "nudge_due", job.data)
+    if subscriber is None:
+        return
+    today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+    done_today = any(
+        record.local_date == today and record.status is SessionStatus.COMPLETED
+        for record in storage.history(job.chat_id)
+    )
+    if done_today or not subscriber.subscribed or services.coach.running(job.chat_id):
+        return
+    routine = chat_routine(services.routines, subscriber)
+    length = services.coach.length(routine)
+    try:
+        await _send_reminder_message(context, subscriber, texts.nudge(length))
+    except BadRequest:
+        raise
+    except (NetworkError, RetryAfter) as exc:
+        await _restore_pending(storage, job.chat_id, "nudge_due", job.data)
+        _resend_later(context, _send_nudge, job.data, exc)
 
 
 def _resend_later(
     context: BotContext,
     callback: scheduling.JobCallback,
-    due: dt.datetime | None,
+    due: object,
     error: Exception,
 ) -> None:
     """A snoozed reminder or follow-up failed to send: the same job again with back-off (the
     delay doubles the lateness so far), unless that is past the grace window."""
     services, job = context.services, context.job
-    if job is None or job.chat_id is None or job.name is None or due is None:
+    if job is None or job.chat_id is None or job.name is None or not isinstance(due, dt.datetime):
         return
     scale = services.settings.time_scale
     late = (services.clock.now() - due).total_seconds()
@@ -377,26 +435,24 @@ def _scaled(services: Services, minutes: int) -> dt.timedelta:
 # Reactions --------------------------------------------------------------------------------
 
 
-def reacted(context: BotContext, chat_id: int) -> Subscriber | None:
+async def reacted(context: BotContext, chat_id: int) -> Subscriber | None:
     """The chat answered its reminder in some way: no follow-up nudge for it."""
-    storage = context.services.storage
-    subscriber = storage.subscriber(chat_id)
-    if subscriber is None or subscriber.nudge_due is None:
-        return subscriber
     scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
-    subscriber = replace(subscriber, nudge_due=None)
-    storage.save_subscriber(subscriber)
-    return subscriber
+    return await context.services.storage.change(
+        chat_id, lambda subscriber: replace(subscriber, nudge_due=None)
+    )
 
 
 async def snooze_for(context: BotContext, chat_id: int, minutes: int) -> dt.datetime | None:
     """Send the reminder again in ``minutes``; returns when, or None if not set up."""
-    subscriber = reacted(context, chat_id)
-    if subscriber is None:
-        return None
     services = context.services
     due = services.clock.now() + _scaled(services, minutes)
-    services.storage.save_subscriber(replace(subscriber, snoozed_until=due))
+    scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
+    subscriber = await services.storage.change(
+        chat_id, lambda current: replace(current, snoozed_until=due, nudge_due=None)
+    )
+    if subscriber is None:
+        return None
     scheduling.schedule_once(
         context.jobs,
         _send_snoozed,
@@ -408,15 +464,19 @@ async def snooze_for(context: BotContext, chat_id: int, minutes: int) -> dt.date
     return due
 
 
-def skip_today(context: BotContext, chat_id: int) -> Subscriber | None:
+async def skip_today(context: BotContext, chat_id: int) -> Subscriber | None:
     """No more reminders today (local date); tomorrow's are untouched."""
-    subscriber = reacted(context, chat_id)
+    services = context.services
+    now = services.clock.now()
+
+    def skip(subscriber: Subscriber) -> Subscriber:
+        today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
+        return replace(subscriber, skipped_day=today, snoozed_until=None, nudge_due=None)
+
+    scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
+    subscriber = await services.storage.change(chat_id, skip)
     if subscriber is None:
         return None
-    services = context.services
-    today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
-    subscriber = replace(subscriber, skipped_day=today, snoozed_until=None)
-    services.storage.save_subscriber(subscriber)
     scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat_id))
     reschedule(context.jobs, services, subscriber)
     return subscriber
@@ -440,7 +500,7 @@ async def snooze_button(update: Update, context: BotContext) -> None:
         return
     zone = ZoneInfo(subscriber.timezone)
     if minutes == 0:
-        updated = skip_today(context, chat.id)
+        updated = await skip_today(context, chat.id)
         status = texts.skipped_today(
             texts.next_when(updated, context.services.clock.now()) if updated else None
         )
@@ -453,15 +513,18 @@ async def snooze_button(update: Update, context: BotContext) -> None:
 
 async def close_reminder(context: BotContext, chat_id: int, status: str | None = None) -> None:
     """Take the buttons off the latest reminder and (if given) say what became of it."""
-    storage = context.services.storage
-    subscriber = storage.subscriber(chat_id)
-    if subscriber is None or subscriber.reminder_message_id is None:
+    closed: int | None = None
+
+    def close(subscriber: Subscriber) -> Subscriber:
+        nonlocal closed
+        closed = subscriber.reminder_message_id
+        return replace(subscriber, reminder_message_id=None)
+
+    await context.services.storage.change(chat_id, close)
+    if closed is None:
         return
-    storage.save_subscriber(replace(subscriber, reminder_message_id=None))
     try:
-        await context.bot.edit_message_reply_markup(
-            chat_id, subscriber.reminder_message_id, reply_markup=None
-        )
+        await context.bot.edit_message_reply_markup(chat_id, closed, reply_markup=None)
     except BadRequest as exc:  # deleted by the user, or too old to edit: nothing to close
         _LOGGER.info("Could not close the reminder in chat %s: %s", chat_id, exc)
     if status:

@@ -18,7 +18,7 @@ from telegram import Update
 from bot import scheduling, texts
 from bot.context import BotContext
 from bot.handlers.common import reply, subscriber_to_change
-from bot.handlers.reminders import reacted, reschedule
+from bot.handlers.reminders import reschedule
 from bot.parsing import (
     ParseError,
     format_time,
@@ -37,9 +37,14 @@ def local_today(context: BotContext, subscriber: Subscriber) -> dt.date:
     return context.services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
 
 
-def save_and_reschedule(context: BotContext, subscriber: Subscriber) -> Subscriber:
-    context.services.storage.save_subscriber(subscriber)
-    reschedule(context.jobs, context.services, subscriber)
+async def change_and_reschedule(
+    context: BotContext, chat_id: int, change: Callable[[Subscriber], Subscriber]
+) -> Subscriber | None:
+    """Apply one schedule change as a unit of work, then rebuild the chat's reminders from
+    what was saved."""
+    subscriber = await context.services.storage.change(chat_id, change)
+    if subscriber is not None:
+        reschedule(context.jobs, context.services, subscriber)
     return subscriber
 
 
@@ -49,37 +54,62 @@ def upcoming(context: BotContext, subscriber: Subscriber) -> str:
     return texts.next_when(replace(subscriber, subscribed=True), now) or "—"
 
 
-def apply_times(
+async def apply_times(
     context: BotContext, subscriber: Subscriber, times: tuple[dt.time, ...]
 ) -> Subscriber:
     slots = {format_time(time) for time in times}
-    kept = {slot: at for slot, at in subscriber.last_sent.items() if slot in slots}
-    return save_and_reschedule(context, replace(subscriber, times=times, last_sent=kept))
+
+    def change(current: Subscriber) -> Subscriber:
+        kept = {slot: at for slot, at in current.last_sent.items() if slot in slots}
+        return replace(current, times=times, last_sent=kept)
+
+    return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
 
 
-def apply_days(context: BotContext, subscriber: Subscriber, days: frozenset[int]) -> Subscriber:
-    return save_and_reschedule(context, replace(subscriber, days=days))
-
-
-def apply_pause(context: BotContext, subscriber: Subscriber, until: dt.date) -> Subscriber:
-    """Pause from today up to (not including) ``until``; snooze and follow-up are dropped."""
-    today = local_today(context, subscriber)
-    reacted(context, subscriber.chat_id)
-    scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(subscriber.chat_id))
-    subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
-    pauses = (*_cut(subscriber.pauses, today), (today, until))
-    return save_and_reschedule(
-        context, replace(subscriber, pauses=pauses, snoozed_until=None, nudge_due=None)
+async def apply_timezone(context: BotContext, subscriber: Subscriber, zone: str) -> Subscriber:
+    return (
+        await change_and_reschedule(
+            context, subscriber.chat_id, lambda current: replace(current, timezone=zone)
+        )
+        or subscriber
     )
 
 
-def apply_resume(context: BotContext, subscriber: Subscriber) -> Subscriber:
+async def apply_days(
+    context: BotContext, subscriber: Subscriber, days: frozenset[int]
+) -> Subscriber:
+    return (
+        await change_and_reschedule(
+            context, subscriber.chat_id, lambda current: replace(current, days=days)
+        )
+        or subscriber
+    )
+
+
+async def apply_pause(context: BotContext, subscriber: Subscriber, until: dt.date) -> Subscriber:
+    """Pause from today up to (not including) ``until``; snooze and follow-up are dropped."""
+    now = context.services.clock.now()
+
+    def change(current: Subscriber) -> Subscriber:
+        today = now.astimezone(ZoneInfo(current.timezone)).date()
+        pauses = (*_cut(current.pauses, today), (today, until))
+        return replace(current, pauses=pauses, snoozed_until=None, nudge_due=None)
+
+    for name in (scheduling.snooze_job_name, scheduling.nudge_job_name):
+        scheduling.cancel_jobs(context.jobs, name(subscriber.chat_id))
+    return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
+
+
+async def apply_resume(context: BotContext, subscriber: Subscriber) -> Subscriber:
     """End any pause now: today counts as paused only up to now, so today's later reminders
     come."""
-    today = local_today(context, subscriber)
-    return save_and_reschedule(
-        context, replace(subscriber, pauses=tuple(_cut(subscriber.pauses, today)))
-    )
+    now = context.services.clock.now()
+
+    def change(current: Subscriber) -> Subscriber:
+        today = now.astimezone(ZoneInfo(current.timezone)).date()
+        return replace(current, pauses=tuple(_cut(current.pauses, today)))
+
+    return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
 
 
 def _cut(
@@ -123,7 +153,7 @@ async def set_time(update: Update, context: BotContext) -> None:
     if parsed is None:
         return
     subscriber, times = parsed
-    subscriber = apply_times(context, subscriber, times)
+    subscriber = await apply_times(context, subscriber, times)
     await reply(
         update,
         texts.times_set(
@@ -140,7 +170,7 @@ async def set_timezone(update: Update, context: BotContext) -> None:
     if parsed is None:
         return
     subscriber, zone = parsed
-    subscriber = save_and_reschedule(context, replace(subscriber, timezone=zone))
+    subscriber = await apply_timezone(context, subscriber, zone)
     local_now = context.services.clock.now().astimezone(ZoneInfo(zone))
     await reply(
         update,
@@ -154,7 +184,7 @@ async def set_days(update: Update, context: BotContext) -> None:
     if parsed is None:
         return
     subscriber, days = parsed
-    subscriber = apply_days(context, subscriber, days)
+    subscriber = await apply_days(context, subscriber, days)
     await reply(update, texts.days_set(days, upcoming(context, subscriber)))
 
 
@@ -168,7 +198,7 @@ async def pause(update: Update, context: BotContext) -> None:
     if parsed is None:
         return
     subscriber, resume_on = parsed
-    subscriber = apply_pause(context, subscriber, resume_on)
+    subscriber = await apply_pause(context, subscriber, resume_on)
     await reply(update, texts.paused(resume_on, upcoming(context, subscriber)))
 
 
@@ -180,7 +210,7 @@ async def resume(update: Update, context: BotContext) -> None:
     if subscriber.paused_until(local_today(context, subscriber)) is None:
         await reply(update, texts.NOT_PAUSED_REMINDERS)
         return
-    subscriber = apply_resume(context, subscriber)
+    subscriber = await apply_resume(context, subscriber)
     await reply(update, texts.resumed_reminders(upcoming(context, subscriber)))
 
 
@@ -190,8 +220,12 @@ async def set_nudge(update: Update, context: BotContext) -> None:
     if parsed is None:
         return
     subscriber, minutes = parsed
-    if minutes is None:
-        reacted(context, subscriber.chat_id)  # a pending follow-up is dropped too
-        subscriber = context.services.storage.subscriber(subscriber.chat_id) or subscriber
-    context.services.storage.save_subscriber(replace(subscriber, nudge_minutes=minutes))
+    if minutes is None:  # a pending follow-up is dropped too
+        scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(subscriber.chat_id))
+
+    def change(current: Subscriber) -> Subscriber:
+        nudge_due = current.nudge_due if minutes is not None else None
+        return replace(current, nudge_minutes=minutes, nudge_due=nudge_due)
+
+    await context.services.storage.change(subscriber.chat_id, change)
     await reply(update, texts.nudge_set(minutes))

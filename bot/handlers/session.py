@@ -52,7 +52,7 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
     if services.coach.running(chat.id):
         await reply(update, texts.ALREADY_RUNNING)
         return
-    reacted(context, chat.id)
+    await reacted(context, chat.id)
     await close_reminder(context, chat.id)
     # In groups every edit counts against 20 messages a minute: no live countdown there.
     group = is_group(update)

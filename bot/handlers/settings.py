@@ -141,14 +141,17 @@ async def show_routines(update: Update, context: BotContext) -> None:
         await reply(update, texts.unknown_routine(name, list(routines)))
         return
     if await may_change(update, context):
-        _use_routine(context, subscriber, name)
+        await _use_routine(context, subscriber, name)
         await reply(update, texts.routine_set(routines[name].title))
 
 
-def _use_routine(context: BotContext, subscriber: Subscriber, routine_id: str) -> Subscriber:
-    subscriber = replace(subscriber, routine_id=routine_id)
-    context.services.storage.save_subscriber(subscriber)
-    return subscriber
+async def _use_routine(
+    context: BotContext, subscriber: Subscriber, routine_id: str
+) -> Subscriber:
+    changed = await context.services.storage.change(
+        subscriber.chat_id, lambda current: replace(current, routine_id=routine_id)
+    )
+    return changed or subscriber
 
 
 async def settings_button(update: Update, context: BotContext) -> None:
@@ -163,7 +166,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     changes = choice.menu in ("at", "day", "use", "for", "resume")
     if changes and not await may_change(update, context):
         return
-    result = _apply(context, subscriber, choice)
+    result = await _apply(context, subscriber, choice)
     if result is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -176,7 +179,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
             raise
 
 
-def _apply(
+async def _apply(
     context: BotContext, subscriber: Subscriber, choice: Choice
 ) -> tuple[str, Markup, str] | None:
     """The screen to show after ``choice`` (changing the setting if it is a change), and a
@@ -194,25 +197,25 @@ def _apply(
         return (*_pauses(), "")
     if menu == "at":
         at = dt.time(int(value[:2]), int(value[2:]))
-        subscriber = apply_times(context, subscriber, (at,))
+        subscriber = await apply_times(context, subscriber, (at,))
         return (*_view(context, subscriber), f"Daily reminder at {value[:2]}:{value[2:]}")
     if menu == "day":
         days = _toggled(subscriber.days, value)
         if not days:
             return (*_days(subscriber), texts.KEEP_ONE_DAY)
-        subscriber = apply_days(context, subscriber, days)
+        subscriber = await apply_days(context, subscriber, days)
         return (*_days(subscriber), "")
     if menu == "use":
         if value not in available(context.services.routines, subscriber):
             return None
-        subscriber = _use_routine(context, subscriber, value)
+        subscriber = await _use_routine(context, subscriber, value)
         return (*_view(context, subscriber), "")
     if menu == "for":
         until = local_today(context, subscriber) + dt.timedelta(days=int(value))
-        subscriber = apply_pause(context, subscriber, until)
+        subscriber = await apply_pause(context, subscriber, until)
         return (*_view(context, subscriber), f"Paused until {until:%a %d %b}")
     if menu == "resume":
-        subscriber = apply_resume(context, subscriber)
+        subscriber = await apply_resume(context, subscriber)
         return (*_view(context, subscriber), f"Next: {upcoming(context, subscriber)}")
     return (*_view(context, subscriber), "")
 

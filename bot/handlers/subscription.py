@@ -9,7 +9,7 @@ from telegram import Update
 from bot import scheduling, texts
 from bot.context import BotContext
 from bot.handlers.common import is_group, may_change, reply
-from bot.handlers.reminders import close_reminder, reacted, reschedule
+from bot.handlers.reminders import close_reminder, reschedule
 from bot.storage import Subscriber
 
 
@@ -36,11 +36,14 @@ async def start(update: Update, context: BotContext) -> None:
             name=(chat.title or "") if group else (user.first_name if user else ""),
             created_at=now,
         )
+        subscriber = storage.save_subscriber(subscriber)
         first_time = True
     else:
-        subscriber = replace(subscriber, subscribed=True)
+        subscriber = (
+            await storage.change(chat.id, lambda current: replace(current, subscribed=True))
+            or subscriber
+        )
         first_time = False
-    storage.save_subscriber(subscriber)
     reschedule(context.jobs, services, subscriber)
     upcoming = texts.next_when(subscriber, now) or ""
     if first_time:
@@ -80,8 +83,12 @@ async def stop(update: Update, context: BotContext) -> None:
     if not subscriber.subscribed:
         await reply(update, texts.ALREADY_UNSUBSCRIBED)
         return
-    subscriber = reacted(context, chat.id) or subscriber
-    services.storage.save_subscriber(replace(subscriber, subscribed=False, snoozed_until=None))
+    for name in (scheduling.snooze_job_name, scheduling.nudge_job_name):
+        scheduling.cancel_jobs(context.jobs, name(chat.id))
+    await services.storage.change(
+        chat.id,
+        lambda current: replace(current, subscribed=False, snoozed_until=None, nudge_due=None),
+    )
     scheduling.cancel_reminders(context.jobs, chat.id)
     scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat.id))
     await close_reminder(context, chat.id)
