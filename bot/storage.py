@@ -853,8 +853,6 @@ class Storage:
         _LOGGER.info("Upgraded %s: %d chats, one file each", legacy.name, len(chats))
 
 
-
-
 def _read_json(path: str | Path) -> dict[str, Any] | None:
     """A chat file's tables; None if there is no file. Anything that is not a JSON object of
     tables (empty, truncated, a folder, a list) is :class:`CorruptChat`: the store never

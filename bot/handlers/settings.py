@@ -145,9 +145,7 @@ async def show_routines(update: Update, context: BotContext) -> None:
         await reply(update, texts.routine_set(routines[name].title))
 
 
-async def _use_routine(
-    context: BotContext, subscriber: Subscriber, routine_id: str
-) -> Subscriber:
+async def _use_routine(context: BotContext, subscriber: Subscriber, routine_id: str) -> Subscriber:
     changed = await context.services.storage.change(
         subscriber.chat_id, lambda current: replace(current, routine_id=routine_id)
     )
