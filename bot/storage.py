@@ -662,7 +662,10 @@ class Storage:
             if not isinstance(prompt, dict) or prompt.get("message_id") != message_id:
                 return None
             del prompts[kind]
-            table.upsert(Document(prompts, doc_id=_ONLY))
+            if prompts:
+                table.upsert(Document(prompts, doc_id=_ONLY))
+            else:  # leave the file as it was before the question
+                db.drop_table(_PROMPTS)
             return str(prompt.get("payload", ""))
 
         return self._open(chat_id, take)

@@ -484,6 +484,14 @@ BUTTON_KEEP = "No, keep it"
 FORGOTTEN = "Done: I deleted everything about this chat. Send /start if you ever want me back."
 FORGET_CANCELLED = "Nothing was deleted."
 NOTHING_STORED = "I don't keep anything about this chat."
+SETTINGS_UNREADABLE = (
+    "⚠️ Sorry — I couldn't read the settings I had saved for this chat, so I've set them aside. "
+    "Send /start to begin afresh, or /forget to delete the unreadable copy too."
+)
+NOTHING_READABLE = (
+    "I couldn't read what I had saved about this chat, so there's nothing I can export. "
+    "/forget deletes the unreadable copy; /start begins afresh."
+)
 EXPORT_CAPTION = "Everything I keep about this chat."
 
 

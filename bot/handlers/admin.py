@@ -20,7 +20,6 @@ from bot.handlers.reminders import mark_blocked
 
 _LOGGER = logging.getLogger(__name__)
 _BROADCAST = "bc"
-_PENDING = "broadcast"
 
 
 def _is_admin(update: Update, context: BotContext) -> bool:
@@ -65,8 +64,6 @@ async def broadcast(update: Update, context: BotContext) -> None:
     if not text:
         await reply(update, texts.BROADCAST_USAGE)
         return
-    if context.chat_data is not None:
-        context.chat_data[_PENDING] = text
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -79,15 +76,21 @@ async def broadcast(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    await reply(update, texts.broadcast_confirm(text, len(_recipients(context))), keyboard)
+    asked = await reply(update, texts.broadcast_confirm(text, len(_recipients(context))), keyboard)
+    if asked is not None:
+        # Kept in the store, not in memory: only the first answer to this question counts.
+        context.services.storage.open_prompt(message.chat_id, _BROADCAST, asked.message_id, text)
 
 
 async def broadcast_button(update: Update, context: BotContext) -> None:
     """Send the pending broadcast to every subscribed chat, one after another."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
     yes = callbacks.parse_confirm(_BROADCAST, query.data or "") if query else None
-    pending = context.chat_data.pop(_PENDING, None) if context.chat_data is not None else None
-    if query is None or yes is None or not _is_admin(update, context) or pending is None:
+    asked = query.message if query else None
+    pending = None
+    if asked is not None and chat is not None and yes is not None and _is_admin(update, context):
+        pending = context.services.storage.take_prompt(chat.id, _BROADCAST, asked.message_id)
+    if query is None or yes is None or pending is None:
         await expired_button(update, context)
         return
     await query.answer()

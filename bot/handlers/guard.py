@@ -46,9 +46,12 @@ async def flood_guard(update: Update, context: BotContext) -> None:
 
 
 async def welcome_back(update: Update, context: BotContext) -> None:
-    """A chat that blocked the bot writes again: reminders on, and say so."""
+    """A chat that blocked the bot writes again: reminders on, and say so. A chat whose saved
+    settings could not be read (set aside in quarantine) is told so, once."""
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
     if await unblocked(context, chat.id) is not None:
         await reply(update, texts.WELCOME_BACK)
+    if context.services.storage.quarantine.take_notice(chat.id):
+        await reply(update, texts.SETTINGS_UNREADABLE)

@@ -34,7 +34,8 @@ async def forget(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or not await may_change(update, context):
         return
-    if _chat_data(context, chat.id) is None:
+    storage = context.services.storage
+    if _chat_data(context, chat.id) is None and not storage.quarantine.holds(chat.id):
         await reply(update, texts.NOTHING_STORED)
         return
     keyboard = InlineKeyboardMarkup(
@@ -49,7 +50,10 @@ async def forget(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    await reply(update, texts.FORGET_CONFIRM, keyboard)
+    asked = await reply(update, texts.FORGET_CONFIRM, keyboard)
+    if asked is not None:
+        # Only an answer to this very question counts, and only the first one.
+        storage.open_prompt(chat.id, _FORGET, asked.message_id)
 
 
 async def forget_button(update: Update, context: BotContext) -> None:
@@ -58,13 +62,20 @@ async def forget_button(update: Update, context: BotContext) -> None:
     if query is None or chat is None or query.data is None:
         return
     yes = callbacks.parse_confirm(_FORGET, query.data)
-    if yes is None or not await may_change(update, context):
+    if yes is None or query.message is None:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    if not await may_change(update, context):
+        return
+    services = context.services
+    if services.storage.take_prompt(chat.id, _FORGET, query.message.message_id) is None:
+        # A second tap, an older question, or the data is already gone: nothing to do.
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     if not yes:
         await query.edit_message_text(texts.FORGET_CANCELLED)
         return
-    services = context.services
     await services.coach.stop(context, chat.id)
     async with services.storage.lock(chat.id):
         scheduling.cancel_chat(context.jobs, chat.id)
@@ -88,7 +99,8 @@ async def export(update: Update, context: BotContext) -> None:
         return
     data = _chat_data(context, chat.id)
     if data is None:
-        await reply(update, texts.NOTHING_STORED)
+        unreadable = context.services.storage.quarantine.holds(chat.id)
+        await reply(update, texts.NOTHING_READABLE if unreadable else texts.NOTHING_STORED)
         return
     document = exporter(data, context.services.clock.now())
     await message.reply_document(
