@@ -34,7 +34,7 @@ def _folder(path: Path) -> None:
 
 
 #: What a damaged file can look like, and how to make it.
-DAMAGE: dict[str, Callable[[Path], None]] = {
+DAMAGE: dict[str, Callable[[Path], object]] = {
     "truncated": lambda path: path.write_bytes(_doc()[:37]),
     "empty": lambda path: path.write_bytes(b""),
     "a list": lambda path: path.write_bytes(b"[]"),
