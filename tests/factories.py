@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import build_application
@@ -116,6 +117,40 @@ def write_legacy_store(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "stretchbot.json"
     path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _chat_doc(chat: int, **changes: object) -> bytes:
+    doc = {**Subscriber(chat, "UTC", (dt.time(9, 0),)).to_doc(), **changes}
+    return json.dumps({"subscriber": {"1": doc}}).encode()
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside").write_text("x")
+
+
+#: What a damaged chat file can look like, and how to make one for a chat at ``path``.
+DAMAGE: dict[str, Callable[[Path, int], object]] = {
+    "truncated": lambda path, chat: path.write_bytes(_chat_doc(chat)[:37]),
+    "empty": lambda path, chat: path.write_bytes(b""),
+    "a list": lambda path, chat: path.write_bytes(b"[]"),
+    "a list for a table": lambda path, chat: path.write_bytes(b'{"subscriber": []}'),
+    "chat id not a number": lambda path, chat: path.write_bytes(_chat_doc(chat, chat_id="abc")),
+    "unknown zone": lambda path, chat: path.write_bytes(_chat_doc(chat, timezone="Mars/Base")),
+    "days as text": lambda path, chat: path.write_bytes(_chat_doc(chat, days="mon")),
+    "someone else's chat": lambda path, chat: path.write_bytes(_chat_doc(chat + 1)),
+    "a folder": lambda path, chat: _folder(path),
+}
+
+
+def damage(storage: Storage, chat_id: int, kind: str) -> Path:
+    """Damage the chat's file the way ``kind`` (a key of DAMAGE) says; returns its path."""
+    path = storage.chat_file(chat_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    DAMAGE[kind](path, chat_id)
     return path
 
 

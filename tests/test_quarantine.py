@@ -4,15 +4,14 @@ with its bytes intact, named in the log once, and the chat is told the next time
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.storage import StaleWrite, Storage, Subscriber
+from tests.factories import DAMAGE, damage
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 GOOD, BAD = 1, 2
@@ -21,30 +20,6 @@ GOOD, BAD = 1, 2
 def person(chat_id: int, **changes: object) -> Subscriber:
     subscriber = Subscriber(chat_id=chat_id, timezone="UTC", times=(dt.time(9, 0),))
     return replace(subscriber, **changes)  # type: ignore[arg-type]
-
-
-def _doc(**changes: object) -> bytes:
-    doc = {**person(BAD).to_doc(), **changes}
-    return json.dumps({"subscriber": {"1": doc}}).encode()
-
-
-def _folder(path: Path) -> None:
-    path.mkdir()
-    (path / "inside").write_text("x")
-
-
-#: What a damaged file can look like, and how to make it.
-DAMAGE: dict[str, Callable[[Path], object]] = {
-    "truncated": lambda path: path.write_bytes(_doc()[:37]),
-    "empty": lambda path: path.write_bytes(b""),
-    "a list": lambda path: path.write_bytes(b"[]"),
-    "a list for a table": lambda path: path.write_bytes(b'{"subscriber": []}'),
-    "chat id not a number": lambda path: path.write_bytes(_doc(chat_id="abc")),
-    "unknown zone": lambda path: path.write_bytes(_doc(timezone="Mars/Base")),
-    "days as text": lambda path: path.write_bytes(_doc(days="mon")),
-    "someone else's chat": lambda path: path.write_bytes(_doc(chat_id=3)),
-    "a folder": _folder,
-}
 
 
 @pytest.fixture
@@ -59,14 +34,12 @@ def _quarantined(storage: Storage, chat_id: int) -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.name != "untold")
 
 
-@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+@pytest.mark.parametrize("kind", DAMAGE, ids=list(DAMAGE))
 def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
-    store: Storage, damage: str, caplog: pytest.LogCaptureFixture
+    store: Storage, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Listing every chat skips the damaged one, which is moved, bytes intact, and logged."""
-    path = store.chat_file(BAD)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    DAMAGE[damage](path)
+    path = damage(store, BAD, kind)
     before = path.read_bytes() if path.is_file() else None
     with caplog.at_level(logging.WARNING):
         assert [s.chat_id for s in store.subscribers()] == [GOOD]
@@ -80,12 +53,10 @@ def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
     assert not store.quarantine.take_notice(BAD)  # told once
 
 
-@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
-def test_reading_one_chat_sets_its_damaged_file_aside(store: Storage, damage: str) -> None:
+@pytest.mark.parametrize("kind", DAMAGE, ids=list(DAMAGE))
+def test_reading_one_chat_sets_its_damaged_file_aside(store: Storage, kind: str) -> None:
     """A damaged file met by a read of that chat is set aside; the chat reads as new."""
-    path = store.chat_file(BAD)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    DAMAGE[damage](path)
+    damage(store, BAD, kind)
     assert store.subscriber(BAD) is None
     assert store.history(BAD) == []
     assert store.quarantine.holds(BAD)

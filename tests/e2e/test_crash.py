@@ -15,23 +15,10 @@ from pathlib import Path
 
 from bot.emulator import BotAPIEmulator, EmulatedUser, WaitTimeout
 from bot.storage import Storage, Subscriber
-from tests.factories import CONTENT, REPO
+from tests.e2e.process import environment
+from tests.factories import REPO
 
 ROUNDS = 8
-
-
-def _environment(emulator: BotAPIEmulator, data: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
-    env.update(
-        TELEGRAM_BOT_TOKEN=emulator.token,
-        TELEGRAM_API_BASE_URL=emulator.base_url,
-        DATA_DIR=str(data),
-        CONTENT_DIR=str(CONTENT),
-        LOG_LEVEL="DEBUG",
-        STRETCHBOT_ENV_FILE=str(data.parent / "no.env"),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def _stored(data: Path) -> dict[int, Subscriber]:
@@ -67,7 +54,7 @@ async def test_kill_9_never_loses_a_confirmed_change(tmp_path: Path) -> None:
     logs: list[str] = []
     confirmed: dict[int, str] = {}
     async with BotAPIEmulator() as emulator:
-        env = _environment(emulator, data)
+        env = environment(emulator, data)
         watcher = emulator.add_user("Watcher")
         for _ in range(ROUNDS):
             process = await asyncio.create_subprocess_exec(
