@@ -127,3 +127,59 @@ async def test_a_broadcast_does_not_hold_up_other_users(start_bot: BotFactory) -
         await bot.emulator.wait_for_message(other, "Commands", timeout=1)
         assert "Sent to" not in bot.emulator.message(bot.user, question.message_id).text
         await bot.emulator.wait_for_edit(bot.user, question.message_id, "Sent to 91", timeout=10)
+
+
+def _edits(bot: Bot, message_id: int) -> list[str]:
+    (message,) = [m for m in bot.emulator.messages(bot.user) if m.message_id == message_id]
+    return [edit.text for edit in message.edits]
+
+
+def _expired_answers(bot: Bot) -> int:
+    return sum(
+        request.params.get("text") == "This button has expired."
+        for request in bot.emulator.requests_for("answerCallbackQuery")
+    )
+
+
+async def test_yes_then_keep_tapped_together_deletes_and_says_so_once(bot: Bot) -> None:
+    """Yes, then Keep before the bot reacts: the first answer counts (everything deleted, and
+    the question says so); the second tap is answered as expired, not "Nothing was deleted"."""
+    await _with_history(bot)
+    question = await bot.ask("/forget", "Delete it all?")
+    bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
+    bot.emulator.press_button(bot.user, question, text="No, keep it")
+    await bot.emulator.wait_for_request(
+        "answerCallbackQuery", lambda r: r.params.get("text") == "This button has expired."
+    )
+    assert _edits(bot, question.message_id) == [
+        "Done: I deleted everything about this chat. Send /start if you ever want me back."
+    ]
+    assert bot.storage.subscriber(bot.user.id) is None
+
+
+async def test_yes_tapped_twice_deletes_once_without_an_error(bot: Bot) -> None:
+    """Yes twice: one deletion, one edit, the second tap answered as expired, no error."""
+    await _with_history(bot)
+    question = await bot.ask("/forget", "Delete it all?")
+    bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
+    bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
+    await bot.emulator.wait_for_request(
+        "answerCallbackQuery", lambda r: r.params.get("text") == "This button has expired."
+    )
+    assert len(_edits(bot, question.message_id)) == 1
+    assert _expired_answers(bot) == 1
+    assert not any("went wrong" in m.text for m in bot.emulator.messages(bot.user))
+
+
+async def test_keep_then_yes_tapped_together_deletes_nothing(bot: Bot) -> None:
+    """Keep, then Yes before the bot reacts: nothing is deleted, as the first answer said."""
+    await _with_history(bot)
+    before = bot.db_snapshot()
+    question = await bot.ask("/forget", "Delete it all?")
+    bot.emulator.press_button(bot.user, question, text="No, keep it")
+    bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
+    await bot.emulator.wait_for_request(
+        "answerCallbackQuery", lambda r: r.params.get("text") == "This button has expired."
+    )
+    assert bot.db_snapshot() == before
+    assert _edits(bot, question.message_id) == ["Nothing was deleted."]
