@@ -37,6 +37,8 @@ class Fault:
     hold: float = 10.0
     processed: bool = False
     hits: int = 0
+    #: Calls a processed ``timeout`` has finally answered (after ``hold``, if the client waited).
+    answered: int = 0
 
     @property
     def spent(self) -> bool:

@@ -125,8 +125,9 @@ class BotApiHandler:
             _LOG.exception("Emulator bug while handling %s", method.name)
             self._state.internal_errors.append(f"{method.name}: {exc!r}")
             raise ApiError(500, f"Internal Server Error: emulator bug: {exc!r}") from None
-        if fault is not None:  # a processed timeout: done, but the answer never arrives
+        if fault is not None:  # a processed timeout: done, but the answer comes late (or never)
             await asyncio.sleep(fault.hold)
+            fault.answered += 1
         return result
 
 

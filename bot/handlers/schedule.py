@@ -58,9 +58,12 @@ async def apply_times(
     context: BotContext, subscriber: Subscriber, times: tuple[dt.time, ...]
 ) -> Subscriber:
     slots = {format_time(time) for time in times}
+    # A slot dropped and set again must remember it was sent today, or the catch-up after a
+    # restart would send it twice; beyond the longest grace window it no longer matters.
+    recent = context.services.clock.now() - dt.timedelta(days=2)
 
     def change(current: Subscriber) -> Subscriber:
-        kept = {slot: at for slot, at in current.last_sent.items() if slot in slots}
+        kept = {slot: at for slot, at in current.last_sent.items() if slot in slots or at > recent}
         return replace(current, times=times, last_sent=kept)
 
     return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
