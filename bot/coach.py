@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
 from bot.countdown import Countdowns
+from bot.fitting import fit
 from bot.progression import Feedback
 from bot.session import (
     Beat,
@@ -446,12 +447,18 @@ class Coach:
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Message | None:
-        """Send one quiet session message; a failure is logged and the session carries on
-        (or ends, if the user blocked the bot)."""
+        """Send one quiet session message (several if it is too long for one, the buttons on the
+        last, which is returned); a failure is logged and the session carries on (or ends, if
+        the user blocked the bot)."""
         try:
-            return await context.bot.send_message(
-                chat_id, text, disable_notification=True, reply_markup=markup
-            )
+            parts = fit(text)
+            sent = None
+            for number, part in enumerate(parts, start=1):
+                last = number == len(parts)
+                sent = await context.bot.send_message(
+                    chat_id, part, disable_notification=True, reply_markup=markup if last else None
+                )
+            return sent
         except Forbidden:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             session = self._sessions.get(chat_id)
