@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot import callbacks, texts
 from bot.context import BotContext
 from bot.handlers.common import reply, subscriber_to_change
+from bot.parsing import quoted
 from bot.uploads import MAX_BYTES, UploadError, validate_upload
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ async def routine_file(update: Update, context: BotContext) -> None:
         return
     if document.file_size is not None and document.file_size > MAX_BYTES:
         # Checked before downloading: Telegram says the size, so a huge file is never fetched.
-        await reply(update, texts.upload_rejected([f"{name}: larger than {MAX_BYTES // 1024} KB"]))
+        too_big = f"{quoted(name)}: larger than {MAX_BYTES // 1024} KB"
+        await reply(update, texts.upload_rejected([too_big]))
         return
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
@@ -116,5 +118,6 @@ async def routine_file(update: Update, context: BotContext) -> None:
     storage = services.storage
     async with storage.lock(subscriber.chat_id):
         current = storage.subscriber(subscriber.chat_id) or subscriber
-        storage.save_subscriber(replace(current, own_routine=data.decode("utf-8")))
+        # Kept without a byte-order mark: it is text now, and the loader reads it either way.
+        storage.save_subscriber(replace(current, own_routine=data.decode("utf-8-sig")))
     await reply(update, texts.upload_accepted(routine.title, routine.id))
