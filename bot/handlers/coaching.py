@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot import callbacks, texts
 from bot.context import BotContext
+from bot.fitting import fit
 from bot.handlers.common import reply, subscriber_to_change
 from bot.parsing import quoted
 from bot.uploads import MAX_BYTES, UploadError, validate_upload
@@ -36,7 +37,8 @@ async def feedback_button(update: Update, context: BotContext) -> None:
     message = query.message
     if isinstance(message, Message) and message.text:
         try:  # the buttons go, so the same vote cannot be counted twice
-            await query.edit_message_text(f"{html.escape(message.text)}\n{note}")
+            edited = fit(f"{html.escape(message.text)}\n{note}", parts=1)[0]
+            await query.edit_message_text(edited)
         except TelegramError as exc:
             _LOGGER.debug("Could not mark feedback in chat %s: %s", chat.id, exc)
 
