@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import Bot, BotFactory
 
 
 @pytest.mark.parametrize(
@@ -168,3 +170,14 @@ async def test_forged_stale_or_oversized_buttons_expire(subscribed: Bot, data: s
     assert answer.params.get("text") in ("This button has expired.", None)
     assert subscribed.db_snapshot() == before
     assert subscribed.storage.subscriber(subscribed.user.id) is not None
+
+
+async def test_pause_too_far_on_a_leap_day(start_bot: BotFactory) -> None:
+    """On 29 February, a pause beyond a year is refused naming the last possible date (there
+    is no 29 February next year), and a pause to that date works."""
+    async with start_bot(now=dt.datetime(2028, 2, 29, 10, 0, tzinfo=dt.UTC)) as bot:
+        await bot.ask("/start", "I help people")
+        before = bot.db_snapshot()
+        await bot.ask("/pause 2030-01-01", "Pause for at most a year (until 2029-02-28)")
+        assert bot.db_snapshot() == before
+        await bot.ask("/pause 2029-02-28", "Reminders paused until Wed 28 Feb")
