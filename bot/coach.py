@@ -184,12 +184,13 @@ class Coach:
             subscriber = self._storage.subscriber(chat_id)
             if subscriber is None:
                 return None
-            before = progression.stored_total(step, subscriber.holds.get(vote.key))
-            if before != vote.used:
+            key = progression.hold_key(routine_id, index, number, mirrored)
+            before = progression.stored_total(step, subscriber.holds.get(key))
+            if callbacks.milliseconds(before) != vote.used_ms:
                 return None  # pressed before, or a button from an older timing
             hurt = progression.exercise_key(routine_id, index) in subscriber.hurt
             after = progression.adjusted(step.bounds, before, Feedback(vote.vote), hurt=hurt)
-            holds = {**subscriber.holds, vote.key: after}
+            holds = {**subscriber.holds, key: after}
             self._storage.save_subscriber(replace(subscriber, holds=holds))
         label = progression.label(routine.exercises[index], number, mirrored)
         return label, before, after, hurt
@@ -486,7 +487,10 @@ def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
             [
                 [
                     InlineKeyboardButton(
-                        label, callback_data=callbacks.feedback(vote, cue.key, cue.seconds)
+                        label,
+                        callback_data=callbacks.feedback(
+                            vote, cue.key, callbacks.milliseconds(cue.seconds)
+                        ),
                     )
                     for label, vote in votes
                 ]
