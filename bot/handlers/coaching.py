@@ -24,11 +24,11 @@ _LOGGER = logging.getLogger(__name__)
 async def feedback_button(update: Update, context: BotContext) -> None:
     """Too easy / Just right / Too hard on a release message."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or query.data is None or chat is None:
+    if query is None:
         return
-    vote = callbacks.parse_feedback(query.data)
-    result = await context.services.coach.feedback(chat.id, vote) if vote else None
-    if result is None:
+    vote = callbacks.parse_feedback(query.data) if isinstance(query.data, str) else None
+    result = await context.services.coach.feedback(chat.id, vote) if vote and chat else None
+    if result is None or chat is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     label, before, after, hurt = result
@@ -46,9 +46,9 @@ async def feedback_button(update: Update, context: BotContext) -> None:
 async def hurts_button(update: Update, context: BotContext) -> None:
     """“Stop — it hurts” on a hold message."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    if query is None:
         return
-    if not await context.services.coach.hurts(context, chat.id):
+    if chat is None or not await context.services.coach.hurts(context, chat.id):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -57,10 +57,11 @@ async def hurts_button(update: Update, context: BotContext) -> None:
 async def pain_button(update: Update, context: BotContext) -> None:
     """An answer to “How is your back, 0–10?”, before or after a session."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or query.data is None or chat is None:
+    if query is None:
         return
-    answer = callbacks.parse_pain(query.data)
-    if answer is None or not await context.services.coach.record_pain(chat.id, answer):
+    answer = callbacks.parse_pain(query.data) if isinstance(query.data, str) else None
+    coach = context.services.coach
+    if answer is None or chat is None or not await coach.record_pain(chat.id, answer):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
