@@ -183,9 +183,11 @@ def _register_handlers(application: BotApp) -> None:
     )
     application.add_handler(CallbackQueryHandler(errors.expired_button))
     application.add_error_handler(errors.on_error)
-    # Reliability (issue 5). Before every other group: a flood is dropped before any work, then a
-    # chat that had blocked the bot and writes again gets its reminders back.
-    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-2)
+    # Reliability (issue 5). Before every other group: a flood is dropped before any work; a
+    # button press with no message (an old one) is answered as expired, since no handler can
+    # act on it; then a chat that had blocked the bot and writes again gets its reminders back.
+    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-3)
+    application.add_handler(TypeHandler(Update, guard.button_without_message), group=-2)
     application.add_handler(TypeHandler(Update, guard.welcome_back), group=-1)
 
 

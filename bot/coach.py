@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
 from bot.countdown import Countdowns
+from bot.fitting import fit
 from bot.progression import Feedback
 from bot.session import (
     Beat,
@@ -188,18 +189,19 @@ class Coach:
         if routine is None or step is None or step.bounds is None:
             return None
         bounds = step.bounds
+        key = progression.hold_key(routine_id, index, number, mirrored)
         outcome: tuple[float, float, bool] | None = None
 
         def vote_on(current: Subscriber) -> Subscriber:
             nonlocal outcome
-            before = progression.stored_total(step, current.holds.get(vote.key))
-            if before != vote.used:
+            before = progression.stored_total(step, current.holds.get(key))
+            if callbacks.milliseconds(before) != vote.used_ms:
                 outcome = None  # pressed before, or a button from an older timing
                 return current
             hurt = progression.exercise_key(routine_id, index) in current.hurt
             after = progression.adjusted(bounds, before, Feedback(vote.vote), hurt=hurt)
             outcome = (before, after, hurt)
-            return replace(current, holds={**current.holds, vote.key: after})
+            return replace(current, holds={**current.holds, key: after})
 
         await self._storage.change(chat_id, vote_on)
         if outcome is None:
@@ -461,12 +463,18 @@ class Coach:
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Message | None:
-        """Send one quiet session message; a failure is logged and the session carries on
-        (or ends, if the user blocked the bot)."""
+        """Send one quiet session message (several if it is too long for one, the buttons on the
+        last, which is returned); a failure is logged and the session carries on (or ends, if
+        the user blocked the bot)."""
         try:
-            return await context.bot.send_message(
-                chat_id, text, disable_notification=True, reply_markup=markup
-            )
+            parts = fit(text)
+            sent = None
+            for number, part in enumerate(parts, start=1):
+                last = number == len(parts)
+                sent = await context.bot.send_message(
+                    chat_id, part, disable_notification=True, reply_markup=markup if last else None
+                )
+            return sent
         except Forbidden:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             session = self._sessions.get(chat_id)
@@ -494,7 +502,10 @@ def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
             [
                 [
                     InlineKeyboardButton(
-                        label, callback_data=callbacks.feedback(vote, cue.key, cue.seconds)
+                        label,
+                        callback_data=callbacks.feedback(
+                            vote, cue.key, callbacks.milliseconds(cue.seconds)
+                        ),
                     )
                     for label, vote in votes
                 ]

@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+from bot.parsing import quoted
 
 _T = TypeVar("_T")
 
@@ -29,6 +32,7 @@ __all__ = [
     "load_routines",
     "mirror",
     "parse_routine",
+    "visible",
 ]
 
 _SIDES = ("one", "both")
@@ -37,8 +41,14 @@ _SIDE_WORD_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 _SWAP = {"left": "right", "right": "left"}
 #: Telegram refuses longer messages; a step is always sent as one message.
 MAX_TEXT = 1000
+#: Routine and exercise titles head messages and label buttons (/routine, /settings): short.
+MAX_TITLE = 64
 #: A hold longer than this is almost certainly a typo (minutes written as seconds).
 MAX_HOLD_SECONDS = 300
+#: Nobody can get into position, or read a cue, faster: a shorter "hold" is a typo (ms for s).
+MIN_HOLD_SECONDS = 1
+#: Characters that take up no room on screen although Unicode calls them letters or symbols.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 class ContentError(ValueError):
@@ -171,6 +181,13 @@ def mirror(text: str) -> str:
     return _SIDE_WORD_RE.sub(swap, text)
 
 
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a character that is not a space, a control or format
+    character (zero-width space, joiners, direction marks…), a lone combining mark or a blank
+    filler."""
+    return any(unicodedata.category(char)[0] not in "ZCM" and char not in _BLANK for char in text)
+
+
 class _Checker:
     """Reads fields out of a TOML table and names where a problem is."""
 
@@ -180,7 +197,14 @@ class _Checker:
     def fail(self, message: str) -> ContentError:
         return ContentError(f"{self.where}: {message}")
 
-    def text(self, table: Mapping[str, Any], key: str, *, required: bool = True) -> str:
+    def text(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        *,
+        required: bool = True,
+        limit: int = MAX_TEXT,
+    ) -> str:
         value = table.get(key)
         if value is None:
             if required:
@@ -188,27 +212,20 @@ class _Checker:
             return ""
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{key} must be non-empty text")
-        if len(value) > MAX_TEXT:
-            raise self.fail(f"{key} is longer than {MAX_TEXT} characters")
+        if not visible(value):
+            raise self.fail(f"{key} must have a visible character")
+        if len(value) > limit:
+            raise self.fail(f"{key} is longer than {limit} characters")
         return " ".join(value.split())
 
     def optional_hold(self, table: Mapping[str, Any]) -> float | None:
         return None if table.get("hold") is None else self.hold(table)
 
     def hold(self, table: Mapping[str, Any]) -> float:
-        value = table.get("hold")
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value <= 0
-        ):
-            raise self.fail("hold must be a positive number of seconds")
-        if value > MAX_HOLD_SECONDS:
-            raise self.fail(f"hold must be at most {MAX_HOLD_SECONDS} seconds")
-        return float(value)
+        return self.seconds(table, "hold")
 
     def seconds(self, table: Mapping[str, Any], key: str) -> float:
+        """A number of seconds from 1 to 300: a hold, a follow-up, or a progression bound."""
         value = table.get(key)
         if (
             isinstance(value, bool)
@@ -217,6 +234,8 @@ class _Checker:
             or value <= 0
         ):
             raise self.fail(f"{key} must be a positive number of seconds")
+        if value < MIN_HOLD_SECONDS:
+            raise self.fail(f"{key} must be at least {MIN_HOLD_SECONDS} second")
         if value > MAX_HOLD_SECONDS:
             raise self.fail(f"{key} must be at most {MAX_HOLD_SECONDS} seconds")
         return float(value)
@@ -231,7 +250,7 @@ class _Checker:
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise self.fail(
-                f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+                f"unknown field {quoted(unknown[0])} (allowed: {', '.join(sorted(allowed))})"
             )
 
     def tables(self, table: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -300,7 +319,7 @@ def _load_exercise(where: str, raw: Mapping[str, Any], previous: Exercise | None
             raise check.fail("continues needs a previous exercise done on both sides")
         added = check.flag(raw, "added")
         return Exercise(
-            title=check.text(raw, "title"),
+            title=check.text(raw, "title", limit=MAX_TITLE),
             target=check.text(raw, "target"),
             steps=(),
             both_sides=sides == "both",
@@ -334,11 +353,16 @@ def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routi
     """Validate a routine from the bytes of a TOML file (a content file or an upload);
     ``where`` starts every error message. TOML is data: nothing in it is executed."""
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        # utf-8-sig: editors on Windows start UTF-8 files with a byte-order mark.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ContentError(f"{where}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{where}: not valid TOML ({exc})") from exc
+    except RecursionError as exc:
+        # tomllib recurses once per level of [[[…]]] or {a={…}}: a few hundred levels (a
+        # kilobyte of brackets) exhaust the stack. A routine needs three.
+        raise ContentError(f"{where}: not valid TOML (nested too deeply)") from exc
     check = _Checker(where)
     problems: list[str] = []
 
@@ -352,7 +376,7 @@ def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routi
             raise check.fail("id must be lowercase letters, digits, - or _ (at most 32)")
         return Routine(
             id=routine_id,
-            title=check.text(raw, "title"),
+            title=check.text(raw, "title", limit=MAX_TITLE),
             summary=check.text(raw, "summary"),
             source=check.text(raw, "source"),
             disclaimer=check.text(raw, "disclaimer"),

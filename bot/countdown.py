@@ -29,6 +29,7 @@ from telegram.error import BadRequest, NetworkError
 from bot import scheduling
 from bot.clock import Clock
 from bot.context import BotContext
+from bot.fitting import fit
 
 __all__ = ["Countdowns", "bar", "final_text", "progress_text"]
 
@@ -235,7 +236,9 @@ class Countdowns:
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
         try:
-            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
+            await context.bot.edit_message_text(
+                fit(text, parts=1)[0], chat_id, message_id, reply_markup=markup
+            )
         except (BadRequest, NetworkError) as exc:
             # Deleted by the user, unchanged, or Telegram briefly away: a countdown can miss one.
             _LOGGER.debug("Countdown edit in chat %s skipped: %s", chat_id, exc)

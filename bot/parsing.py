@@ -263,8 +263,10 @@ def parse_pause(text: str, today: dt.date) -> dt.date:
         ) from None
     if until <= today:
         raise ParseError(f"{until:%d %b %Y} isn't in the future. Try /pause 7.")
-    if until > today + dt.timedelta(days=MAX_PAUSE_DAYS):
-        raise ParseError(f"Pause for at most a year (until {today.replace(year=today.year + 1)}).")
+    # Not today.replace(year=…): there is no 29 February in the year after a leap day.
+    last = today + dt.timedelta(days=MAX_PAUSE_DAYS)
+    if until > last:
+        raise ParseError(f"Pause for at most a year (until {last.isoformat()}).")
     return until
 
 

@@ -51,7 +51,10 @@ def exercise_key(routine_id: str, exercise: int) -> str:
 def parse_key(key: str) -> tuple[str, int, int, bool] | None:
     """``(routine_id, exercise, step, mirrored)`` of a hold key, or None if it is not one."""
     parts = key.split(":")
-    if len(parts) != 4 or not all(part.isdigit() for part in parts[1:]) or parts[3] not in "01":
+    # ASCII digits only: str.isdigit() also takes "٣", which int() reads as 3.
+    if len(parts) != 4 or not all(re.fullmatch("[0-9]+", part) for part in parts[1:]):
+        return None
+    if parts[3] not in ("0", "1"):
         return None
     return parts[0], int(parts[1]), int(parts[2]), parts[3] == "1"
 
@@ -89,7 +92,7 @@ def phases(step: Step, total: float) -> tuple[float, tuple[float, ...]]:
 
 def adjusted(bounds: Bounds, current: float, feedback: Feedback, *, hurt: bool) -> float:
     """The next session's time after this feedback; never an increase after it hurt. Rounded
-    to hundredths, as button data carries it (20.3 − 0.1 is 20.200000000000003 in floats)."""
+    to hundredths, so a stored time reads well (20.3 − 0.1 is 20.200000000000003 in floats)."""
     if feedback is Feedback.EASY and not hurt:
         return round(min(bounds.max, current + bounds.step), 2)
     if feedback is Feedback.HARD:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.fitting import MAX_MESSAGE
 from bot.parsing import DAY_NAMES, format_days, format_time, quoted
 from bot.reminders import upcoming
 from bot.storage import Subscriber
@@ -620,8 +621,19 @@ UPLOAD_FAILED = "Sorry, I couldn't download that file. Please send it again in a
 
 
 def upload_rejected(problems: Sequence[str]) -> str:
-    listed = "\n".join(f"• {escape(problem)}" for problem in problems)
-    return f"I couldn't use that routine — nothing was saved:\n{listed}"
+    """Every problem with an upload, as many as one message holds, then "… and N more"."""
+    head = "I couldn't use that routine — nothing was saved:"
+    room = MAX_MESSAGE - len(head) - len(f"\n… and {len(problems)} more")
+    lines = []
+    for problem in problems:
+        line = f"• {problem}"
+        room -= 1 + len(line)
+        if room < 0:
+            break
+        lines.append(escape(line))
+    if len(lines) < len(problems):
+        lines.append(f"… and {len(problems) - len(lines)} more")
+    return "\n".join([head, *lines])
 
 
 def upload_accepted(title: str, routine_id: str) -> str:

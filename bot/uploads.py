@@ -8,6 +8,7 @@ it is read, so a stricter loader later cannot let an old upload through unchecke
 from __future__ import annotations
 
 from bot.content import ContentError, Routine, RoutineBook, parse_routine
+from bot.parsing import quoted
 from bot.storage import Subscriber
 
 __all__ = [
@@ -24,10 +25,6 @@ __all__ = [
 MAX_BYTES = 64 * 1024
 #: Steps in the whole routine, both sides counted once: a session stays under an hour or so.
 MAX_STEPS = 60
-#: A routine's title is a button label in /routine and /settings: keep it short.
-MAX_TITLE = 64
-#: Errors listed in one reply: a message must stay under Telegram's 4,096 characters.
-MAX_LISTED = 15
 
 
 class UploadError(ValueError):
@@ -39,21 +36,21 @@ class UploadError(ValueError):
 
 
 def validate_upload(data: bytes, filename: str, shared_ids: set[str]) -> Routine:
-    """The routine in an uploaded file, or UploadError listing every problem."""
+    """The routine in an uploaded file, or UploadError listing every problem (each names the
+    file, shortened: Telegram allows file names far longer than a reply can repeat)."""
+    where = quoted(filename)
     if len(data) > MAX_BYTES:
-        raise UploadError(f"{filename}: the file is larger than {MAX_BYTES // 1024} KB")
+        raise UploadError(f"{where}: the file is larger than {MAX_BYTES // 1024} KB")
     try:
-        routine = parse_routine(data, filename)
+        routine = parse_routine(data, where)
     except ContentError as exc:
-        raise UploadError(*exc.problems[:MAX_LISTED]) from exc
+        raise UploadError(*exc.problems) from exc
     problems = []
     steps = sum(len(exercise.steps) for exercise in routine.exercises)
     if steps > MAX_STEPS:
-        problems.append(f"{filename}: {steps} steps, at most {MAX_STEPS} are allowed")
-    if len(routine.title) > MAX_TITLE:
-        problems.append(f"{filename}: title is longer than {MAX_TITLE} characters")
+        problems.append(f"{where}: {steps} steps, at most {MAX_STEPS} are allowed")
     if routine.id in shared_ids:
-        problems.append(f"{filename}: id {routine.id!r} is taken by a built-in routine")
+        problems.append(f"{where}: id {routine.id!r} is taken by a built-in routine")
     if problems:
         raise UploadError(*problems)
     return routine

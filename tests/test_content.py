@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_routine, load_routines, mirror
+from bot.content import ContentError, load_routine, load_routines, mirror, visible
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -97,10 +97,20 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (("hold = 10", "hold = 0"), "exercise 1, step 1: hold must be a positive number"),
         (("hold = 20", "hold = 9000"), "step 1, follow-up 1: hold must be at most 300"),
         (('sides = "both"', 'sides = "three"'), 'exercise 1: sides must be "one" or "both"'),
-        (('text = "Lean to the left."', 'txt = "x"'), "exercise 1, step 1: unknown field 'txt'"),
+        (('text = "Lean to the left."', 'txt = "x"'), "exercise 1, step 1: unknown field “txt”"),
         (('title = "Tiny"', ""), "title is required"),
         (('target = "the back"', 'target = ""'), "exercise 1: target must be non-empty text"),
         (('id = "tiny"', 'id = "Has Spaces"'), "id must be lowercase"),
+        (("hold = 10", "hold = 0.001"), "exercise 1, step 1: hold must be at least 1 second"),
+        (("hold = 20", "hold = 0.5"), "step 1, follow-up 1: hold must be at least 1 second"),
+        (('title = "Tiny"', 'title = "\u200b"'), "title must have a visible character"),
+        (('title = "Stretch"', 'title = "\u200d\u2060"'), "exercise 1: title must have a visible"),
+        (('text = "Lean to the left."', 'text = "\u200e "'), "text must have a visible character"),
+        (
+            ('title = "Stretch"', 'title = "' + "T" * 65 + '"'),
+            "exercise 1: title is longer than 64",
+        ),
+        (('title = "Tiny"', 'title = "' + "T" * 65 + '"'), ": title is longer than 64"),
     ],
 )
 def test_broken_file_names_the_place(
@@ -122,6 +132,43 @@ def test_hold_error_uses_the_documented_wording(tmp_path: Path) -> None:
         match=r"tiny\.toml: exercise 1, step 1: hold must be a "
         r"positive number of seconds$",
     ):
+        load_routine(path)
+
+
+def test_progress_bounds_are_at_least_a_second(tmp_path: Path) -> None:
+    """A progression's min and step follow the holds' one-second minimum."""
+    bounds = "\n  progress = { min = 0.5, max = 30, step = 0.01 }"
+    path = write(tmp_path, GOOD.replace("hold = 10", "hold = 10" + bounds))
+    with pytest.raises(ContentError) as caught:
+        load_routine(path)
+    assert "progress: min must be at least 1 second" in str(caught.value)
+    path = write(tmp_path, GOOD.replace("hold = 10", "hold = 10" + bounds.replace("0.5", "11")))
+    with pytest.raises(ContentError, match="progress: step must be at least 1 second"):
+        load_routine(path)
+
+
+def test_visible_characters() -> None:
+    """Letters, digits, punctuation and emoji show; spaces, zero-width, direction and other
+    format characters, lone combining marks and blank fillers do not."""
+    for shows in ("a", "\u200b7", "👍", "é", "e\u0301"):
+        assert visible(shows), repr(shows)
+    for blank in ("", " \t\n", "\u200b", "\u200c\u200d", "\ufeff", "\u2060", "\u200f"):
+        assert not visible(blank), repr(blank)
+    for blank in ("\u0301", "\ufe0f", "\u3164", "\u2800", "\u00ad", "\u3000"):
+        assert not visible(blank), repr(blank)
+
+
+def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    """A UTF-8 byte-order mark before the first key (Windows editors write one) is skipped."""
+    path = tmp_path / "tiny.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_routine(path).id == "tiny"
+
+
+def test_deep_nesting_is_invalid_toml(tmp_path: Path) -> None:
+    """Brackets nested deep enough to exhaust tomllib's recursion are an ordinary error."""
+    path = write(tmp_path, "a = " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(ContentError, match=r"not valid TOML \(nested too deeply\)$"):
         load_routine(path)
 
 

@@ -206,6 +206,16 @@ def test_bad_pauses(text: str, message: str) -> None:
         parse_pause(text, TODAY)
 
 
+def test_pause_limit_on_a_leap_day() -> None:
+    """On 29 February the year-long limit is a real date: 365 days on, 28 February."""
+    leap_day = dt.date(2028, 2, 29)
+    with pytest.raises(ParseError, match=r"at most a year \(until 2029-02-28\)"):
+        parse_pause("2030-01-01", leap_day)
+    assert parse_pause("2029-02-28", leap_day) == dt.date(2029, 2, 28)
+    with pytest.raises(ParseError, match="at most a year"):
+        parse_pause("2029-03-01", leap_day)
+
+
 @pytest.mark.parametrize(
     ("text", "minutes"),
     [("off", None), ("on", 60), ("", 60), ("30", 30), ("45m", 45), ("2h", 120), ("1 hour", 60)],

@@ -144,7 +144,7 @@ def test_current_holds_per_side() -> None:
         ("step = 3", "progress: step must be at most max − min"),
         ("max = 30", "progress: max must be a positive number of seconds"),
         ("max = 30", "progress: max must be at most 300 seconds"),
-        ("step = 3", "progress: unknown field 'stride'"),
+        ("step = 3", "progress: unknown field “stride”"),
     ],
 )
 def test_bounds_are_validated(tmp_path: Path, change: str, message: str) -> None:
@@ -159,7 +159,7 @@ def test_bounds_are_validated(tmp_path: Path, change: str, message: str) -> None
         "progress: step must be at most max − min": {"step = 3": "step = 30"},
         "progress: max must be a positive number of seconds": {"max = 30": 'max = "lots"'},
         "progress: max must be at most 300 seconds": {"max = 30": "max = 301"},
-        "progress: unknown field 'stride'": {"step = 3": "stride = 3"},
+        "progress: unknown field “stride”": {"step = 3": "stride = 3"},
     }[message][change]
     path = tmp_path / "tiny.toml"
     path.write_text(GOOD.replace(change, replacement), encoding="utf-8")

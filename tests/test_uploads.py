@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot import texts
+from bot.fitting import MAX_MESSAGE, visible_length
 from bot.storage import Subscriber
 from bot.uploads import MAX_BYTES, UploadError, own_routine, validate_upload
 from tests.factories import PHYSIO_ROUTINE
@@ -42,3 +44,26 @@ def test_a_valid_upload_and_reading_it_back() -> None:
     assert mine is not None
     assert mine.title == routine.title
     assert own_routine(Subscriber(chat_id=1, timezone="UTC", times=())) is None
+
+
+def test_problems_name_the_file_shortened() -> None:
+    """A 240-character file name is quoted shortened in every problem."""
+    name = "n" * 235 + ".toml"
+    broken = PHYSIO_ROUTINE.replace("hold = 15", "hold = -1").encode()
+    with pytest.raises(UploadError) as caught:
+        validate_upload(broken, name, set())
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"“{'n' * 39}…”: exercise 1, step 2: hold must be")
+    assert len(problem) < 120
+
+
+def test_rejection_lists_what_fits_then_the_rest_as_a_count() -> None:
+    """The rejection lists problems (escaped) while one message holds them, then "… and N
+    more"; a short list is listed whole."""
+    short = texts.upload_rejected(["a: <b> is wrong", "b: also"])
+    assert short.endswith("• a: &lt;b&gt; is wrong\n• b: also")
+    long = texts.upload_rejected([f"problem {n}: " + "x" * 100 for n in range(200)])
+    assert visible_length(long) <= MAX_MESSAGE
+    listed = long.count("• problem")
+    assert 30 < listed < 200
+    assert long.endswith(f"… and {200 - listed} more")

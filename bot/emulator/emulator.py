@@ -436,28 +436,32 @@ class BotAPIEmulator:
     def send_callback_query(
         self,
         chat: ChatRef,
-        message_id: int,
+        message_id: int | None,
         data: str,
         *,
         from_user: EmulatedUser | None = None,
     ) -> JSON:
-        """A raw button press with any ``data``, e.g. to forge stale or invalid callbacks."""
+        """A raw button press with any ``data``, e.g. to forge stale or invalid callbacks.
+
+        ``message_id=None`` sends the query without its ``message``, as Telegram does for a
+        button on a message too old for it to attach (the bot then cannot tell the chat).
+        """
         chat_state, user = self._sender(chat, from_user)
-        message = self._state.bot_message(chat_state.id, message_id)
-        if message is None:
-            raise EmulatorUsageError(f"the bot sent no message #{message_id} to {chat_state.id}")
         query_id = self._state.new_query_id()
-        query: JSON = {
-            "id": query_id,
-            "from": user.to_api(),
-            "message": (
+        query: JSON = {"id": query_id, "from": user.to_api()}
+        if message_id is not None:
+            message = self._state.bot_message(chat_state.id, message_id)
+            if message is None:
+                raise EmulatorUsageError(
+                    f"the bot sent no message #{message_id} to {chat_state.id}"
+                )
+            query["message"] = (
                 {"chat": chat_state.to_api(), "message_id": message_id, "date": 0}
                 if message.deleted
                 else self._state.message_to_api(message)
-            ),
-            "chat_instance": str(abs(chat_state.id) * 7_919 % 10**19),
-            "data": data,
-        }
+            )
+        query["chat_instance"] = str(abs(chat_state.id) * 7_919 % 10**19)
+        query["data"] = data
         self._state.queries[query_id] = PendingQuery(query_id, chat_state.id, message_id, data)
         self._state.enqueue_update("callback_query", query)
         return query

@@ -14,6 +14,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import callbacks, delivery, texts
 from bot.context import BotContext
+from bot.fitting import fit
 from bot.handlers.common import reply
 from bot.handlers.errors import expired_button, unknown_command
 from bot.handlers.reminders import mark_blocked
@@ -107,9 +108,8 @@ async def _broadcast(context: BotContext, query: CallbackQuery, text: str) -> No
     sent = failed = 0
     for chat_id in _recipients(context):
         try:
-            await context.bot.send_message(
-                chat_id, texts.broadcast(text), rate_limit_args=delivery.BULK
-            )
+            for part in fit(texts.broadcast(text)):
+                await context.bot.send_message(chat_id, part, rate_limit_args=delivery.BULK)
             sent += 1
         except Forbidden:
             await mark_blocked(context, chat_id)

@@ -13,7 +13,9 @@ from telegram.error import TelegramError
 
 from bot import callbacks, texts
 from bot.context import BotContext
+from bot.fitting import fit
 from bot.handlers.common import reply, subscriber_to_change
+from bot.parsing import quoted
 from bot.uploads import MAX_BYTES, UploadError, validate_upload
 
 _LOGGER = logging.getLogger(__name__)
@@ -22,11 +24,11 @@ _LOGGER = logging.getLogger(__name__)
 async def feedback_button(update: Update, context: BotContext) -> None:
     """Too easy / Just right / Too hard on a release message."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or query.data is None or chat is None:
+    if query is None:
         return
-    vote = callbacks.parse_feedback(query.data)
-    result = await context.services.coach.feedback(chat.id, vote) if vote else None
-    if result is None:
+    vote = callbacks.parse_feedback(query.data) if isinstance(query.data, str) else None
+    result = await context.services.coach.feedback(chat.id, vote) if vote and chat else None
+    if result is None or chat is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     label, before, after, hurt = result
@@ -35,7 +37,8 @@ async def feedback_button(update: Update, context: BotContext) -> None:
     message = query.message
     if isinstance(message, Message) and message.text:
         try:  # the buttons go, so the same vote cannot be counted twice
-            await query.edit_message_text(f"{html.escape(message.text)}\n{note}")
+            edited = fit(f"{html.escape(message.text)}\n{note}", parts=1)[0]
+            await query.edit_message_text(edited)
         except TelegramError as exc:
             _LOGGER.debug("Could not mark feedback in chat %s: %s", chat.id, exc)
 
@@ -43,9 +46,9 @@ async def feedback_button(update: Update, context: BotContext) -> None:
 async def hurts_button(update: Update, context: BotContext) -> None:
     """“Stop — it hurts” on a hold message."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    if query is None:
         return
-    if not await context.services.coach.hurts(context, chat.id):
+    if chat is None or not await context.services.coach.hurts(context, chat.id):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -54,10 +57,11 @@ async def hurts_button(update: Update, context: BotContext) -> None:
 async def pain_button(update: Update, context: BotContext) -> None:
     """An answer to “How is your back, 0–10?”, before or after a session."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or query.data is None or chat is None:
+    if query is None:
         return
-    answer = callbacks.parse_pain(query.data)
-    if answer is None or not await context.services.coach.record_pain(chat.id, answer):
+    answer = callbacks.parse_pain(query.data) if isinstance(query.data, str) else None
+    coach = context.services.coach
+    if answer is None or chat is None or not await coach.record_pain(chat.id, answer):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -98,7 +102,8 @@ async def routine_file(update: Update, context: BotContext) -> None:
         return
     if document.file_size is not None and document.file_size > MAX_BYTES:
         # Checked before downloading: Telegram says the size, so a huge file is never fetched.
-        await reply(update, texts.upload_rejected([f"{name}: larger than {MAX_BYTES // 1024} KB"]))
+        too_big = f"{quoted(name)}: larger than {MAX_BYTES // 1024} KB"
+        await reply(update, texts.upload_rejected([too_big]))
         return
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
@@ -112,7 +117,8 @@ async def routine_file(update: Update, context: BotContext) -> None:
     except UploadError as exc:
         await reply(update, texts.upload_rejected(exc.problems))
         return
-    text = data.decode("utf-8")
+    # Kept without a byte-order mark: it is text now, and the loader reads it either way.
+    text = data.decode("utf-8-sig")
     await services.storage.change(
         subscriber.chat_id, lambda current: replace(current, own_routine=text)
     )

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
+from bot.fitting import fit
 from bot.storage import Subscriber
 
 _LOGGER = logging.getLogger(__name__)
@@ -19,11 +20,17 @@ _ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Answer in the chat the update came from."""
+    """Answer in the chat the update came from: in several messages if the text is longer than
+    one (the buttons go on the last); returns the last one sent."""
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_text(text, reply_markup=markup)
+    parts = fit(text)
+    sent = None
+    for number, part in enumerate(parts, start=1):
+        last = number == len(parts)
+        sent = await message.reply_text(part, reply_markup=markup if last else None)
+    return sent
 
 
 def is_group(update: Update) -> bool:

@@ -1,8 +1,9 @@
-"""What every update passes before the real handlers (groups -2 and -1, see bot.app).
+"""What every update passes before the real handlers (groups -3 to -1, see bot.app).
 
 The flood guard drops a user's updates past a short burst, so spamming cannot make the bot send
-faster than Telegram allows to that chat, nor queue up work; a chat that had blocked the bot and
-writes again gets its reminders back.
+faster than Telegram allows to that chat, nor queue up work; a button press the bot cannot act
+on (no message, so no chat) is answered and dropped; a chat that had blocked the bot and writes
+again gets its reminders back.
 """
 
 from __future__ import annotations
@@ -42,6 +43,20 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     elif verdict is Verdict.WARN:
         _LOGGER.info("User %s is flooding; dropping their updates for a moment", user.id)
         await reply(update, texts.SLOW_DOWN)
+    raise ApplicationHandlerStop
+
+
+async def button_without_message(update: Update, _: BotContext) -> None:
+    """Answer a button press that carries no message, and drop it.
+
+    Telegram leaves the message out for buttons on old messages (and a query may carry no
+    data): no handler can tell which chat it is for, so none can act, and an unanswered
+    button keeps spinning in the user's app.
+    """
+    query = update.callback_query
+    if query is None or (query.message is not None and query.data is not None):
+        return
+    await query.answer(texts.BUTTON_EXPIRED)
     raise ApplicationHandlerStop
 
 

@@ -74,16 +74,14 @@ async def go(update: Update, context: BotContext) -> None:
 
 async def start_button(update: Update, context: BotContext) -> None:
     """The reminder's "Start now" and "Quick" buttons."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None:
         return
-    match = callbacks.GO_PATTERN.match(query.data)
-    routine_id = match["routine"] if match else None
-    chat = update.effective_chat
+    routine_id = callbacks.parse_go(query.data) if isinstance(query.data, str) else None
     subscriber = context.services.storage.subscriber(chat.id) if chat else None
     routines = available(context.services.routines, subscriber)  # the chat's own too
     routine = routines.get(routine_id) if routine_id else None
-    if match is None or (routine_id is not None and routine is None):
+    if routine_id is None or chat is None or (routine_id and routine is None):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()

@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from bot import callbacks, texts
 from bot.callbacks import Choice, setting
 from bot.context import BotContext
+from bot.fitting import fit
 from bot.handlers.common import known_subscriber, may_change, reply
 from bot.handlers.schedule import (
     apply_days,
@@ -171,7 +172,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     text, markup, note = result
     await query.answer(note or None)
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(fit(text, parts=1)[0], reply_markup=markup)
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise

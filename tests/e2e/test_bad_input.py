@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from tests.e2e.conftest import Bot
+from bot import callbacks
+from tests.e2e.conftest import Bot, BotFactory
 
 
 @pytest.mark.parametrize(
@@ -168,3 +171,48 @@ async def test_forged_stale_or_oversized_buttons_expire(subscribed: Bot, data: s
     assert answer.params.get("text") in ("This button has expired.", None)
     assert subscribed.db_snapshot() == before
     assert subscribed.storage.subscriber(subscribed.user.id) is not None
+
+
+async def test_pause_too_far_on_a_leap_day(start_bot: BotFactory) -> None:
+    """On 29 February, a pause beyond a year is refused naming the last possible date (there
+    is no 29 February next year), and a pause to that date works."""
+    async with start_bot(now=dt.datetime(2028, 2, 29, 10, 0, tzinfo=dt.UTC)) as bot:
+        await bot.ask("/start", "I help people")
+        before = bot.db_snapshot()
+        await bot.ask("/pause 2030-01-01", "Pause for at most a year (until 2029-02-28)")
+        assert bot.db_snapshot() == before
+        await bot.ask("/pause 2029-02-28", "Reminders paused until Wed 28 Feb")
+
+
+#: A button of every kind the bot makes (one per handler pattern), and one no handler takes.
+EVERY_BUTTON = {
+    "GO_PATTERN": "go:quick",
+    "SNOOZE_PATTERN": "snz:15",
+    "SETTINGS_PATTERN": "set:day:0",
+    "FORGET_PATTERN": "fgt:yes",
+    "BROADCAST_PATTERN": "bc:yes",
+    "FEEDBACK_PATTERN": "fb:e:quick:0:0:0:20000",
+    "HURTS_PATTERN": "hurt",
+    "PAIN_PATTERN": "pain:b:4:1",
+    "none": "nothing:we:make",
+}
+
+
+def test_every_button_pattern_is_covered() -> None:
+    """The test below presses a button of every pattern the handlers use."""
+    patterns = {name for name in callbacks.__all__ if name.endswith("_PATTERN")}
+    assert patterns == set(EVERY_BUTTON) - {"none"}
+    for name, data in EVERY_BUTTON.items():
+        assert name == "none" or getattr(callbacks, name)(data), name
+
+
+@pytest.mark.parametrize("pattern", list(EVERY_BUTTON))
+async def test_button_without_a_message_is_answered(subscribed: Bot, pattern: str) -> None:
+    """A press whose query carries no message (Telegram leaves it out for old messages) is
+    answered "This button has expired", so the button stops spinning, and changes nothing."""
+    before = subscribed.db_snapshot()
+    subscribed.emulator.send_callback_query(subscribed.user, None, EVERY_BUTTON[pattern])
+    answer = await subscribed.emulator.wait_for_request("answerCallbackQuery", timeout=3)
+    assert answer.params.get("text") == "This button has expired."
+    assert subscribed.db_snapshot() == before
+    assert not any("went wrong" in m.text for m in subscribed.emulator.messages(subscribed.user))

@@ -6,9 +6,11 @@ import asyncio
 
 import pytest
 
+from bot import callbacks
 from bot.emulator import BotMessage
 from bot.storage import SessionStatus
 from tests.e2e.conftest import Bot, BotFactory
+from tests.factories import PHYSIO_ROUTINE
 
 #: The quick routine at this scale takes about 2.5 s; its 20 s holds last 0.4 s.
 SCALE = 0.01
@@ -52,7 +54,9 @@ async def test_progression_per_side_persists_across_restart(start_bot: BotFactor
         await answer_to(bot)
         await bot.expect("Well done", timeout=5)
         # The same vote again (a forged or replayed press): stale, nothing changes.
-        bot.emulator.send_callback_query(bot.user, left.message_id, f"fb:e:{LEFT}:20")
+        bot.emulator.send_callback_query(
+            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000)
+        )
         assert await answer_to(bot) == "This button has expired."
         subscriber = bot.storage.subscriber(bot.user.id)
         assert subscriber is not None
@@ -122,7 +126,9 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         assert subscriber.holds[LEFT] == 20.0  # the increase is undone
         assert subscriber.hurt == {"quick:0"}
         # Too easy after it hurt is noted without an increase.
-        bot.emulator.send_callback_query(bot.user, left.message_id, f"fb:e:{LEFT}:20")
+        bot.emulator.send_callback_query(
+            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000)
+        )
         await answer_to(bot)
         edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
         assert "it hurt, so Iliopsoas stretch · left stays at 20 seconds" in edit.text
@@ -205,3 +211,44 @@ async def test_pain_check_recorded_and_shown(start_bot: BotFactory) -> None:
         await bot.expect("Well done", timeout=5)
         asked = [m for m in bot.emulator.messages(bot.user) if m.text.startswith("How is your")]
         assert asked == [before]
+
+
+async def test_feedback_on_a_hold_with_milliseconds(start_bot: BotFactory) -> None:
+    """A hold of 12.345 s (which the loader accepts) gets feedback buttons that work: Too easy
+    moves that side to 17.34 s."""
+    routine = PHYSIO_ROUTINE.replace("hold = 15", "hold = 12.345")
+    async with start_bot(time_scale=SCALE) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        bot.emulator.send_document(bot.user, "physio.toml", routine.encode(), "application/toml")
+        await bot.expect("Saved Desk stretches from Sam")
+        bot.say("/go sam")
+        left = await release(bot, "sam:0:1:0:")
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        assert await answer_to(bot) is None
+        await bot.emulator.wait_for_edit(bot.user, left.message_id, "17.34 seconds next time")
+        subscriber = bot.storage.subscriber(bot.user.id)
+        assert subscriber is not None
+        assert subscriber.holds == {"sam:0:1:0": 17.34}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "fb:e:quick:\u0660:\u0660:0:20",
+        "fb:e:quick:\u0660:\u0660:0:20000",
+        "fb:e:quick:00:0:0:20",
+        "fb:e:quick:00:0:0:20000",
+        "fb:e:quick:0:0:0:20000\n",
+        "pain:b:\u0664:1",
+    ],
+    ids=["arabic-indic", "arabic-indic-ms", "leading-zero", "leading-zero-ms", "newline", "pain"],
+)
+async def test_forged_digits_in_coaching_buttons_expire(subscribed: Bot, data: str) -> None:
+    """Non-ASCII digits, leading zeros or a trailing newline in feedback or pain data are not
+    another spelling of a real button: "This button has expired", and no junk key stored."""
+    message = await subscribed.ask("/help", "Commands")
+    before = subscribed.db_snapshot()
+    subscribed.emulator.send_callback_query(subscribed.user, message.message_id, data)
+    assert await answer_to(subscribed) == "This button has expired."
+    assert subscribed.db_snapshot() == before

@@ -161,3 +161,113 @@ async def test_other_files_in_a_group_are_left_alone(subscribed: Bot) -> None:
     emulator.send_text(group, "/routine", from_user=member)
     await emulator.wait_for_message(group, "Routines")
     assert len(emulator.messages(group)) == 2
+
+
+def routine_with(exercises: list[str], *, title: str = "Long routine") -> bytes:
+    """A routine file with these ``[[exercises]]`` tables (TOML text each) after its header."""
+    header = PHYSIO_ROUTINE.split("[[exercises]]", 1)[0].replace("Desk stretches from Sam", title)
+    return (header + "".join(exercises)).encode()
+
+
+def exercise(title: str, hold: str = "20", progress: str = "") -> str:
+    extra = f"\n  progress = {progress}" if progress else ""
+    return (
+        f'\n[[exercises]]\ntitle = "{title}"\ntarget = "your back"\nsides = "both"\n\n'
+        f'  [[exercises.steps]]\n  text = "Lean gently."\n  hold = {hold}{extra}\n'
+    )
+
+
+async def rejection(bot: Bot, data: bytes, filename: str = "physio.toml") -> str:
+    """Send a file, expect the "nothing was saved" reply (not "something went wrong") and
+    check that nothing was stored; return the reply."""
+    bot.emulator.send_document(bot.user, filename, data, "application/toml")
+    reply = await bot.expect()
+    assert reply.text.startswith("I couldn't use that routine — nothing was saved"), reply.text
+    subscriber = bot.storage.subscriber(bot.user.id)
+    assert subscriber is not None
+    assert subscriber.own_routine == ""
+    return reply.text
+
+
+async def test_deeply_nested_file_is_refused_clearly(subscribed: Bot) -> None:
+    """A 1.2 KB file nested 600 deep (which makes tomllib recurse too far) gets a friendly
+    rejection saying so, and nothing is stored."""
+    reply = await rejection(subscribed, b"a = " + b"[" * 600 + b"]" * 600 + b"\n")
+    assert "nested too deeply" in reply
+
+
+async def test_long_error_lists_fit_one_message(subscribed: Bot) -> None:
+    """A 5 000-character unknown key, and 15 errors under a 240-character file name, each get
+    one reply within Telegram's 4 096 characters, quoting the names shortened."""
+    key = "k" * 5000
+    data = PHYSIO_ROUTINE.replace('id = "sam"', f'id = "sam"\n{key} = 1').encode()
+    reply = await rejection(subscribed, data)
+    assert "unknown field “kkkk" in reply
+    assert len(reply) <= 4096
+    broken = routine_with([exercise(f"Stretch {n}", hold="-1") for n in range(15)])
+    reply = await rejection(subscribed, broken, "n" * 235 + ".toml")
+    assert reply.count("hold must be a positive number") == 15
+    assert len(reply) <= 4096
+
+
+async def test_a_very_long_error_list_is_capped(subscribed: Bot) -> None:
+    """Dozens of errors are listed as far as one message allows, then "… and N more"."""
+    broken = routine_with([exercise(f"Stretch {n}", hold="-1") for n in range(50)])
+    reply = await rejection(subscribed, broken, "n" * 235 + ".toml")
+    listed = reply.count("hold must be a positive number")
+    assert 0 < listed < 50
+    assert f"… and {50 - listed} more" in reply
+    assert len(reply) <= 4096
+
+
+async def test_overlong_exercise_titles_are_refused(subscribed: Bot) -> None:
+    """Exercise titles head messages and buttons: longer than 64 characters is refused, with
+    the exercise named."""
+    progress = "{ min = 10, max = 30, step = 5 }"
+    data = routine_with([exercise("T" * 400, progress=progress) for _ in range(12)])
+    reply = await rejection(subscribed, data)
+    assert "exercise 1: title is longer than 64 characters" in reply
+    assert "exercise 12: title is longer than 64 characters" in reply
+
+
+async def test_stats_with_many_long_titles_are_split_not_lost(start_bot: BotFactory) -> None:
+    """A valid routine with 60 exercises of 64-character titles makes /stats longer than one
+    message: it arrives in several, every exercise listed, instead of failing."""
+    progress = "{ min = 10, max = 30, step = 5 }"
+    titles = [f"{n:02d} " + "T" * 61 for n in range(60)]
+    data = routine_with([exercise(title, progress=progress) for title in titles])
+    async with start_bot() as bot:
+        await bot.ask("/start", "I help people")
+        reply = await upload(bot, data)
+        assert "Saved Long routine" in reply
+        await bot.ask("/routine sam", "Long routine")
+        bot.say("/stats")
+        first = await bot.expect("Your progress")
+        rest = await bot.expect(titles[-1])
+        assert first.message_id < rest.message_id
+        shown = "\n".join(m.text for m in bot.emulator.messages(bot.user))
+        assert all(title in shown for title in titles)
+        assert not any("went wrong" in m.text for m in bot.emulator.messages(bot.user))
+
+
+async def test_byte_order_mark_is_accepted(subscribed: Bot) -> None:
+    """A routine saved by an editor that writes a UTF-8 byte-order mark is read as usual."""
+    reply = await upload(subscribed, b"\xef\xbb\xbf" + PHYSIO_ROUTINE.encode())
+    assert "Saved Desk stretches from Sam" in reply
+    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    assert subscriber is not None
+    assert subscriber.own_routine == PHYSIO_ROUTINE
+
+
+async def test_sub_second_holds_are_refused(subscribed: Bot) -> None:
+    """A hold of 0.001 s is not a hold: refused, naming the step."""
+    data = PHYSIO_ROUTINE.replace("hold = 15", "hold = 0.001").encode()
+    reply = await rejection(subscribed, data)
+    assert "exercise 1, step 2: hold must be at least 1 second" in reply
+
+
+async def test_invisible_title_is_refused(subscribed: Bot) -> None:
+    """A title of one zero-width space shows nothing: refused."""
+    data = PHYSIO_ROUTINE.replace("Desk stretches from Sam", "\u200b").encode()
+    reply = await rejection(subscribed, data)
+    assert "title must have a visible character" in reply

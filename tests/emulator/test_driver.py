@@ -115,6 +115,24 @@ async def test_forged_callback_query(
     assert update.callback_query.data == "stale:42"
 
 
+async def test_callback_query_without_a_message(
+    bot: Bot, emulator: BotAPIEmulator, user: EmulatedUser
+) -> None:
+    """message_id=None sends a button press with no message, as for a very old message; it
+    can still be answered once."""
+    emulator.send_callback_query(user, None, "stale:42")
+    (update,) = await bot.get_updates()
+    query = update.callback_query
+    assert query is not None
+    assert query.message is None
+    assert query.data == "stale:42"
+    assert update.effective_chat is None
+    await bot.answer_callback_query(query.id, text="This button has expired.")
+    (answer,) = emulator.callback_answers
+    assert answer.message_id is None
+    assert answer.text == "This button has expired."
+
+
 async def test_event_stream(bot: Bot, emulator: BotAPIEmulator, user: EmulatedUser) -> None:
     """Subscribers see sends, edits, deletions, callback answers and chat actions in order."""
     events = emulator.subscribe()
