@@ -38,6 +38,7 @@ __all__ = [
     "Choice",
     "FeedbackVote",
     "PainAnswer",
+    "Snooze",
     "confirm",
     "feedback",
     "go",
@@ -124,26 +125,49 @@ def parse_go(data: str) -> str | None:
 GO_PATTERN = _matching(parse_go)
 
 
-# The reminder's snooze and skip buttons: ``snz:<minutes>``, ``skip`` ---------------------------
+# The reminder's snooze and skip buttons: ``snz:<minutes>:<reminder>``, ``skip:<reminder>`` -----
+#
+# ``reminder`` names the reminder the buttons belong to (the instant it was due, in seconds):
+# the chat records it before the message is sent, so a press counts even while Telegram is
+# still answering the send, and a press on an older reminder's buttons does not.
+
+#: The largest reminder number: the seconds of an instant well past this century.
+_REMINDER_MAX = 10**11 - 1
 
 
-def snooze(minutes: int) -> str:
-    """A snooze button for one of SNOOZE_MINUTES; 0 is "skip today"."""
-    if not _natural(minutes, max(SNOOZE_MINUTES)):
+@dataclass(frozen=True, slots=True)
+class Snooze:
+    """A parsed snooze button: minutes (0: skip today) and which reminder it is on."""
+
+    minutes: int
+    reminder: int
+
+
+def snooze(minutes: int, reminder: int) -> str:
+    """A snooze button for one of SNOOZE_MINUTES (0 is "skip today") on reminder ``reminder``."""
+    if not _natural(minutes, max(SNOOZE_MINUTES)) or (minutes and minutes not in SNOOZE_MINUTES):
         raise ValueError(f"not a snooze the reminder offers: {minutes!r}")
+    if not _natural(reminder, _REMINDER_MAX):
+        raise ValueError(f"not a reminder number: {reminder!r}")
     if minutes == 0:
-        return SKIP_TODAY
-    if minutes not in SNOOZE_MINUTES:
-        raise ValueError(f"not a snooze the reminder offers: {minutes!r}")
-    return f"snz:{minutes}"
+        return _checked(f"{SKIP_TODAY}:{reminder}")
+    return _checked(f"snz:{minutes}:{reminder}")
 
 
-_SNOOZES = {snooze(minutes): minutes for minutes in (0, *SNOOZE_MINUTES)}
+_SNOOZE_RE = re.compile(
+    rf"(?:snz:(?P<minutes>{_number(3)})|{SKIP_TODAY}):(?P<reminder>{_number(11)})"
+)
 
 
-def parse_snooze(data: str) -> int | None:
-    """Minutes for a snooze button; 0 for "skip today"; None if not a button we make."""
-    return _SNOOZES.get(data)
+def parse_snooze(data: str) -> Snooze | None:
+    """The snooze (or skip) and its reminder; None if not a button we make."""
+    match = _SNOOZE_RE.fullmatch(data) if _usable(data) else None
+    if match is None:
+        return None
+    minutes = int(match["minutes"] or 0)
+    if match["minutes"] is not None and minutes not in SNOOZE_MINUTES:
+        return None
+    return Snooze(minutes, int(match["reminder"]))
 
 
 SNOOZE_PATTERN = _matching(parse_snooze)

@@ -192,6 +192,9 @@ class Subscriber:
     routine_id: str | None = None
     #: The latest reminder message, whose snooze and skip buttons are the live ones.
     reminder_message_id: int | None = None
+    #: The live reminder's number (its instant, in seconds), carried by its buttons: set
+    #: before the send, so its buttons work even while Telegram is still answering it.
+    reminder_number: int | None = None
     #: When a snoozed reminder is due again.
     snoozed_until: dt.datetime | None = None
     #: When the follow-up to an unanswered reminder is due; cleared by any reaction.
@@ -242,6 +245,7 @@ class Subscriber:
             "nudge_minutes": self.nudge_minutes,
             "routine_id": self.routine_id,
             "reminder_message_id": self.reminder_message_id,
+            "reminder_number": self.reminder_number,
             "snoozed_until": _iso(self.snoozed_until),
             "nudge_due": _iso(self.nudge_due),
             "blocked_at": _iso(self.blocked_at),
@@ -285,6 +289,7 @@ class Subscriber:
             nudge_minutes=nudge,
             routine_id=read.optional(str, "routine_id"),
             reminder_message_id=read.optional(int, "reminder_message_id"),
+            reminder_number=read.optional(int, "reminder_number"),
             snoozed_until=_datetime(read.optional(str, "snoozed_until")),
             nudge_due=_datetime(read.optional(str, "nudge_due")),
             blocked_at=_datetime(read.optional(str, "blocked_at")),

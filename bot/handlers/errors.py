@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot import texts
 from bot.context import BotContext
@@ -57,6 +58,10 @@ async def on_error(update: object, context: BotContext) -> None:
         )
         return
     _LOGGER.error("Exception while handling %s", _where(update, context), exc_info=error)
+    if isinstance(update, Update) and update.callback_query is not None:
+        # A press the failed handler never answered would leave its button spinning.
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG)
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)

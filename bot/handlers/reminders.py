@@ -110,7 +110,8 @@ def quick_routine(services: Services, routine: Routine) -> Routine | None:
     return shortest if coach.script_seconds(shortest) < coach.script_seconds(routine) else None
 
 
-def reminder_keyboard(services: Services, routine: Routine) -> InlineKeyboardMarkup:
+def reminder_keyboard(services: Services, routine: Routine, number: int) -> InlineKeyboardMarkup:
+    """Start now / Quick, the snoozes and Skip today; ``number`` names this reminder."""
     first = [InlineKeyboardButton(texts.BUTTON_START, callback_data=callbacks.go())]
     quick = quick_routine(services, routine)
     if quick is not None:
@@ -119,11 +120,20 @@ def reminder_keyboard(services: Services, routine: Routine) -> InlineKeyboardMar
             InlineKeyboardButton(texts.button_quick(length), callback_data=callbacks.go(quick.id))
         )
     snoozes = [
-        InlineKeyboardButton(texts.button_snooze(minutes), callback_data=callbacks.snooze(minutes))
+        InlineKeyboardButton(
+            texts.button_snooze(minutes), callback_data=callbacks.snooze(minutes, number)
+        )
         for minutes in callbacks.SNOOZE_MINUTES
     ]
-    skip = [InlineKeyboardButton(texts.BUTTON_SKIP_TODAY, callback_data=callbacks.SKIP_TODAY)]
+    skip = [
+        InlineKeyboardButton(texts.BUTTON_SKIP_TODAY, callback_data=callbacks.snooze(0, number))
+    ]
     return InlineKeyboardMarkup([first, snoozes, skip])
+
+
+def reminder_number(due: dt.datetime) -> int:
+    """What a reminder's buttons call it: the instant it was due, in whole seconds."""
+    return int(due.timestamp())
 
 
 async def _send_reminder_message(
@@ -131,38 +141,60 @@ async def _send_reminder_message(
     subscriber: Subscriber,
     text: str,
     *,
-    follow_up: dt.datetime | None = None,
+    due: dt.datetime,
+    follow_up: bool = False,
 ) -> Subscriber | None:
-    """Send a reminder (it makes a sound) and record it as the chat's live reminder, with its
-    follow-up if ``follow_up`` (the reminder's instant) is given and the chat wants one.
-    Returns the chat's settings as saved, or None if the chat blocked the bot (reminders are
-    then turned off).
+    """Send a reminder (it makes a sound) due at ``due`` as the chat's live reminder, with
+    its follow-up if ``follow_up`` and the chat wants one. Returns the chat's settings as
+    saved, or None if the chat blocked the bot (reminders are then turned off).
 
-    Nothing is held across the send: what it changes is recorded afterwards in one unit of
-    work, on whatever the chat's settings are by then (a /time or /nudge off sent while
-    Telegram was slow to answer stays as the user set it).
+    The reminder is opened before the send (its number, which its buttons carry) and its
+    message recorded after it, each a unit of work of its own, never held across the send:
+    a /time or /nudge off sent while Telegram was slow to answer stays as the user set it,
+    and a snooze pressed meanwhile counts. A reminder closed meanwhile (/stop, a session
+    started) loses its buttons as soon as its message is known.
     """
-    services = context.services
+    services, storage, chat_id = context.services, context.services.storage, subscriber.chat_id
+    number = reminder_number(due)
+    await storage.change(
+        chat_id,
+        lambda current: replace(current, reminder_number=number, reminder_message_id=None),
+    )
     routine = chat_routine(services.routines, subscriber)
     try:
         message = await context.bot.send_message(
-            subscriber.chat_id,
+            chat_id,
             text,
-            reply_markup=reminder_keyboard(services, routine),
+            reply_markup=reminder_keyboard(services, routine, number),
             rate_limit_args=delivery.BULK,  # behind every session cue and reply
         )
     except Forbidden:
-        await mark_blocked(context, subscriber.chat_id)
+        await mark_blocked(context, chat_id)
         return None
     message_id = message.message_id
+    still_open = False
 
     def record(current: Subscriber) -> Subscriber:
-        current = replace(current, reminder_message_id=message_id)
-        if follow_up is None or current.nudge_minutes is None or not current.subscribed:
+        nonlocal still_open
+        still_open = current.reminder_number == number
+        if not still_open:
             return current
-        return replace(current, nudge_due=follow_up + _scaled(services, current.nudge_minutes))
+        current = replace(current, reminder_message_id=message_id)
+        if not follow_up or current.nudge_minutes is None or not current.subscribed:
+            return current
+        return replace(current, nudge_due=due + _scaled(services, current.nudge_minutes))
 
-    return await services.storage.change(subscriber.chat_id, record)
+    saved = await storage.change(chat_id, record)
+    if not still_open:
+        await _remove_buttons(context, chat_id, message_id)
+    return saved
+
+
+async def _remove_buttons(context: BotContext, chat_id: int, message_id: int) -> None:
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as exc:  # deleted by the user, or too old to edit: nothing to close
+        _LOGGER.info("Could not close the reminder in chat %s: %s", chat_id, exc)
 
 
 async def mark_blocked(context: BotContext, chat_id: int) -> None:
@@ -253,7 +285,8 @@ async def send_reminder(context: BotContext, due: scheduling.ReminderJob) -> Non
                 context,
                 subscriber,
                 _reminder_text(services, subscriber),
-                follow_up=due.occurrence.at,
+                due=due.occurrence.at,
+                follow_up=True,
             )
         except BadRequest:
             raise  # a bug or a gone chat: retrying would fail the same way
@@ -360,7 +393,7 @@ async def _send_snoozed(context: BotContext) -> None:
         return
     try:
         await _send_reminder_message(
-            context, subscriber, _reminder_text(services, subscriber, again=True)
+            context, subscriber, _reminder_text(services, subscriber, again=True), due=job.data
         )
     except BadRequest:
         raise
@@ -389,7 +422,7 @@ async def _send_nudge(context: BotContext) -> None:
     routine = chat_routine(services.routines, subscriber)
     length = services.coach.length(routine)
     try:
-        await _send_reminder_message(context, subscriber, texts.nudge(length))
+        await _send_reminder_message(context, subscriber, texts.nudge(length), due=job.data)
     except BadRequest:
         raise
     except (NetworkError, RetryAfter) as exc:
@@ -487,17 +520,12 @@ async def snooze_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None or query.data is None:
         return
-    minutes = callbacks.parse_snooze(query.data)
+    pressed = callbacks.parse_snooze(query.data)
     subscriber = context.services.storage.subscriber(chat.id)
-    message = query.message
-    if (
-        minutes is None
-        or subscriber is None
-        or message is None
-        or message.message_id != subscriber.reminder_message_id
-    ):
-        await query.answer(texts.BUTTON_EXPIRED)
+    if pressed is None or subscriber is None or pressed.reminder != subscriber.reminder_number:
+        await query.answer(texts.BUTTON_EXPIRED)  # an older reminder's, or already answered
         return
+    minutes = pressed.minutes
     zone = ZoneInfo(subscriber.timezone)
     if minutes == 0:
         updated = await skip_today(context, chat.id)
@@ -512,20 +540,17 @@ async def snooze_button(update: Update, context: BotContext) -> None:
 
 
 async def close_reminder(context: BotContext, chat_id: int, status: str | None = None) -> None:
-    """Take the buttons off the latest reminder and (if given) say what became of it."""
+    """Close the live reminder (its buttons stop counting, and come off its message) and, if
+    given, say what became of it."""
     closed: int | None = None
 
     def close(subscriber: Subscriber) -> Subscriber:
         nonlocal closed
         closed = subscriber.reminder_message_id
-        return replace(subscriber, reminder_message_id=None)
+        return replace(subscriber, reminder_message_id=None, reminder_number=None)
 
     await context.services.storage.change(chat_id, close)
-    if closed is None:
-        return
-    try:
-        await context.bot.edit_message_reply_markup(chat_id, closed, reply_markup=None)
-    except BadRequest as exc:  # deleted by the user, or too old to edit: nothing to close
-        _LOGGER.info("Could not close the reminder in chat %s: %s", chat_id, exc)
+    if closed is not None:
+        await _remove_buttons(context, chat_id, closed)
     if status:
         await context.bot.send_message(chat_id, status, disable_notification=True)

@@ -187,7 +187,7 @@ async def test_pause_too_far_on_a_leap_day(start_bot: BotFactory) -> None:
 #: A button of every kind the bot makes (one per handler pattern), and one no handler takes.
 EVERY_BUTTON = {
     "GO_PATTERN": "go:quick",
-    "SNOOZE_PATTERN": "snz:15",
+    "SNOOZE_PATTERN": "snz:15:1795956216",
     "SETTINGS_PATTERN": "set:day:0",
     "FORGET_PATTERN": "fgt:yes",
     "BROADCAST_PATTERN": "bc:yes",

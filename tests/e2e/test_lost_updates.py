@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import scheduling
+from bot.emulator import Fault
 from bot.storage import Subscriber
 from tests.e2e.conftest import Bot, BotFactory
 from tests.waiting import eventually
@@ -43,21 +44,21 @@ CASES: list[tuple[str, str, Check]] = [
 ]
 
 
-async def _reminder_in_flight(bot: Bot) -> int:
-    """Subscribe for 09:30 and let the reminder arrive with its answer held back; returns its
-    message id."""
+async def _reminder_in_flight(bot: Bot) -> Fault:
+    """Subscribe for 09:30 and let the reminder arrive with its answer held back; returns the
+    fault holding it."""
     await bot.subscribe("09:30")
-    bot.emulator.faults.add(
+    fault = bot.emulator.faults.add(
         "timeout", method="sendMessage", chat_id=bot.user.id, processed=True, hold=1.5
     )
-    reminder = await bot.expect(REMINDER, timeout=5)
-    return reminder.message_id
+    await bot.expect(REMINDER, timeout=5)
+    return fault
 
 
-def _answer_arrived(bot: Bot, message_id: int) -> Subscriber | None:
-    """The chat's settings once the bot has recorded the held-back reminder as sent."""
-    subscriber = bot.storage.subscriber(bot.user.id)
-    return subscriber if subscriber and subscriber.reminder_message_id == message_id else None
+async def _answer_arrived(bot: Bot, fault: Fault) -> None:
+    """Wait until Telegram has answered the held-back send and the bot has taken it in."""
+    await eventually(lambda: fault.answered, what="the held-back answer")
+    await bot.ask("/help", "Commands")
 
 
 @pytest.mark.parametrize(("command", "confirmed", "holds"), CASES, ids=[c[0] for c in CASES])
@@ -66,9 +67,9 @@ async def test_a_change_confirmed_during_a_slow_reminder_stays(
 ) -> None:
     """The command's confirmed change survives the reminder's late answer and a restart."""
     async with start_bot(now=START) as bot:
-        message_id = await _reminder_in_flight(bot)
+        fault = await _reminder_in_flight(bot)
         await bot.ask(command, confirmed)
-        await eventually(lambda: _answer_arrived(bot, message_id), what="the held answer")
+        await _answer_arrived(bot, fault)
         stored = bot.storage.subscriber(bot.user.id)
         assert stored is not None
         assert holds(stored), stored
@@ -82,9 +83,40 @@ async def test_a_change_confirmed_during_a_slow_reminder_stays(
 async def test_no_follow_up_after_nudge_off_during_a_slow_reminder(start_bot: BotFactory) -> None:
     """/nudge off while the reminder's answer is held back: no follow-up is scheduled after."""
     async with start_bot(now=START) as bot:
-        message_id = await _reminder_in_flight(bot)
+        fault = await _reminder_in_flight(bot)
         await bot.ask("/nudge off", "no follow-ups")
-        await eventually(lambda: _answer_arrived(bot, message_id), what="the held answer")
+        await _answer_arrived(bot, fault)
         job_queue = bot.app.job_queue
         assert job_queue is not None
         assert job_queue.scheduler.get_job(scheduling.nudge_job_name(bot.user.id)) is None
+
+
+@pytest.mark.parametrize("button", ["⏰ In 15 min", "🚫 Skip today"])
+async def test_a_reminder_button_counts_while_telegram_is_slow_to_answer(
+    start_bot: BotFactory, button: str
+) -> None:
+    """Snooze or skip pressed on a reminder whose send Telegram has not answered yet: it
+    counts (the reminder's number was recorded before the send), and the buttons come off."""
+    async with start_bot(now=START) as bot:
+        fault = await _reminder_in_flight(bot)
+        (reminder,) = [m for m in bot.emulator.messages(bot.user) if REMINDER in m.text]
+        bot.emulator.press_button(bot.user, reminder, text=button)
+        await bot.expect("remind you again" if "15" in button else "No more reminders today")
+        await _answer_arrived(bot, fault)
+        await eventually(lambda: not reminder.buttons, what="the buttons to come off")
+        stored = bot.storage.subscriber(bot.user.id)
+        assert stored is not None
+        assert stored.snoozed_until is not None or stored.skipped_day is not None
+
+
+async def test_stop_while_the_reminder_is_in_flight_closes_its_buttons(
+    start_bot: BotFactory,
+) -> None:
+    """/stop before Telegram answered the reminder's send: once it has, the reminder's buttons
+    come off and none of them counts any more."""
+    async with start_bot(now=START) as bot:
+        fault = await _reminder_in_flight(bot)
+        (reminder,) = [m for m in bot.emulator.messages(bot.user) if REMINDER in m.text]
+        await bot.ask("/stop", "Reminders are off")
+        await _answer_arrived(bot, fault)
+        await eventually(lambda: not reminder.buttons, what="the buttons to come off")

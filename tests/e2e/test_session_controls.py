@@ -26,7 +26,7 @@ async def test_ways_to_start(subscribed: Bot, how: str) -> None:
     """“start” in any case and punctuation, /go and the reminder's button all start it."""
     if how == "button":
         services = services_of(subscribed.app)
-        keyboard = reminder_keyboard(services, services.routines.default)
+        keyboard = reminder_keyboard(services, services.routines.default, 1)
         message = await subscribed.app.bot.send_message(
             subscribed.user.id, "test reminder", reply_markup=keyboard
         )
