@@ -1,7 +1,8 @@
-"""Files users send: ``getFile`` and the file URL (``sendDocument`` is in ``methods``).
+"""Files users send: stored for the bot, and served at the file URL for it to download.
 
-As at Telegram, ``getFile`` describes a file by ``file_id`` with a ``file_path``, and the bytes
-are fetched from ``/file/bot<token>/<file_path>``; bots may download files up to 20 MB.
+As at Telegram, ``getFile`` (in ``methods.files``, with ``sendDocument``) describes a file by
+``file_id`` with a ``file_path``, and the bytes are fetched from
+``/file/bot<token>/<file_path>``; bots may download files up to 20 MB.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ import hashlib
 
 from aiohttp import web
 
-from .errors import bad_request, not_found
-from .methods import Params, method
+from .errors import not_found
 from .models import StoredFile
-from .spec import BotApiSpec
 from .state import EmulatorState
 
 __all__ = ["MAX_DOWNLOAD", "FileServer", "store_file"]
@@ -42,21 +41,6 @@ def store_file(state: EmulatorState, data: bytes, filename: str) -> StoredFile:
 def _suffix(filename: str) -> str:
     _, dot, ext = filename.rpartition(".")
     return f".{ext}" if dot and ext.isalnum() else ""
-
-
-@method("getFile")
-async def get_file(state: EmulatorState, spec: BotApiSpec, p: Params, now: float) -> object:
-    stored = state.files.get(p["file_id"])
-    if stored is None:
-        raise bad_request("invalid file_id")
-    if len(stored.data) > MAX_DOWNLOAD:
-        raise bad_request("file is too big")
-    return {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "file_size": len(stored.data),
-        "file_path": stored.file_path,
-    }
 
 
 class FileServer:

@@ -1,0 +1,33 @@
+"""The Bot API methods the emulator implements, on validated parameters, one module per area.
+
+Each handler gets the state, the parameters already typed by the spec, and ``now``: the
+``time.monotonic()`` at which the request arrived. Anything not registered here answers 404
+"not emulated", so a bot relying on an unimplemented feature fails loudly.
+
+Importing this package imports every area, so ``HANDLERS`` holds every handler:
+
+- ``bot_info``: getMe, logOut/close, the bot's commands and descriptions;
+- ``updates``: getUpdates (long polling) and the webhook calls that affect it;
+- ``messages``: sending and deleting messages, chat actions;
+- ``edits``: editing the bot's messages;
+- ``callbacks``: answering button presses;
+- ``files``: sendDocument and getFile;
+- ``chats``: what the bot can learn about a chat and its members.
+"""
+
+from . import bot_info, callbacks, chats, edits, files, messages, updates
+from .registry import HANDLERS, Handler, Params, method
+
+__all__ = [
+    "HANDLERS",
+    "Handler",
+    "Params",
+    "bot_info",
+    "callbacks",
+    "chats",
+    "edits",
+    "files",
+    "messages",
+    "method",
+    "updates",
+]
