@@ -13,7 +13,9 @@ Calls are validated against the Bot API 10.0 spec (``botapi.json``), Telegram's 
 parse modes; methods it does not implement answer 404 so that gaps are never silent.
 """
 
-from .emulator import DEFAULT_TOKEN, BotAPIEmulator, ChatRef, EditMatch, MessageMatch
+from .driver.refs import ChatRef
+from .driver.waiting import EditMatch, MessageMatch
+from .emulator import DEFAULT_TOKEN, BotAPIEmulator
 from .errors import (
     ApiError,
     ButtonNotFound,
