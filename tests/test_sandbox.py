@@ -3,6 +3,7 @@ would: a subprocess, its stdin and its stdout (a pipe, so the transcript is plai
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 
 from bot.__main__ import NO_TOKEN_NOTICE
 from bot.session import compile_script
-from tests.factories import REPO, plain, routines
+from tests.factories import PHYSIO_ROUTINE, REPO, plain, routines
 from tests.sandbox.driver import launch, sandbox_env
 
 #: The default reminder is at 09:00: three seconds of margin for the start-up and /start.
@@ -93,6 +94,99 @@ async def test_slash_number_presses_a_button(tmp_path: Path) -> None:
     assert edit.tag == f"✎ {reminder.tag}"
     assert edit.text == "(no buttons now)"  # its text did not change: only that is shown
     assert intro.is_message
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+async def test_at_presses_a_button_of_an_earlier_message(tmp_path: Path) -> None:
+    """/3@N presses button 3 of message #N while later messages show buttons (the pain
+    question, once the routine's holds have begun); a wrong button or message, or a message
+    whose buttons are gone, gets a local note instead."""
+    async with launch(tmp_path, "--speed", "10") as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.say("start")
+        question = await sandbox.expect("How is your back right now")
+        await sandbox.expect("Hold for")  # now the latest message with buttons
+        number = int(question.tag.removeprefix("#"))
+        sandbox.say(f"/9@{number}")
+        await sandbox.expect(f"/9@{number}: no such button. #{number} has: [1] 0  [2] 2")
+        sandbox.say(f"/1@{number - 1}")
+        await sandbox.expect(f"/1@{number - 1}: #{number - 1} is not a message from the bot.")
+        sandbox.say(f"/3@{number}")
+        await sandbox.expect(f"pressed [3] 4 on #{number}")
+        answered = await sandbox.expect("carry on) — 4")
+        sandbox.say(f"/3@#{number}")
+        await sandbox.expect(f"/3@{number}: #{number} has no buttons now.")
+        code = await sandbox.finish()
+    assert answered.tag == f"✎ #{number}"
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+async def test_files_the_bot_sends_are_saved(tmp_path: Path) -> None:
+    """/export csv and /export send files: each is written to the --files folder, its path
+    shown above the caption, and a second file of the same name keeps the first."""
+    folder = tmp_path / "exports"
+    async with launch(tmp_path, "--files", str(folder)) as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.say("/export csv")
+        first = await sandbox.expect("📎 stretch-sessions-")
+        sandbox.say("/export csv")
+        second = await sandbox.expect("📎 stretch-sessions-")
+        sandbox.say("/export")
+        everything = await sandbox.expect("📎 stretchbot-")
+        code = await sandbox.finish()
+    report = next(folder.glob("stretch-sessions-*[0-9].csv"))
+    again = report.with_name(f"{report.stem} (2).csv")
+    data = next(folder.glob("stretchbot-*.json"))
+    assert first.lines[0].endswith(f"→ saved as {report}")
+    assert first.lines[1] == "Everything I keep about this chat."  # the caption, below
+    assert second.lines[0].endswith(f"→ saved as {again}")
+    assert everything.lines[0].endswith(f"→ saved as {data}")
+    assert report.read_bytes().startswith("\ufeffdate,".encode())
+    assert again.read_bytes() == report.read_bytes()
+    assert json.loads(data.read_text(encoding="utf-8"))
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+async def test_a_file_that_cannot_be_saved_does_not_end_the_chat(tmp_path: Path) -> None:
+    """When the --files folder cannot be made (a file is in its place), the message says the
+    file was not saved and the chat goes on."""
+    blocked = tmp_path / "taken"
+    blocked.write_text("not a folder", encoding="utf-8")
+    async with launch(tmp_path, "--files", str(blocked)) as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.say("/export csv")
+        failed = await sandbox.expect("📎 stretch-sessions-")
+        sandbox.say("/start")
+        await sandbox.expect("You're already set up")
+        code = await sandbox.finish()
+    assert " — not saved: " in failed.lines[0]
+    assert code == 0
+    assert sandbox.stderr == ""
+
+
+async def test_send_uploads_a_local_file(tmp_path: Path) -> None:
+    """/send PATH sends the file as the user's document (a physio's routine, saved as their
+    own); a missing file gets a friendly local note, not a traceback or a bot reply."""
+    routine = tmp_path / "sam routine.toml"
+    routine.write_text(PHYSIO_ROUTINE, encoding="utf-8")
+    async with launch(tmp_path) as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.say("/send missing.toml")
+        missing = await sandbox.expect("/send: there is no file missing.toml")
+        sandbox.say(f'/send "{routine}"')
+        await sandbox.expect("sent sam routine.toml · ")
+        saved = await sandbox.expect("as your own routine")
+        code = await sandbox.finish()
+    assert missing.tag == "»"
+    assert "Desk stretches from Sam" in saved.text
+    assert saved.is_message
     assert code == 0
     assert sandbox.stderr == ""
 

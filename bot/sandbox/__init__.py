@@ -31,6 +31,8 @@ from bot.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.logs import setup_logging
 from bot.runner import running
 from bot.sandbox.chat import Chat
+from bot.sandbox.commands import HELP_LINES
+from bot.sandbox.files import FileSaver, shown_path
 from bot.sandbox.options import SandboxOptions, add_arguments, options_from, pretend_now
 from bot.sandbox.render import Timeline, Transcript
 from bot.sandbox.terminal import End, Input, detect_look, interrupts, read_lines
@@ -116,8 +118,12 @@ async def _serve(
                 replace(settings, api_base_url=emulator.base_url), routines=routines, clock=clock
             )
             async with running(application):
+                files = FileSaver(Path.cwd() / options.files_dir)
+                chat = Chat(
+                    emulator, user, transcript, events, inputs, files=files, cwd=Path.cwd()
+                )
                 with read_lines(stdin_fd, inputs.put_nowait):
-                    return await Chat(emulator, user, transcript, events, inputs).run()
+                    return await chat.run()
 
 
 @contextlib.contextmanager
@@ -147,10 +153,11 @@ def _banner(
         else f"it is {local:%H:%M} in {timeline.zone.key}"
     )
     data = f"data in {options.data_dir}" if options.data_dir else "throw-away data"
+    files = shown_path(Path.cwd() / options.files_dir, Path.cwd())
     lines = [
         "The real bot and a local Telegram emulator, in this terminal: nothing reaches Telegram.",
-        f"{speed} · {clock} · {data}",
+        f"{speed} · {clock} · {data} · the bot's files go to {files}/",
         f"You are {options.name}: type as you would in Telegram, e.g. /start, then start.",
-        "/1, /2 … press the buttons of the latest message that has them; /quit ends.",
+        *HELP_LINES,
     ]
     return "Stretch Bot sandbox", lines

@@ -31,6 +31,8 @@ class SandboxOptions:
     data_dir: Path | None = None
     log_level: str = "WARNING"
     name: str = "Alex"
+    #: Where files the bot sends are saved (relative to the working directory).
+    files_dir: Path = Path("sandbox-files")
 
 
 def _speed(text: str) -> float:
@@ -96,6 +98,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bot log lines on stderr; default WARNING, so they don't interleave with the chat",
     )
     parser.add_argument("--name", default="Alex", help="your first name in the chat")
+    parser.add_argument(
+        "--files",
+        type=Path,
+        default=Path("sandbox-files"),
+        metavar="DIR",
+        help="save the files the bot sends (e.g. /export) in DIR; default: sandbox-files",
+    )
 
 
 def options_from(args: argparse.Namespace) -> SandboxOptions:
@@ -106,6 +115,7 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         data_dir=args.data_dir,
         log_level=args.log_level,
         name=args.name,
+        files_dir=args.files,
     )
 
 

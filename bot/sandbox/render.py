@@ -136,7 +136,9 @@ class Transcript:
         """The user pressed Enter: their line is now the last thing on screen."""
         self._last = None
 
-    def message(self, message: BotMessage) -> None:
+    def message(self, message: BotMessage, files: Sequence[str] = ()) -> None:
+        """A new message; ``files`` are lines about the files it carries, shown above its text
+        (a document's caption), as Telegram shows them."""
         version = _Version(message.text, message.reply_markup)
         self._shown[message.message_id] = version
         tag = f"#{message.message_id}"
@@ -146,6 +148,7 @@ class Transcript:
             message.text,
             message.entities,
             numbered(message.reply_markup),
+            above=files,
         )
         self._write(rows)
         self._last = _Block(message.message_id, len(rows), message.sent_at, tag, None)
@@ -214,17 +217,20 @@ class Transcript:
         entities: list[JSON] | None = None,
         buttons: Sequence[str] = (),
         start: int | None = 0,
+        above: Sequence[str] = (),
     ) -> list[str]:
-        """Screen rows: stamp and tag, then ``text[start:]`` (wrapped, styled; None: no
-        text), then the buttons."""
+        """Screen rows: stamp and tag, then the lines ``above``, ``text[start:]`` (wrapped,
+        styled; None: no text), then the buttons."""
         width = self._look.width - _GUTTER - 1 if self._look.width else None
         lines: list[str] = []
-        if start is not None:
+        for row in above:
+            lines.extend(row[first:end] for first, end in wrap(row, width))
+        if start is not None and not (above and not text):
             styles = styles_of(text, entities or []) if self._look.ansi else [0] * len(text)
-            lines = [
+            lines.extend(
                 paint(text, styles, start + first, start + end)
                 for first, end in wrap(text[start:], width)
-            ]
+            )
         for row in buttons:
             lines.extend(row[first:end] for first, end in wrap(row, width))
         lines = lines or [""]

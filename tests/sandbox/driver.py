@@ -162,8 +162,14 @@ class SandboxProcess:
 
 @contextlib.asynccontextmanager
 async def launch(tmp_path: Path, *args: str) -> AsyncIterator[SandboxProcess]:
-    """``python -m bot sandbox ARGS`` in the repository; killed at the end if still running."""
+    """``python -m bot sandbox ARGS`` in the repository; killed at the end if still running.
+
+    Files the bot sends go to ``tmp_path / "files"`` unless ARGS say ``--files``, so a test
+    never writes into the repository.
+    """
     stderr = tmp_path / "stderr.txt"
+    if "--files" not in args:
+        args = (*args, "--files", str(tmp_path / "files"))
     with stderr.open("wb") as stderr_file:
         process = await asyncio.create_subprocess_exec(
             sys.executable,

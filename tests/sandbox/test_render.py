@@ -196,3 +196,19 @@ def test_changed_from_finds_the_first_changed_line() -> None:
     assert changed_from("a", "a\nb") == 2
     assert changed_from("a\nb", "a") == 0
     assert changed_from("a", "z") == 0
+
+
+def test_a_file_is_shown_above_its_caption() -> None:
+    """A message with a file shows where the file was saved, then its caption and buttons;
+    without a caption, the file's line alone."""
+    shown, out = transcript()
+    saved = "📎 report.csv · 1.4 KB → saved as sandbox-files/report.csv"
+    shown.message(message(4, "Your sessions.", STARTED + 1, markup=KEYBOARD), [saved])
+    shown.message(message(5, "", STARTED + 2), ["📎 photo · 3 KB → saved as x/photo-5.jpg"])
+    assert out.getvalue().splitlines() == [
+        f"09:59:58   +1.0s  #4    {saved}",
+        "                        Your sessions.",
+        "                        [1] ▶️ Start now  [2] ⚡ Quick",
+        "                        [3] 📖 Article ↗ https://example.org/back",
+        "09:59:59   +2.0s  #5    📎 photo · 3 KB → saved as x/photo-5.jpg",
+    ]

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,13 +48,16 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 def test_options() -> None:
-    """--speed sets a factor, --now takes HH:MM or HH:MM:SS, --timezone is canonicalised."""
+    """--speed sets a factor, --now takes HH:MM or HH:MM:SS, --timezone is canonicalised,
+    --files says where the bot's files go."""
     options = options_from(parse("--speed", "10", "--now", "8:59", "--timezone", "europe/berlin"))
     assert options.speed == 10
     assert options.now == dt.time(8, 59)
     assert options.timezone == "Europe/Berlin"
     assert options.log_level == "WARNING"
     assert options.data_dir is None
+    assert options.files_dir == Path("sandbox-files")  # in .gitignore
+    assert options_from(parse("--files", "out")).files_dir == Path("out")
     assert options_from(parse("--now", "08:59:57", "--log-level", "info")).now == dt.time(
         8, 59, 57
     )
