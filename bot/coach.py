@@ -37,7 +37,7 @@ from bot.session import (
     script_seconds,
     session_id,
 )
-from bot.stats import progress, streak_phrase
+from bot.stats import progress
 from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
 from bot.uploads import own_routine
 
@@ -160,9 +160,12 @@ class Coach:
         key = progression.exercise_key(session.routine.id, exercise)
 
         def block(current: Subscriber) -> Subscriber:
+            # Only sides feedback moved: one never moved has no increase to undo, and
+            # storing its time would pass it off as adapted (bot.progression.SideHold).
             holds = dict(current.holds)
             for step, seconds in used.items():
-                holds[step] = min(holds.get(step, seconds), seconds)
+                if step in holds:
+                    holds[step] = min(holds[step], seconds)
             return replace(current, holds=holds, hurt=current.hurt | {key})
 
         await self._storage.change(session.chat_id, block)
@@ -421,31 +424,34 @@ class Coach:
         *,
         expired: bool = False,
         hold_done: bool = False,
+        say: str = "",
     ) -> None:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
-        self._countdowns.end(context, chat_id, done=hold_done and done, next_text=None)
-        ask_after = done and self._pain_check.get(chat_id, False)
+        ended = done or status is SessionStatus.PARTIAL  # reached the end of the routine
+        self._countdowns.end(context, chat_id, done=hold_done and ended, next_text=None)
+        ask_after = ended and self._pain_check.get(chat_id, False)
         took = self._close(context, session, status)
+        streak, next_when = self._after_completion(chat_id) if ended else (0, None)
         if expired:
             text = texts.PAUSE_EXPIRED
         elif session.hurt:
             text = texts.HURT_STOP
         elif done:
-            text = texts.completed(
-                session.routine.title, texts.elapsed(took), *self._after_completion(chat_id)
-            )
+            text = texts.completed(session.routine.title, texts.elapsed(took), streak, next_when)
+        elif ended:
+            text = texts.partial(session.routine.title, next_when)
         else:
-            text = texts.SESSION_STOPPED
+            text = say or texts.SESSION_STOPPED
         await self._say(context, chat_id, text)
         if ask_after:
             await self._ask_pain(context, chat_id, session.id, before=False)
 
-    def _after_completion(self, chat_id: int) -> tuple[str | None, str | None]:
-        """The streak phrase and the next reminder, for the completion message."""
+    def _after_completion(self, chat_id: int) -> tuple[int, str | None]:
+        """The current streak and the next reminder, for the completion message."""
         subscriber = self._storage.subscriber(chat_id)
         if subscriber is None:
-            return None, None
+            return 0, None
         now = self._clock.now()
         today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
         streak = progress(
@@ -454,7 +460,7 @@ class Coach:
             reminder_days=subscriber.days,
             paused=subscriber.pauses,
         ).current_streak
-        return streak_phrase(streak) if streak > 1 else None, texts.next_when(subscriber, now)
+        return streak, texts.next_when(subscriber, now)
 
     async def _say(
         self,

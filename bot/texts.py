@@ -366,10 +366,25 @@ def _seconds(seconds: float, *, more: bool = False) -> str:
     return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
 
 
-def completed(routine_title: str, took: str, streak: str | None, next_when: str | None) -> str:
+def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
     text = f"✅ Well done — {b(routine_title)} complete in {took}."
-    if streak:
-        text += f"\n🔥 {streak}!"
+    if streak == 1:
+        text += "\n🔥 Day 1 — come back tomorrow to start a streak."
+    elif streak > 1:
+        text += f"\n🔥 {plural(streak, 'day')} in a row!"
+    if next_when:
+        text += f"\nSee you {next_when}."
+    return text
+
+
+def partial(routine_title: str, next_when: str | None) -> str:
+    """The end of a session that skipped most of its holds (bot.session's rule): no praise
+    for a whole routine, no streak day, and no blame either."""
+    text = (
+        f"⏭ That's the end of {b(routine_title)} — with most of it skipped, it counts as a "
+        f"partial session, not a streak day. Reply {b(WORD_START)} whenever you'd like to do "
+        "it in full."
+    )
     if next_when:
         text += f"\nSee you {next_when}."
     return text
@@ -581,23 +596,24 @@ def feedback_noted(label: str, before: float, after: float, *, hurt: bool = Fals
 
 
 def holds_summary(
-    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float]]]]],
+    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float, bool]]]]],
 ) -> str:
-    """/stats: per routine, each adapting exercise's time per side, and which side is tighter;
-    routine titles are shown when there are several."""
+    """/stats: per routine, each adapting exercise's time per side (side, seconds, whether it
+    had feedback), and which side is tighter — only when both sides had feedback: a side with
+    none is unknown, not tighter. Routine titles are shown when there are several."""
+    shown = {routine: rows for routine, rows in routines.items() if rows}
     lines = ["<b>Your holds</b>"]
-    for routine, rows in routines.items():
-        if not rows:
-            continue
-        if len(routines) > 1:
+    for routine, rows in shown.items():
+        if len(shown) > 1:
             lines.append(f"<i>{escape(routine)}</i>")
         for title, sides in rows:
             per_side = " · ".join(
-                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
+                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds, _ in sides
             )
             line = f"{escape(title)}: {per_side}"
-            if len(sides) == 2 and sides[0][1] != sides[1][1]:
-                (side_a, a), (side_b, other) = sides
+            known = len(sides) == 2 and all(adapted for _, _, adapted in sides)
+            if known and sides[0][1] != sides[1][1]:
+                (side_a, a, _), (side_b, other, _) = sides
                 tighter = side_a if a < other else side_b
                 low, high = min(a, other), max(a, other)
                 line += f" — your {tighter} side is tighter ({low:g} s vs {high:g} s)"
