@@ -7,6 +7,7 @@ code. Anything that comes from users or content files is escaped here, nowhere e
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
@@ -395,8 +396,9 @@ PAUSED = f"⏸ Paused. Say {b(WORD_RESUME)} when you're ready, or {b(WORD_STOP)}
 
 
 def resumed(hold_left: float | None) -> str:
+    """A hold resumed: the seconds left, rounded up as its countdown shows them."""
     if hold_left:
-        return f"▶️ Resuming — hold for the remaining {_seconds(round(hold_left))}."
+        return f"▶️ Resuming — hold for the remaining {_seconds(math.ceil(hold_left - 1e-6))}."
     return "▶️ Resuming."
 
 
@@ -575,6 +577,52 @@ HURT_STOP = (
     "I won't make that exercise longer next time. If the pain persists or comes back, "
     "please see a medical practitioner."
 )
+SAFETY_NOTE = (
+    "Don't push through pain. If the pain persists or is severe, please see a medical "
+    "practitioner."
+)
+#: "it hurts" with no session running, or an old hold's "Stop — it hurts" button.
+HURT_NOTE = f"🛑 Stop and ease out of any position slowly, then rest. {SAFETY_NOTE}"
+BUTTON_CONTINUE_GENTLY = "🐢 Continue gently"
+BUTTON_STOP_TODAY = "🛑 Stop for today"
+PAIN_GENTLY = (
+    "🟡 Go gently today: ease into each stretch, stay short of pain, and stop if it hurts."
+)
+PAIN_PERSISTENT = (
+    "Your back has been sore before your last 3 sessions. Please see a medical practitioner "
+    "(your GP or a physiotherapist) before carrying on with these exercises."
+)
+STOPPED_FOR_TODAY = (
+    f"🛑 Stopped for today. Rest and move gently. {SAFETY_NOTE} "
+    f"Reply {b(WORD_START)} whenever you feel ready."
+)
+
+
+def pain_high(score: int, persistent: bool, *, paused: bool) -> str:
+    """A high score before a session: paused (with the question of its buttons), or, if the
+    session has already ended, the safety note alone."""
+    too_much = f"{score} out of 10 is a lot of pain to stretch with. {SAFETY_NOTE}"
+    if paused:
+        lines = [f"⏸ I've paused the routine: {too_much}", "Continue gently, or stop for today?"]
+    else:
+        lines = [f"🔴 {too_much}"]
+    if persistent:
+        lines.append(PAIN_PERSISTENT)
+    return "\n".join(lines)
+
+
+def gate_answered(question: str, go_on: bool) -> str:
+    return f"{question}\n— {'continuing gently' if go_on else 'stopped for today'}"
+
+
+def pain_rose(before: int, after: int) -> str:
+    return (
+        f"Your back feels worse than before the session ({before} → {after}). Rest today, and "
+        f"go gentler next time. {SAFETY_NOTE}"
+    )
+
+
+PAIN_STILL_HIGH = f"Sorry your back is sore. Rest today. {SAFETY_NOTE}"
 PAIN_ON = "I'll ask how your back is before and after each session. /pain off stops that."
 PAIN_OFF = "I won't ask about pain any more. /pain on brings the question back."
 PAIN_USAGE = "Use /pain on or /pain off."
@@ -584,10 +632,15 @@ def pain_answered(question: str, value: int | None) -> str:
     return f"{question} — {value}" if value is not None else f"{question} — skipped"
 
 
-def feedback_noted(label: str, before: float, after: float, *, hurt: bool = False) -> str:
-    """The answer to a feedback button, shown on the release message."""
+def feedback_noted(
+    label: str, before: float, after: float, *, hurt: bool = False, limit: str = ""
+) -> str:
+    """The answer to a feedback button, shown on the release message; ``limit`` is "most"
+    or "least" when the vote asked to go past the stretch's bounds."""
     if hurt:
         return f"Noted — it hurt, so {escape(label)} stays at {_seconds(after)} next time."
+    if limit:
+        return f"Noted — {escape(label)}: {after:g} s is the {limit} this stretch goes to."
     if after > before:
         return f"Noted — {escape(label)}: {_seconds(after)} next time."
     if after < before:
