@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.fitting import MAX_MESSAGE
 from bot.parsing import DAY_NAMES, format_days, format_time, quoted
 from bot.reminders import upcoming
+from bot.safety import PERSISTENT_SESSIONS
 from bot.storage import Subscriber
 
 # Session control words: a user types them during a guided session.
@@ -589,8 +590,9 @@ PAIN_GENTLY = (
     "🟡 Go gently today: ease into each stretch, stay short of pain, and stop if it hurts."
 )
 PAIN_PERSISTENT = (
-    "Your back has been sore before your last 3 sessions. Please see a medical practitioner "
-    "(your GP or a physiotherapist) before carrying on with these exercises."
+    f"Your back has been sore before your last {PERSISTENT_SESSIONS} sessions. Please see a "
+    "medical practitioner (your GP or a physiotherapist) before carrying on with these "
+    "exercises."
 )
 STOPPED_FOR_TODAY = (
     f"🛑 Stopped for today. Rest and move gently. {SAFETY_NOTE} "
