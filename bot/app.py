@@ -142,6 +142,9 @@ def _register_handlers(application: BotApp) -> None:
     application.add_handler(
         CallbackQueryHandler(coaching.pain_button, pattern=callbacks.PAIN_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(coaching.gate_button, pattern=callbacks.GATE_PATTERN)
+    )
     # In groups, only a .toml file is meant for the bot; other files there are conversation.
     routine_files = private | (filters.ChatType.GROUPS & filters.Document.FileExtension("toml"))
     application.add_handler(

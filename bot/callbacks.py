@@ -23,11 +23,13 @@ __all__ = [
     "BROADCAST_PATTERN",
     "FEEDBACK_PATTERN",
     "FORGET_PATTERN",
+    "GATE_PATTERN",
     "GO_PATTERN",
     "HURTS",
     "HURTS_PATTERN",
     "MAX_BYTES",
     "PAIN_PATTERN",
+    "PAIN_ROWS",
     "PAIN_VALUES",
     "PAUSE_CHOICES",
     "SETTINGS_PATTERN",
@@ -37,15 +39,18 @@ __all__ = [
     "VOTES",
     "Choice",
     "FeedbackVote",
+    "Gate",
     "PainAnswer",
     "Snooze",
     "confirm",
     "feedback",
+    "gate",
     "go",
     "milliseconds",
     "pain",
     "parse_confirm",
     "parse_feedback",
+    "parse_gate",
     "parse_go",
     "parse_hurts",
     "parse_pain",
@@ -255,10 +260,25 @@ BROADCAST_PATTERN = _matching(lambda data: parse_confirm("bc", data))
 #: The release message's feedback votes (bot.progression.Feedback's values).
 VOTES = ("e", "j", "h")
 _HOLD_KEY = rf"{_ID}:{_number(3)}:{_number(3)}:[01]"
-#: ``fb:<e|j|h>:<hold key>:<milliseconds used>``. The time the button was shown with makes a
-#: second press of an old button (or a forged one) detectable: it no longer matches. It is in
-#: whole milliseconds, so any hold the loader accepts (12.345 s) is carried exactly.
-_FEEDBACK_RE = re.compile(rf"fb:([ejh]):({_HOLD_KEY}):({_number(6)})")
+#: A session id in base 36 (lowercase, no leading zeros): 13 decimal digits would not fit
+#: beside a 32-character routine id. Nine digits reach the year 5000.
+_SESSION36 = r"(?:0|[1-9a-z][0-9a-z]{0,8})"
+_SESSION36_MAX = 36**9 - 1
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+#: ``fb:<e|j|h>:<hold key>:<milliseconds used>:<session>``. The time the button was shown
+#: with makes a second press of an old button (or a forged one) detectable: it no longer
+#: matches. It is in whole milliseconds, so any hold the loader accepts (12.345 s) is carried
+#: exactly. The session makes it expire once the next session starts.
+_FEEDBACK_RE = re.compile(rf"fb:([ejh]):({_HOLD_KEY}):({_number(6)}):({_SESSION36})")
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _DIGITS36[digit] + digits
+        if not number:
+            return digits
 
 
 def milliseconds(seconds: float) -> int:
@@ -273,20 +293,28 @@ class FeedbackVote:
     key: str
     #: The time in position the button was shown with, in milliseconds.
     used_ms: int
+    #: The session the button belongs to (bot.session.session_id).
+    session: int
 
 
-def feedback(vote: str, key: str, used_ms: int) -> str:
-    """A feedback button for the side ``key`` shown with ``used_ms`` (see milliseconds())."""
-    if vote not in VOTES or not re.fullmatch(_HOLD_KEY, key) or not _natural(used_ms, 999_999):
-        raise ValueError(f"not a feedback button: {vote!r} {key!r} {used_ms!r}")
-    return _checked(f"fb:{vote}:{key}:{used_ms}")
+def feedback(vote: str, key: str, used_ms: int, session: int) -> str:
+    """A feedback button for the side ``key`` shown with ``used_ms`` (see milliseconds())
+    in session ``session``."""
+    if (
+        vote not in VOTES
+        or not re.fullmatch(_HOLD_KEY, key)
+        or not _natural(used_ms, 999_999)
+        or not _natural(session, _SESSION36_MAX)
+    ):
+        raise ValueError(f"not a feedback button: {vote!r} {key!r} {used_ms!r} {session!r}")
+    return _checked(f"fb:{vote}:{key}:{used_ms}:{_base36(session)}")
 
 
 def parse_feedback(data: str) -> FeedbackVote | None:
     match = _FEEDBACK_RE.fullmatch(data) if _usable(data) else None
     if match is None:
         return None
-    return FeedbackVote(match[1], match[2], int(match[3]))
+    return FeedbackVote(match[1], match[2], int(match[3]), int(match[4], 36))
 
 
 FEEDBACK_PATTERN = _matching(parse_feedback)
@@ -302,8 +330,10 @@ def parse_hurts(data: str) -> bool | None:
 
 HURTS_PATTERN = _matching(parse_hurts)
 
-#: The values the pain keyboard offers (one row: Telegram shows at most 8 buttons in a row).
-PAIN_VALUES = (0, 2, 4, 6, 8, 10)
+#: The values the pain keyboard offers: every one from 0 to 10, in two rows (Telegram shows
+#: at most 8 buttons in a row); Skip ends the second.
+PAIN_ROWS = (tuple(range(6)), tuple(range(6, 11)))
+PAIN_VALUES = tuple(value for row in PAIN_ROWS for value in row)
 #: The pain question's buttons: ``pain:<b|a>:<0-10 or x (skip)>:<session id>``.
 _PAIN_RE = re.compile(rf"pain:([ba]):(x|{_number(2)}):({_number(16)})")
 
@@ -337,3 +367,30 @@ def parse_pain(data: str) -> PainAnswer | None:
 
 
 PAIN_PATTERN = _matching(parse_pain)
+
+
+# After a high pain answer: ``gate:<c|s>:<session id>`` (continue gently, or stop for today) --
+
+_GATE_RE = re.compile(rf"gate:([cs]):({_number(16)})")
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A parsed answer to "continue gently, or stop for today?"."""
+
+    go_on: bool
+    session: int
+
+
+def gate(go_on: bool, session: int) -> str:
+    if not isinstance(go_on, bool) or not _natural(session, 10**16 - 1):
+        raise ValueError(f"not a pain gate button: {go_on!r} {session!r}")
+    return _checked(f"gate:{'c' if go_on else 's'}:{session}")
+
+
+def parse_gate(data: str) -> Gate | None:
+    match = _GATE_RE.fullmatch(data) if _usable(data) else None
+    return None if match is None else Gate(match[1] == "c", int(match[2]))
+
+
+GATE_PATTERN = _matching(parse_gate)

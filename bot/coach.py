@@ -16,12 +16,13 @@ import html
 import logging
 import re
 from dataclasses import replace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot import callbacks, progression, scheduling, texts
+from bot import callbacks, progression, safety, scheduling, texts
 from bot.clock import Clock
 from bot.content import Routine, RoutineBook
 from bot.context import BotContext
@@ -37,7 +38,7 @@ from bot.session import (
     script_seconds,
     session_id,
 )
-from bot.stats import progress, streak_phrase
+from bot.stats import progress
 from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
 from bot.uploads import own_routine
 
@@ -160,9 +161,12 @@ class Coach:
         key = progression.exercise_key(session.routine.id, exercise)
 
         def block(current: Subscriber) -> Subscriber:
+            # Only sides feedback moved: one never moved has no increase to undo, and
+            # storing its time would pass it off as adapted (bot.progression.SideHold).
             holds = dict(current.holds)
             for step, seconds in used.items():
-                holds[step] = min(holds.get(step, seconds), seconds)
+                if step in holds:
+                    holds[step] = min(holds[step], seconds)
             return replace(current, holds=holds, hurt=current.hurt | {key})
 
         await self._storage.change(session.chat_id, block)
@@ -175,13 +179,20 @@ class Coach:
         mine = own_routine(subscriber) if subscriber else None
         return mine if mine is not None and mine.id == routine_id else None
 
-    async def feedback(
-        self, chat_id: int, vote: callbacks.FeedbackVote
-    ) -> tuple[str, float, float, bool] | None:
-        """Apply a feedback button: the label, the time before and after, and whether it hurt
-        (no increase then); None for a button that is stale or not ours."""
+    def _latest_session(self, chat_id: int) -> int | None:
+        """The session whose buttons are live: the running one, else the last one recorded.
+        A session's pain and feedback buttons expire when the next one starts."""
+        running = self._sessions.get(chat_id)
+        if running is not None:
+            return running.id
+        history = self._storage.history(chat_id)
+        return session_id(history[-1].started_at) if history else None
+
+    async def feedback(self, chat_id: int, vote: callbacks.FeedbackVote) -> Noted | None:
+        """Apply a feedback button; None for a button that is stale, of an earlier session,
+        or not ours."""
         parsed = progression.parse_key(vote.key)
-        if parsed is None:
+        if parsed is None or self._latest_session(chat_id) != vote.session:
             return None
         routine_id, index, number, mirrored = parsed
         routine = self.routine_for(chat_id, routine_id)
@@ -208,42 +219,57 @@ class Coach:
             return None
         before, after, hurt = outcome
         label = progression.label(routine.exercises[index], number, mirrored)
-        return label, before, after, hurt
+        limit = ""
+        if after == before and not hurt and vote.vote != Feedback.RIGHT:
+            limit = "most" if vote.vote == Feedback.EASY else "least"
+        return Noted(label, before, after, hurt, limit)
 
-    async def record_pain(self, chat_id: int, answer: callbacks.PainAnswer) -> bool:
-        """Keep a pain answer with its session (running, or already in the history); False
-        if there is no such session."""
+    async def record_pain(
+        self, chat_id: int, answer: callbacks.PainAnswer
+    ) -> safety.Answers | None:
+        """Keep a pain answer with its session while that is the chat's latest (running, or
+        the last in the history): once the next session starts its questions have expired.
+        Returns what the safety rules need; None if the question has expired."""
         async with self._lock(chat_id):
+            if self._latest_session(chat_id) != answer.session:
+                return None
+            history = self._storage.history(chat_id)
             session = self._sessions.get(chat_id)
-            if session is not None and session.id == answer.session:
+            if session is not None:
                 if not answer.before:
-                    return False
+                    return None
                 session.pain_before = answer.value
-                return True
-            for record in reversed(self._storage.history(chat_id)):
-                if session_id(record.started_at) == answer.session:
-                    if answer.before:
-                        record = replace(record, pain_before=answer.value)
-                    else:
-                        record = replace(record, pain_after=answer.value)
-                    return self._storage.update_session(record)
-        return False
+                record = None
+            else:
+                record, history = history[-1], history[:-1]
+                if answer.before:
+                    record = replace(record, pain_before=answer.value)
+                else:
+                    record = replace(record, pain_after=answer.value)
+                if not self._storage.update_session(record):
+                    return None
+            earlier = tuple(r.pain_before for r in history if r.pain_before is not None)
+            if record is None:
+                return safety.Answers(answer.value, None, earlier)
+            return safety.Answers(record.pain_before, record.pain_after, earlier)
 
     async def _ask_pain(
         self, context: BotContext, chat_id: int, session: int, *, before: bool
     ) -> None:
         when = "b" if before else "a"
-        buttons = [
-            InlineKeyboardButton(str(value), callback_data=callbacks.pain(when, value, session))
-            for value in callbacks.PAIN_VALUES
+        rows = [
+            [
+                InlineKeyboardButton(
+                    str(value), callback_data=callbacks.pain(when, value, session)
+                )
+                for value in row
+            ]
+            for row in callbacks.PAIN_ROWS
         ]
-        buttons.append(
-            InlineKeyboardButton(
-                texts.BUTTON_PAIN_SKIP, callback_data=callbacks.pain(when, None, session)
-            )
-        )
+        skip = callbacks.pain(when, None, session)
+        rows[-1].append(InlineKeyboardButton(texts.BUTTON_PAIN_SKIP, callback_data=skip))
         question = texts.PAIN_BEFORE if before else texts.PAIN_AFTER
-        await self._say(context, chat_id, question, InlineKeyboardMarkup([buttons]))
+        await self._say(context, chat_id, question, InlineKeyboardMarkup(rows))
 
     async def on_timer(self, context: BotContext) -> None:
         """Job callback: the current cue's time is up."""
@@ -269,20 +295,31 @@ class Coach:
             )
         return True
 
-    async def pause(self, context: BotContext, chat_id: int) -> bool | None:
-        """Pause; None if no session, False if it was already paused."""
+    async def pause(
+        self,
+        context: BotContext,
+        chat_id: int,
+        *,
+        of_session: int | None = None,
+        reason: str | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> bool | None:
+        """Pause at once; None if no session (or not the one ``of_session`` names), False if
+        it was already paused. ``reason`` (with ``markup``) is said instead of "Paused", also
+        when it was already paused."""
         async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
-            if session is None:
+            if session is None or of_session not in (None, session.id):
                 return None
-            if session.paused:
-                return False
-            session.pause(self._clock.monotonic())
-            self._countdowns.pause(context, chat_id)
-            # While paused the session timer is the give-up timer.
-            self._set_timer(context, session, PAUSE_TIMEOUT)
-            await self._say(context, chat_id, texts.PAUSED)
-        return True
+            was_paused = session.paused
+            if not was_paused:
+                session.pause(self._clock.monotonic())
+                self._countdowns.pause(context, chat_id)
+                # While paused the session timer is the give-up timer.
+                self._set_timer(context, session, PAUSE_TIMEOUT)
+            if reason or not was_paused:
+                await self._say(context, chat_id, reason or texts.PAUSED, markup)
+        return not was_paused
 
     async def resume(self, context: BotContext, chat_id: int) -> bool | None:
         """Resume; None if no session, False if it was not paused."""
@@ -294,19 +331,33 @@ class Coach:
                 return False
             cue = session.current
             beat = session.resume(self._clock.monotonic())
-            in_hold = cue is not None and cue.is_hold and beat.delay
-            left = beat.delay / self._time_scale if in_hold and beat.delay else None
-            self._countdowns.resume(context, chat_id, self._live.get(chat_id, True))
-            await self._play(context, session, beat, note=texts.resumed(left))
+            if cue is None or not cue.is_hold or not beat.delay:
+                await self._play(context, session, beat, note=texts.resumed(None))
+                return True
+            # Mid-hold: the rest of it in a new message that counts down where the user is
+            # looking; the paused one above keeps its mark.
+            self._set_timer(context, session, beat.delay)
+            self._countdowns.retire(context, chat_id)
+            left = beat.delay / self._time_scale
+            await self._send_cue(context, session, cue, texts.resumed(left), left)
         return True
 
-    async def stop(self, context: BotContext, chat_id: int) -> bool:
+    async def stop(
+        self, context: BotContext, chat_id: int, *, of_session: int | None = None, say: str = ""
+    ) -> bool:
+        """Stop (only the session ``of_session`` names, if given), saying ``say`` or "Session
+        stopped"; False if there is no such session."""
         async with self._lock(chat_id):
             session = self._sessions.get(chat_id)
-            if session is None:
+            if session is None or of_session not in (None, session.id):
                 return False
-            await self._finish(context, session, SessionStatus.STOPPED)
+            await self._finish(context, session, SessionStatus.STOPPED, say=say)
         return True
+
+    async def note(self, context: BotContext, chat_id: int, text: str) -> None:
+        """Say something in the chat between (never inside) a session's cues, quietly."""
+        async with self._lock(chat_id):
+            await self._say(context, chat_id, text)
 
     def close_interrupted(self, now: dt.datetime) -> list[int]:
         """At start-up: record sessions cut by a restart as interrupted; returns their chats."""
@@ -356,20 +407,22 @@ class Coach:
         self._countdowns.end(
             context, session.chat_id, done=hold_done, next_text=self._next_words(cue)
         )
-        markup = _cue_markup(cue)
-        message = await self._say(context, session.chat_id, cue.text, markup)
-        if message is not None and cue.is_hold:
-            self._countdowns.begin(
-                context,
-                session.chat_id,
-                message.message_id,
-                cue.text,
-                cue.wait,
-                self._live.get(session.chat_id, True),
-                markup,
-            )
+        await self._send_cue(context, session, cue, cue.text, cue.wait)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", session.chat_id)
+
+    async def _send_cue(
+        self, context: BotContext, session: GuidedSession, cue: Cue, text: str, seconds: float
+    ) -> None:
+        """Send a cue's message with its buttons; a hold's counts down its ``seconds``."""
+        chat_id = session.chat_id
+        markup = _cue_markup(cue, session.id)
+        message = await self._say(context, chat_id, text, markup)
+        if message is not None and cue.is_hold:
+            live = self._live.get(chat_id, True)
+            self._countdowns.begin(
+                context, chat_id, message.message_id, text, seconds, live, markup
+            )
 
     @staticmethod
     def _next_words(cue: Cue) -> str | None:
@@ -421,31 +474,34 @@ class Coach:
         *,
         expired: bool = False,
         hold_done: bool = False,
+        say: str = "",
     ) -> None:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
-        self._countdowns.end(context, chat_id, done=hold_done and done, next_text=None)
-        ask_after = done and self._pain_check.get(chat_id, False)
+        ended = done or status is SessionStatus.PARTIAL  # reached the end of the routine
+        self._countdowns.end(context, chat_id, done=hold_done and ended, next_text=None)
+        ask_after = ended and self._pain_check.get(chat_id, False)
         took = self._close(context, session, status)
+        streak, next_when = self._after_completion(chat_id) if ended else (0, None)
         if expired:
             text = texts.PAUSE_EXPIRED
         elif session.hurt:
             text = texts.HURT_STOP
         elif done:
-            text = texts.completed(
-                session.routine.title, texts.elapsed(took), *self._after_completion(chat_id)
-            )
+            text = texts.completed(session.routine.title, texts.elapsed(took), streak, next_when)
+        elif ended:
+            text = texts.partial(session.routine.title, next_when)
         else:
-            text = texts.SESSION_STOPPED
+            text = say or texts.SESSION_STOPPED
         await self._say(context, chat_id, text)
         if ask_after:
             await self._ask_pain(context, chat_id, session.id, before=False)
 
-    def _after_completion(self, chat_id: int) -> tuple[str | None, str | None]:
-        """The streak phrase and the next reminder, for the completion message."""
+    def _after_completion(self, chat_id: int) -> tuple[int, str | None]:
+        """The current streak and the next reminder, for the completion message."""
         subscriber = self._storage.subscriber(chat_id)
         if subscriber is None:
-            return None, None
+            return 0, None
         now = self._clock.now()
         today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
         streak = progress(
@@ -454,7 +510,7 @@ class Coach:
             reminder_days=subscriber.days,
             paused=subscriber.pauses,
         ).current_streak
-        return streak_phrase(streak) if streak > 1 else None, texts.next_when(subscriber, now)
+        return streak, texts.next_when(subscriber, now)
 
     async def _say(
         self,
@@ -486,9 +542,21 @@ class Coach:
         return None
 
 
-def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
+class Noted(NamedTuple):
+    """A feedback vote applied: for the note on the release message."""
+
+    label: str
+    before: float
+    after: float
+    #: It hurt this session: no increase.
+    hurt: bool
+    #: "most" or "least" when the vote asked to go past the stretch's bounds.
+    limit: str
+
+
+def _cue_markup(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
     """The hold message's "Stop — it hurts" button; an adapting step's release gets the three
-    feedback buttons."""
+    feedback buttons, which name the session (they expire when the next one starts)."""
     if cue.is_hold:
         button = InlineKeyboardButton(texts.BUTTON_HURTS, callback_data=callbacks.HURTS)
         return InlineKeyboardMarkup([[button]])
@@ -504,7 +572,7 @@ def _cue_markup(cue: Cue) -> InlineKeyboardMarkup | None:
                     InlineKeyboardButton(
                         label,
                         callback_data=callbacks.feedback(
-                            vote, cue.key, callbacks.milliseconds(cue.seconds)
+                            vote, cue.key, callbacks.milliseconds(cue.seconds), session
                         ),
                     )
                     for label, vote in votes

@@ -31,7 +31,7 @@ from bot.clock import Clock
 from bot.context import BotContext
 from bot.fitting import fit
 
-__all__ = ["Countdowns", "bar", "final_text", "progress_text"]
+__all__ = ["Countdowns", "bar", "final_text", "paused_text", "progress_text"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,6 +57,12 @@ def progress_text(cue_text: str, hold: float, left: float) -> str:
     """The hold message while it counts down: its text, a bar and the seconds left."""
     seconds = max(1, math.ceil(left - 1e-6))
     return f"{cue_text}\n{bar(1 - left / hold)} {seconds} s"
+
+
+def paused_text(cue_text: str, hold: float, left: float) -> str:
+    """The hold message while the session is paused: the bar stops, marked paused."""
+    seconds = max(1, math.ceil(left - 1e-6))
+    return f"{cue_text}\n{bar(1 - left / hold)} ⏸ paused, {seconds} s left"
 
 
 def final_text(cue_text: str, next_text: str | None) -> str:
@@ -140,19 +146,27 @@ class Countdowns:
         )
 
     def pause(self, context: BotContext, chat_id: int) -> None:
+        """The session paused: the countdown stops and its message says so (in groups too:
+        one edit, and a bar that silently stopped would look like a hang). The "it hurts"
+        button stays."""
         hold = self._holds.get(chat_id)
         if hold is not None and hold.paused_left is None:
             hold.paused_left = hold.left(self._clock.monotonic())
             self._stop_ticking(context, chat_id)
+            hold.edited = True
+            text = self._paused(hold)
+            self._edit_later(context, chat_id, hold.message_id, text, hold.markup)
 
-    def resume(self, context: BotContext, chat_id: int, live: bool) -> None:
-        hold = self._holds.get(chat_id)
-        if hold is None or hold.paused_left is None:
-            return
-        hold.started = self._clock.monotonic() - (hold.real - hold.paused_left)
-        hold.paused_left = None
-        if live and hold.left(self._clock.monotonic()) >= 2 * UPDATE_EVERY:
-            self._tick_every(context, chat_id)
+    def retire(self, context: BotContext, chat_id: int) -> None:
+        """The paused hold resumes in a new message (where the user is looking, not one
+        further up): this one keeps its paused mark and loses its button."""
+        self._stop_ticking(context, chat_id)
+        hold = self._holds.pop(chat_id, None)
+        if hold is not None and hold.paused_left is not None:
+            self._edit_later(context, chat_id, hold.message_id, self._paused(hold))
+
+    def _paused(self, hold: _Hold) -> str:
+        return paused_text(hold.text, hold.hold, (hold.paused_left or 0.0) / self._scale)
 
     def end(self, context: BotContext, chat_id: int, *, done: bool, next_text: str | None) -> None:
         """The hold is over: ``done`` shows it completed (and what is next); otherwise (skip,
@@ -208,7 +222,14 @@ class Countdowns:
             hold.markup,
         )
 
-    def _edit_later(self, context: BotContext, chat_id: int, message_id: int, text: str) -> None:
+    def _edit_later(
+        self,
+        context: BotContext,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
         now = self._clock.monotonic()
         at = self._take_slot(chat_id, now)
         scheduling.schedule_once(
@@ -217,15 +238,15 @@ class Countdowns:
             at - now,
             name=f"edit:{chat_id}:{message_id}",
             chat_id=chat_id,
-            data=(message_id, text),
+            data=(message_id, text, markup),
         )
 
     async def _edit_job(self, context: BotContext) -> None:
         job = context.job
         if job is None or job.chat_id is None or not isinstance(job.data, tuple):
             return
-        message_id, text = job.data
-        await self._edit(context, job.chat_id, message_id, text)
+        message_id, text, markup = job.data
+        await self._edit(context, job.chat_id, message_id, text, markup)
 
     @staticmethod
     async def _edit(

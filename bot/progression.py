@@ -10,13 +10,15 @@ When the time changes, the last phase absorbs it ("hold 10 s, then increase" kee
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.content import Bounds, Exercise, Routine, Step, mirror
 
 __all__ = [
     "Feedback",
+    "SideHold",
     "adjusted",
     "bounded_step",
     "current_holds",
@@ -121,21 +123,34 @@ def label(exercise: Exercise, step: int, mirrored: bool) -> str:
     return " · ".join(part for part in where if part)
 
 
+class SideHold(NamedTuple):
+    """One side of an adapting step, for /stats."""
+
+    side: str
+    seconds: float
+    #: Whether feedback has moved it (else it is the file's own time, and how it feels to
+    #: this user is unknown).
+    adapted: bool
+
+
 def current_holds(
-    routine: Routine, stored: Mapping[str, float]
-) -> list[tuple[str, list[tuple[str, float]]]]:
-    """Per adapting step of ``routine``: its exercise title and each side's time in position."""
-    rows: list[tuple[str, list[tuple[str, float]]]] = []
+    routine: Routine, stored: Mapping[str, float], held: Collection[str] = ()
+) -> list[tuple[str, list[SideHold]]]:
+    """Per adapting step of ``routine``: its exercise title and the time in position of each
+    side the user has done, that is held (its label in ``held``) or given feedback on; steps
+    with no such side are left out, so a new user has no rows."""
+    rows: list[tuple[str, list[SideHold]]] = []
     for index, exercise in enumerate(routine.exercises):
         for number, step in enumerate(exercise.steps):
             if step.bounds is None:
                 continue
-            sides = [
-                (
-                    side_word(exercise, step, mirrored),
-                    stored_total(step, stored.get(hold_key(routine.id, index, number, mirrored))),
-                )
-                for mirrored in sorted(set(exercise.sides))
-            ]
-            rows.append((exercise.title, sorted(sides)))
+            sides = []
+            for mirrored in sorted(set(exercise.sides)):
+                value = stored.get(hold_key(routine.id, index, number, mirrored))
+                if value is None and label(exercise, number, mirrored) not in held:
+                    continue
+                word = side_word(exercise, step, mirrored)
+                sides.append(SideHold(word, stored_total(step, value), value is not None))
+            if sides:
+                rows.append((exercise.title, sorted(sides)))
     return rows

@@ -3,8 +3,9 @@
 One row per session, oldest first. UTF-8 with a byte-order mark: Excel reads a BOM-less CSV in
 the machine's legacy code page and garbles "·" or any non-ASCII routine title; LibreOffice,
 Numbers and Python's ``utf-8-sig`` all accept the BOM. Rows end in CRLF as RFC 4180 says.
-Hold columns are the union of every timed step and side in the history, in order of first
-appearance, so a column means the same thing in every row.
+Hold columns are the union of every timed step and side held in the history, in order of
+first appearance, so a column means the same thing in every row. "completed" is yes only for
+a completed session; a mostly skipped one has status "partial" (bot/session.py says why).
 """
 
 from __future__ import annotations

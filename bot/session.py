@@ -4,6 +4,15 @@ timer for the returned delay.
 
 Times inside the script are the routine's own seconds; the session multiplies them by
 ``time_scale`` so tests and demos can run a whole routine in seconds.
+
+**What counts as done.** A session that reaches its end (by time or by skipping) is
+*completed* when more than half (:data:`DONE_SHARE`) of the routine's hold time was held;
+otherwise it is *partial*: not praised as complete, not a streak day, not "done today" for the
+follow-up. Hold time, not exercises or minutes: the holds are the stretching, the messages
+between them only reading time, so skipping through the instructions of one exercise and holding
+the rest still counts. A hold skipped halfway counts for the half held. A routine with no timed
+holds is completed when none of its exercises was skipped. A stopped session is stopped,
+however far it got.
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ __all__ = [
 
 #: Seconds between an exercise's title and its first instruction.
 TITLE_PAUSE = 3.0
+#: The share of a routine's hold time a session must hold to count as done (see above).
+DONE_SHARE = 0.5
 #: Seconds after "Release" before the next instruction; switching sides takes a little longer.
 RELEASE_PAUSE = 3.0
 SWITCH_PAUSE = 5.0
@@ -163,6 +174,10 @@ class GuidedSession:
     #: Seconds that were left on the timer when paused.
     paused_left: float | None = None
     skipped: int = 0
+    #: Routine seconds of hold time held so far (for DONE_SHARE).
+    held: float = 0.0
+    #: Time in position of each timed step and side held to its release, by label.
+    held_sides: dict[str, float] = field(default_factory=dict)
     #: The answer to the pain question before the session, if any.
     pain_before: int | None = None
     #: Stopped because it hurt.
@@ -185,7 +200,7 @@ class GuidedSession:
 
     def _go_to(self, position: int, now: float) -> Beat:
         if position >= len(self.script):
-            return self._finish(SessionStatus.COMPLETED)
+            return self._finish(self._end_status())
         self.position = position
         cue = self.script[position]
         delay = cue.wait * self.time_scale
@@ -207,18 +222,39 @@ class GuidedSession:
 
     def advance(self, now: float) -> Beat:
         """The timer for the current cue ran out: the next cue, or the end."""
-        return self._go_to(self.position + 1, now)
+        cue, following = self.current, self.position + 1
+        if cue is not None and cue.is_hold:
+            self.held += cue.wait
+            after = self.script[following] if following < len(self.script) else None
+            if after is not None and after.kind is CueKind.RELEASE and after.label:
+                self.held_sides[after.label] = after.seconds
+        return self._go_to(following, now)
 
     def skip(self, now: float) -> Beat:
         """Jump to the first cue of the next exercise (or finish after the last one); during
-        the intro, to the first exercise."""
-        exercise = self.current.exercise if self.current else -1
+        the intro, to the first exercise. A hold skipped partway counts for what was held."""
+        cue = self.current
+        if cue is not None and cue.is_hold:
+            left = self.paused_left if self.paused else max(0.0, (self.due or now) - now)
+            self.held += max(0.0, cue.wait - (left or 0.0) / self.time_scale)
+        exercise = cue.exercise if cue else -1
         if exercise >= 0:  # skipping the intro is not skipping an exercise
             self.skipped += 1
         for position in range(self.position + 1, len(self.script)):
             if self.script[position].exercise > exercise:
                 return self._go_to(position, now)
-        return self._finish(SessionStatus.COMPLETED)
+        return self._finish(self._end_status())
+
+    @property
+    def hold_seconds(self) -> float:
+        """The routine's hold time in all, as compiled for this session."""
+        return sum(cue.wait for cue in self.script if cue.is_hold)
+
+    def _end_status(self) -> SessionStatus:
+        """Completed or partial, by the rule in the module's docstring."""
+        total = self.hold_seconds
+        done = self.held > DONE_SHARE * total if total else self.skipped == 0
+        return SessionStatus.COMPLETED if done else SessionStatus.PARTIAL
 
     def pause(self, now: float) -> float:
         """Stop the clock; returns the seconds that were left on the current timer."""
@@ -248,9 +284,9 @@ class GuidedSession:
         return session_id(self.started_at)
 
     def holds_used(self) -> dict[str, float]:
-        """Time in position of each timed step and side reached so far, by label."""
-        reached = self.script[: self.position + 1]
-        return {cue.label: cue.seconds for cue in reached if cue.is_hold and cue.label}
+        """Time in position of each timed step and side held to its release, by label: a side
+        skipped or stopped partway is not in it."""
+        return dict(self.held_sides)
 
     def exercise_holds(self, exercise: int) -> dict[str, float]:
         """This session's time in position for each adapting step and side of an exercise."""

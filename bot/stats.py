@@ -2,7 +2,8 @@
 
 Pure functions over a chat's session history. Every date is a *local* date
 (:attr:`SessionRecord.local_date`, fixed when the session started), so nothing here knows about
-zones. Only completed sessions count.
+zones. Only completed sessions count (:func:`counts_as_done`; what completes a session is
+decided in bot/session.py): a partial, stopped or interrupted one is shown as unfinished.
 
 A day is one of:
 
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_WEEKS",
     "Progress",
     "chart",
+    "counts_as_done",
     "pain_weeks",
     "progress",
     "stats_text",
@@ -101,8 +103,14 @@ class _Calendar:
         return any(start <= day < end for start, end in self.paused)
 
 
+def counts_as_done(record: SessionRecord) -> bool:
+    """Whether a session makes its day a done day (streaks, counts, the follow-up's "done
+    today"): completed only, not partial, stopped or interrupted."""
+    return record.status is SessionStatus.COMPLETED
+
+
 def _completed(records: Iterable[SessionRecord]) -> list[SessionRecord]:
-    return [record for record in records if record.status is SessionStatus.COMPLETED]
+    return [record for record in records if counts_as_done(record)]
 
 
 def progress(
@@ -186,10 +194,19 @@ def streak_phrase(days: int) -> str:
     return f"{_plural(days, 'day')} in a row"
 
 
-def stats_text(p: Progress, chart_text: str) -> str:
-    """The whole /stats reply (HTML): counts, streaks, minutes, then the chart in ``<pre>``."""
+def stats_text(p: Progress, chart_text: str, *, unfinished: int = 0) -> str:
+    """The whole /stats reply (HTML): counts, streaks, minutes, then the chart in ``<pre>``.
+    ``unfinished`` counts sessions that did not complete: with none completed, the reply says
+    so instead of "Nothing here yet", which would contradict the holds listed below it."""
     title = "📊 <b>Your progress</b>"
     if not p.total:
+        if unfinished:
+            ended = f"{_plural(unfinished, 'session')} ended early"
+            return (
+                f"{title}\n"
+                f"No routine completed yet — {ended}. Reply <b>{_WORD_START}</b> when you're "
+                "ready, and this is where your streak will grow."
+            )
         return (
             f"{title}\n"
             f"Nothing here yet — reply <b>{_WORD_START}</b> for your first routine, "

@@ -157,7 +157,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class SessionStatus(StrEnum):
+    #: Reached the end with most of the routine's hold time held (bot.session.DONE_SHARE).
     COMPLETED = "completed"
+    #: Reached the end, but mostly skipped: not praised as complete, not a streak day.
+    PARTIAL = "partial"
     STOPPED = "stopped"
     #: Cut by a restart or crash; closed at the next start-up.
     INTERRUPTED = "interrupted"
@@ -419,7 +422,8 @@ class SessionRecord:
     #: Seconds from start to end; unknown (None) for an interrupted session.
     duration: float | None
     skipped: int = 0
-    #: Time in position per timed step and side reached, by label ("Iliopsoas stretch · left").
+    #: Time in position per timed step and side held to its release, by label ("Iliopsoas
+    #: stretch · left"); before issue 11, per side reached.
     holds: Mapping[str, float] = field(default_factory=dict)
     #: The answers to "How is your back, 0–10?" before and after; None if not asked or skipped.
     pain_before: int | None = None

@@ -7,6 +7,7 @@ code. Anything that comes from users or content files is escaped here, nowhere e
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.fitting import MAX_MESSAGE
 from bot.parsing import DAY_NAMES, format_days, format_time, quoted
 from bot.reminders import upcoming
+from bot.safety import PERSISTENT_SESSIONS
 from bot.storage import Subscriber
 
 # Session control words: a user types them during a guided session.
@@ -366,10 +368,25 @@ def _seconds(seconds: float, *, more: bool = False) -> str:
     return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
 
 
-def completed(routine_title: str, took: str, streak: str | None, next_when: str | None) -> str:
+def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
     text = f"✅ Well done — {b(routine_title)} complete in {took}."
-    if streak:
-        text += f"\n🔥 {streak}!"
+    if streak == 1:
+        text += "\n🔥 Day 1 — come back tomorrow to start a streak."
+    elif streak > 1:
+        text += f"\n🔥 {plural(streak, 'day')} in a row!"
+    if next_when:
+        text += f"\nSee you {next_when}."
+    return text
+
+
+def partial(routine_title: str, next_when: str | None) -> str:
+    """The end of a session that skipped most of its holds (bot.session's rule): no praise
+    for a whole routine, no streak day, and no blame either."""
+    text = (
+        f"⏭ That's the end of {b(routine_title)} — with most of it skipped, it counts as a "
+        f"partial session, not a streak day. Reply {b(WORD_START)} whenever you'd like to do "
+        "it in full."
+    )
     if next_when:
         text += f"\nSee you {next_when}."
     return text
@@ -380,8 +397,9 @@ PAUSED = f"⏸ Paused. Say {b(WORD_RESUME)} when you're ready, or {b(WORD_STOP)}
 
 
 def resumed(hold_left: float | None) -> str:
+    """A hold resumed: the seconds left, rounded up as its countdown shows them."""
     if hold_left:
-        return f"▶️ Resuming — hold for the remaining {_seconds(round(hold_left))}."
+        return f"▶️ Resuming — hold for the remaining {_seconds(math.ceil(hold_left - 1e-6))}."
     return "▶️ Resuming."
 
 
@@ -560,6 +578,53 @@ HURT_STOP = (
     "I won't make that exercise longer next time. If the pain persists or comes back, "
     "please see a medical practitioner."
 )
+SAFETY_NOTE = (
+    "Don't push through pain. If the pain persists or is severe, please see a medical "
+    "practitioner."
+)
+#: "it hurts" with no session running, or an old hold's "Stop — it hurts" button.
+HURT_NOTE = f"🛑 Stop and ease out of any position slowly, then rest. {SAFETY_NOTE}"
+BUTTON_CONTINUE_GENTLY = "🐢 Continue gently"
+BUTTON_STOP_TODAY = "🛑 Stop for today"
+PAIN_GENTLY = (
+    "🟡 Go gently today: ease into each stretch, stay short of pain, and stop if it hurts."
+)
+PAIN_PERSISTENT = (
+    f"Your back has been sore before your last {PERSISTENT_SESSIONS} sessions. Please see a "
+    "medical practitioner (your GP or a physiotherapist) before carrying on with these "
+    "exercises."
+)
+STOPPED_FOR_TODAY = (
+    f"🛑 Stopped for today. Rest and move gently. {SAFETY_NOTE} "
+    f"Reply {b(WORD_START)} whenever you feel ready."
+)
+
+
+def pain_high(score: int, persistent: bool, *, paused: bool) -> str:
+    """A high score before a session: paused (with the question of its buttons), or, if the
+    session has already ended, the safety note alone."""
+    too_much = f"{score} out of 10 is a lot of pain to stretch with. {SAFETY_NOTE}"
+    if paused:
+        lines = [f"⏸ I've paused the routine: {too_much}", "Continue gently, or stop for today?"]
+    else:
+        lines = [f"🔴 {too_much}"]
+    if persistent:
+        lines.append(PAIN_PERSISTENT)
+    return "\n".join(lines)
+
+
+def gate_answered(question: str, go_on: bool) -> str:
+    return f"{question}\n— {'continuing gently' if go_on else 'stopped for today'}"
+
+
+def pain_rose(before: int, after: int) -> str:
+    return (
+        f"Your back feels worse than before the session ({before} → {after}). Rest today, and "
+        f"go gentler next time. {SAFETY_NOTE}"
+    )
+
+
+PAIN_STILL_HIGH = f"Sorry your back is sore. Rest today. {SAFETY_NOTE}"
 PAIN_ON = "I'll ask how your back is before and after each session. /pain off stops that."
 PAIN_OFF = "I won't ask about pain any more. /pain on brings the question back."
 PAIN_USAGE = "Use /pain on or /pain off."
@@ -569,10 +634,15 @@ def pain_answered(question: str, value: int | None) -> str:
     return f"{question} — {value}" if value is not None else f"{question} — skipped"
 
 
-def feedback_noted(label: str, before: float, after: float, *, hurt: bool = False) -> str:
-    """The answer to a feedback button, shown on the release message."""
+def feedback_noted(
+    label: str, before: float, after: float, *, hurt: bool = False, limit: str = ""
+) -> str:
+    """The answer to a feedback button, shown on the release message; ``limit`` is "most"
+    or "least" when the vote asked to go past the stretch's bounds."""
     if hurt:
         return f"Noted — it hurt, so {escape(label)} stays at {_seconds(after)} next time."
+    if limit:
+        return f"Noted — {escape(label)}: {after:g} s is the {limit} this stretch goes to."
     if after > before:
         return f"Noted — {escape(label)}: {_seconds(after)} next time."
     if after < before:
@@ -581,23 +651,24 @@ def feedback_noted(label: str, before: float, after: float, *, hurt: bool = Fals
 
 
 def holds_summary(
-    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float]]]]],
+    routines: Mapping[str, Sequence[tuple[str, Sequence[tuple[str, float, bool]]]]],
 ) -> str:
-    """/stats: per routine, each adapting exercise's time per side, and which side is tighter;
-    routine titles are shown when there are several."""
+    """/stats: per routine, each adapting exercise's time per side (side, seconds, whether it
+    had feedback), and which side is tighter — only when both sides had feedback: a side with
+    none is unknown, not tighter. Routine titles are shown when there are several."""
+    shown = {routine: rows for routine, rows in routines.items() if rows}
     lines = ["<b>Your holds</b>"]
-    for routine, rows in routines.items():
-        if not rows:
-            continue
-        if len(routines) > 1:
+    for routine, rows in shown.items():
+        if len(shown) > 1:
             lines.append(f"<i>{escape(routine)}</i>")
         for title, sides in rows:
             per_side = " · ".join(
-                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds in sides
+                f"{side} {seconds:g} s" if side else f"{seconds:g} s" for side, seconds, _ in sides
             )
             line = f"{escape(title)}: {per_side}"
-            if len(sides) == 2 and sides[0][1] != sides[1][1]:
-                (side_a, a), (side_b, other) = sides
+            known = len(sides) == 2 and all(adapted for _, _, adapted in sides)
+            if known and sides[0][1] != sides[1][1]:
+                (side_a, a, _), (side_b, other, _) = sides
                 tighter = side_a if a < other else side_b
                 low, high = min(a, other), max(a, other)
                 line += f" — your {tighter} side is tighter ({low:g} s vs {high:g} s)"

@@ -14,14 +14,17 @@ from bot import callbacks
 from bot.callbacks import (
     Choice,
     FeedbackVote,
+    Gate,
     PainAnswer,
     Snooze,
     confirm,
     feedback,
+    gate,
     go,
     pain,
     parse_confirm,
     parse_feedback,
+    parse_gate,
     parse_go,
     parse_hurts,
     parse_pain,
@@ -59,7 +62,8 @@ def settings_choice(rng: random.Random) -> Choice:
 def feedback_vote(rng: random.Random) -> FeedbackVote:
     side = f"{rng.randrange(1000)}:{rng.randrange(1000)}:{rng.randrange(2)}"
     used = rng.choice([rng.randrange(1_000, 300_001), rng.randrange(1_000_000)])
-    return FeedbackVote(rng.choice(callbacks.VOTES), f"{routine_id(rng)}:{side}", used)
+    session = rng.choice([0, rng.randrange(1_700_000_000_000, 2_000_000_000_000), 36**9 - 1])
+    return FeedbackVote(rng.choice(callbacks.VOTES), f"{routine_id(rng)}:{side}", used, session)
 
 
 def pain_answer(rng: random.Random) -> PainAnswer:
@@ -90,12 +94,21 @@ KINDS = {
         lambda yes: confirm("bc", yes),
         lambda data: parse_confirm("bc", data),
     ),
-    "feedback": (feedback_vote, lambda v: feedback(v.vote, v.key, v.used_ms), parse_feedback),
+    "feedback": (
+        feedback_vote,
+        lambda v: feedback(v.vote, v.key, v.used_ms, v.session),
+        parse_feedback,
+    ),
     "hurts": (lambda rng: True, lambda _: callbacks.HURTS, parse_hurts),
     "pain": (
         pain_answer,
         lambda a: pain("b" if a.before else "a", a.value, a.session),
         parse_pain,
+    ),
+    "gate": (
+        lambda rng: Gate(rng.random() < 0.5, rng.randrange(10**16)),
+        lambda g: gate(g.go_on, g.session),
+        parse_gate,
     ),
 }
 
@@ -180,6 +193,14 @@ def test_whatever_decodes_encodes_back_to_the_same_data(kind: str) -> None:
         ("feedback", "fb:e:quick:00:0:0:20000"),
         ("feedback", "fb:e:quick:0:0:0:020000"),
         ("feedback", "fb:e:quick:0:0:0:20000\n"),
+        ("feedback", "fb:e:quick:0:0:0:20000"),
+        ("feedback", "fb:e:quick:0:0:0:20000:01"),
+        ("feedback", "fb:e:quick:0:0:0:20000:A"),
+        ("feedback", "fb:e:quick:0:0:0:20000:1_0"),
+        ("feedback", "fb:e:quick:0:0:0:20000:1000000000"),
+        ("gate", "gate:x:1"),
+        ("gate", "gate:c:01"),
+        ("gate", "gate:c:"),
         ("pain", "pain:b:11:1"),
         ("pain", "pain:c:3:1"),
         ("pain", "pain:b:3:"),
@@ -208,10 +229,13 @@ def test_data_the_bot_never_makes_is_refused(kind: str, data: str) -> None:
         lambda: setting("hour", "7"),
         lambda: setting("days", "1"),
         lambda: setting("nope"),
-        lambda: feedback("x", "quick:0:0:0", 20_000),
-        lambda: feedback("e", "quick:0:0:2", 20_000),
-        lambda: feedback("e", "quick:0:0:0", 1_000_000),
-        lambda: feedback("e", "quick:0:0:0", 12.345),  # type: ignore[arg-type]
+        lambda: feedback("x", "quick:0:0:0", 20_000, 1),
+        lambda: feedback("e", "quick:0:0:2", 20_000, 1),
+        lambda: feedback("e", "quick:0:0:0", 1_000_000, 1),
+        lambda: feedback("e", "quick:0:0:0", 12.345, 1),  # type: ignore[arg-type]
+        lambda: feedback("e", "quick:0:0:0", 20_000, 36**9),
+        lambda: gate(True, -1),
+        lambda: gate(1, 1),  # type: ignore[arg-type]
         lambda: pain("b", 11, 1),
         lambda: pain("b", 2.0, 1),  # type: ignore[arg-type]
         lambda: pain("c", 1, 1),
@@ -227,18 +251,31 @@ def test_hold_times_are_carried_in_whole_milliseconds() -> None:
     """Any hold the loader accepts (1–300 s, 12.345 s too) round-trips through a feedback
     button and compares equal to itself."""
     for seconds in (1, 12.345, 20.3 - 0.1, 299.999, 300):
-        data = feedback("e", "quick:0:0:1", callbacks.milliseconds(seconds))
+        data = feedback("e", "quick:0:0:1", callbacks.milliseconds(seconds), 1)
         vote = parse_feedback(data)
         assert vote is not None
         assert vote.used_ms == callbacks.milliseconds(seconds)
-    assert feedback("e", "quick:0:0:1", 12_345) == "fb:e:quick:0:0:1:12345"
+    assert feedback("e", "quick:0:0:1", 12_345, 1) == "fb:e:quick:0:0:1:12345:1"
+
+
+def test_feedback_buttons_name_their_session_in_base_36() -> None:
+    """A session id (milliseconds since 1970) goes into a feedback button in base 36, so the
+    longest routine id still fits in 64 bytes; it comes back exactly."""
+    session = 1_795_957_257_795
+    data = feedback("h", f"{'r' * 32}:999:999:1", 999_999, session)
+    assert len(data) <= callbacks.MAX_BYTES
+    vote = parse_feedback(data)
+    assert vote is not None
+    assert vote.session == session
+    assert data.endswith(":mx1ukx1f")
 
 
 @pytest.mark.parametrize(
     ("pattern", "data", "accepted"),
     [
-        (callbacks.FEEDBACK_PATTERN, "fb:e:quick:0:0:0:12345", True),
-        (callbacks.FEEDBACK_PATTERN, "fb:e:quick:\u0660:0:0:12345", False),
+        (callbacks.FEEDBACK_PATTERN, "fb:e:quick:0:0:0:12345:1", True),
+        (callbacks.FEEDBACK_PATTERN, "fb:e:quick:\u0660:0:0:12345:1", False),
+        (callbacks.GATE_PATTERN, "gate:c:1795957257795", True),
         (callbacks.GO_PATTERN, "go", True),
         (callbacks.GO_PATTERN, "go:quick", True),
         (callbacks.GO_PATTERN, "go:../etc", False),

@@ -13,7 +13,15 @@ import pytest
 
 from bot.clock import Clock
 from bot.context import BotContext
-from bot.countdown import EDIT_RATE, LATE_TICK, Countdowns, bar, final_text, progress_text
+from bot.countdown import (
+    EDIT_RATE,
+    LATE_TICK,
+    Countdowns,
+    bar,
+    final_text,
+    paused_text,
+    progress_text,
+)
 from bot.storage import Storage
 from tests.factories import bench_application
 
@@ -33,6 +41,13 @@ def test_progress_shows_seconds_left_rounded_up() -> None:
         "⏱ Hold for 20 seconds\n▓▓▓▓▓▓░░░░ 8 s"
     )
     assert progress_text("⏱ Hold", 20, 0.1).endswith(" 1 s")
+
+
+def test_paused_text_keeps_the_bar_and_says_paused() -> None:
+    """A paused hold keeps its bar where it stopped and says so, with the seconds left."""
+    assert paused_text("⏱ Hold for 20 seconds", 20, 7.2) == (
+        "⏱ Hold for 20 seconds\n▓▓▓▓▓▓░░░░ ⏸ paused, 8 s left"
+    )
 
 
 def test_final_text_ends_with_what_comes_next() -> None:

@@ -127,12 +127,19 @@ def test_side_word_is_where_the_stretch_is_felt() -> None:
 
 
 def test_current_holds_per_side() -> None:
-    """/stats rows: each adapting exercise with its sides, stored or the file's default."""
-    rows = current_holds(routines()["quick"], {"quick:0:0:1": 17.0})
+    """/stats rows: each side held or given feedback, stored or the file's default, and
+    whether feedback moved it; sides never done are left out."""
+    held = {"Iliopsoas stretch · left", "Quadratus lumborum stretch · left"}
+    rows = current_holds(routines()["quick"], {"quick:0:0:1": 17.0}, held)
     assert rows == [
-        ("Iliopsoas stretch", [("left", 20.0), ("right", 17.0)]),
-        ("Quadratus lumborum stretch", [("left", 20.0), ("right", 20.0)]),
+        ("Iliopsoas stretch", [("left", 20.0, False), ("right", 17.0, True)]),
+        ("Quadratus lumborum stretch", [("left", 20.0, False)]),
     ]
+
+
+def test_current_holds_of_a_new_user_are_empty() -> None:
+    """Nothing held and no feedback: no rows, not the file's timings as if they were done."""
+    assert current_holds(routines()["quick"], {}) == []
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,10 @@ async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
     question, *messages = [entry for entry in session if entry.is_message]
     # The pain check comes first, its 0–10 buttons rendered as in any message.
     assert question.text.startswith("How is your back right now")
-    assert question.buttons == ["[1] 0  [2] 2  [3] 4  [4] 6  [5] 8  [6] 10  [7] Skip"]
+    assert question.buttons == [
+        "[1] 0  [2] 1  [3] 2  [4] 3  [5] 4  [6] 5",
+        "[7] 6  [8] 7  [9] 8  [10] 9  [11] 10  [12] Skip",
+    ]
     # The coaching buttons render too: "it hurts" on holds, feedback on an adapting release.
     hold = next(m for m in messages if "Hold for" in m.text)
     assert hold.buttons == ["[1] 🛑 Stop — it hurts"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.session import Cue, CueKind, compile_script, reading_pause
+from bot.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
 from bot.storage import SessionStatus
 from tests.factories import guided_session, routines
 
@@ -85,8 +85,8 @@ def test_skip_jumps_to_the_next_exercise() -> None:
     assert session.skipped == 1
 
 
-def test_skipping_the_last_exercise_completes() -> None:
-    """Skipping past the last exercise ends the session as completed."""
+def test_skipping_every_exercise_is_partial() -> None:
+    """Skipping past every exercise ends the session as partial: nothing was held."""
     session = guided_session()
     session.begin(0.0)
     first = session.skip(1.0)  # the intro: straight to the first exercise
@@ -95,8 +95,56 @@ def test_skipping_the_last_exercise_completes() -> None:
     assert session.skipped == 0
     for _ in range(len(session.routine.exercises)):
         beat = session.skip(1.0)
-    assert beat.finished is SessionStatus.COMPLETED
+    assert beat.finished is SessionStatus.PARTIAL
     assert session.skipped == 4
+    assert session.held == 0.0
+    assert session.holds_used() == {}
+
+
+def play_until(session: GuidedSession, exercise: int) -> float:
+    """Advance by the timers until the first cue of ``exercise``; returns the clock."""
+    now = 0.0
+    session.begin(now)
+    while session.current is None or session.current.exercise < exercise:
+        now += 1000.0
+        session.advance(now)
+    return now
+
+
+def test_skipping_the_last_exercise_after_holding_most_completes() -> None:
+    """Holding every exercise but the last (most of the hold time) and skipping the last one
+    completes the session; each side held is in holds_used, the skipped ones are not."""
+    session = guided_session()
+    last = len(session.routine.exercises) - 1
+    now = play_until(session, last)
+    beat = session.skip(now)
+    assert beat.finished is SessionStatus.COMPLETED
+    assert session.held > DONE_SHARE * session.hold_seconds
+    assert "Iliopsoas stretch · left" in session.holds_used()
+    assert not any(session.routine.exercises[last].title in key for key in session.holds_used())
+
+
+def test_skipping_most_of_the_hold_time_is_partial() -> None:
+    """Holding only the first exercise and skipping the rest leaves the session partial."""
+    session = guided_session()
+    now = play_until(session, 1)
+    while not (beat := session.skip(now)).finished:
+        pass
+    assert beat.finished is SessionStatus.PARTIAL
+    assert 0 < session.held < DONE_SHARE * session.hold_seconds
+
+
+def test_a_hold_skipped_halfway_counts_half() -> None:
+    """Skipping 4 s into a 10 s hold counts the 4 s held, and that side is not held."""
+    session = guided_session()
+    now = 0.0
+    session.begin(now)
+    while session.current is None or session.current.kind is not CueKind.HOLD:
+        now += 100.0
+        session.advance(now)
+    session.skip(now + 4.0)
+    assert session.held == pytest.approx(4.0)
+    assert session.holds_used() == {}
 
 
 def test_pause_keeps_the_time_left_and_resume_uses_it() -> None:

@@ -13,6 +13,7 @@ from bot.stats import (
     MAX_WEEKS,
     Progress,
     chart,
+    counts_as_done,
     pain_weeks,
     progress,
     stats_text,
@@ -370,6 +371,25 @@ def test_stats_text_without_sessions_invites_a_first_one() -> None:
     assert "reply <b>start</b>" in text
     assert "<pre>" not in text
     assert_well_formed(text)
+
+
+def test_stats_text_with_only_unfinished_sessions_says_so() -> None:
+    """With sessions that ended early and none completed, the reply says no routine is
+    completed yet and how many ended early, not "Nothing here yet"."""
+    p = progress([session(WED, SessionStatus.STOPPED)], today=WED, reminder_days=EVERY_DAY)
+    text = stats_text(p, "", unfinished=1)
+    assert "Nothing here yet" not in text
+    assert "No routine completed yet — 1 session ended early" in text
+    assert_well_formed(text)
+
+
+def test_a_partial_session_is_not_done() -> None:
+    """A partial session counts nowhere: no streak day, no count, no minutes."""
+    history = [session(WED - dt.timedelta(days=1)), session(WED, SessionStatus.PARTIAL)]
+    p = progress(history, today=WED, reminder_days=EVERY_DAY)
+    assert (p.total, p.this_week, p.current_streak, p.minutes) == (1, 1, 1, 5.0)
+    assert not counts_as_done(history[1])
+    assert counts_as_done(history[0])
 
 
 def test_pain_weeks_average_before_and_after_per_iso_week() -> None:

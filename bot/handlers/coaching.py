@@ -1,6 +1,6 @@
 """Coaching: the feedback and "it hurts" buttons, the pain check and /pain, a chat's own routine
 sent as a file, and /export csv. The decisions live in the coach, bot/progression.py,
-bot/uploads.py and bot/report.py; these handlers parse and answer."""
+bot/safety.py, bot/uploads.py and bot/report.py; these handlers parse and answer."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import html
 import logging
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot import callbacks, texts
+from bot import callbacks, safety, texts
 from bot.context import BotContext
 from bot.fitting import fit
 from bot.handlers.common import reply, subscriber_to_change
@@ -31,9 +31,10 @@ async def feedback_button(update: Update, context: BotContext) -> None:
     if result is None or chat is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    label, before, after, hurt = result
     await query.answer()
-    note = texts.feedback_noted(label, before, after, hurt=hurt)
+    note = texts.feedback_noted(
+        result.label, result.before, result.after, hurt=result.hurt, limit=result.limit
+    )
     message = query.message
     if isinstance(message, Message) and message.text:
         try:  # the buttons go, so the same vote cannot be counted twice
@@ -44,24 +45,27 @@ async def feedback_button(update: Update, context: BotContext) -> None:
 
 
 async def hurts_button(update: Update, context: BotContext) -> None:
-    """“Stop — it hurts” on a hold message."""
+    """“Stop — it hurts” on a hold message: whenever it is pressed, even on a finished
+    session's message, the answer is the safety note (and a running session stops)."""
     query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
-    if chat is None or not await context.services.coach.hurts(context, chat.id):
-        await query.answer(texts.BUTTON_EXPIRED)
-        return
     await query.answer()
+    coach = context.services.coach
+    if chat is not None and not await coach.hurts(context, chat.id):
+        await coach.note(context, chat.id, texts.HURT_NOTE)
 
 
 async def pain_button(update: Update, context: BotContext) -> None:
-    """An answer to “How is your back, 0–10?”, before or after a session."""
+    """An answer to “How is your back, 0–10?”, before or after a session, acted on by the
+    rules of bot/safety.py; a question from before the latest session has expired."""
     query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
     answer = callbacks.parse_pain(query.data) if isinstance(query.data, str) else None
     coach = context.services.coach
-    if answer is None or chat is None or not await coach.record_pain(chat.id, answer):
+    answers = await coach.record_pain(chat.id, answer) if answer and chat else None
+    if answer is None or chat is None or answers is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -70,6 +74,84 @@ async def pain_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(texts.pain_answered(question, answer.value))
     except TelegramError as exc:
         _LOGGER.debug("Could not mark the pain answer in chat %s: %s", chat.id, exc)
+    if answer.value is None:
+        return
+    if answer.before:
+        await _before_session(context, chat.id, answer.session, answers)
+    else:
+        await _after_session(context, chat.id, answers)
+
+
+async def _before_session(
+    context: BotContext, chat_id: int, session: int, answers: safety.Answers
+) -> None:
+    """High: pause the routine at once (before its first hold, if it has not come yet) and
+    ask whether to go on; middling: go gently. Once the session is over, the note alone."""
+    coach, score = context.services.coach, answers.before
+    if score is None:
+        return
+    advice = safety.before_session(score)
+    persistent = safety.persistently_high([*answers.earlier, score])
+    if advice is safety.Before.STOP:
+        buttons = [
+            InlineKeyboardButton(
+                texts.BUTTON_CONTINUE_GENTLY, callback_data=callbacks.gate(True, session)
+            ),
+            InlineKeyboardButton(
+                texts.BUTTON_STOP_TODAY, callback_data=callbacks.gate(False, session)
+            ),
+        ]
+        asked = texts.pain_high(score, persistent, paused=True)
+        paused = await coach.pause(
+            context,
+            chat_id,
+            of_session=session,
+            reason=asked,
+            markup=InlineKeyboardMarkup([buttons]),
+        )
+        if paused is None:  # the session has ended meanwhile
+            await coach.note(context, chat_id, texts.pain_high(score, persistent, paused=False))
+    elif advice is safety.Before.GENTLY and coach.running(chat_id):
+        await coach.note(context, chat_id, texts.PAIN_GENTLY)
+
+
+async def _after_session(context: BotContext, chat_id: int, answers: safety.Answers) -> None:
+    """Pain that rose since before the session, or is high, gets a note, not silence."""
+    if answers.after is None:
+        return
+    advice = safety.after_session(answers.before, answers.after)
+    if advice is safety.After.ROSE and answers.before is not None:
+        await context.services.coach.note(
+            context, chat_id, texts.pain_rose(answers.before, answers.after)
+        )
+    elif advice is safety.After.HIGH:
+        await context.services.coach.note(context, chat_id, texts.PAIN_STILL_HIGH)
+
+
+async def gate_button(update: Update, context: BotContext) -> None:
+    """“Continue gently” or “Stop for today” after a high pain answer; live while that
+    session runs."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None:
+        return
+    gate = callbacks.parse_gate(query.data) if isinstance(query.data, str) else None
+    coach = context.services.coach
+    running = coach.running(chat.id) if chat else None
+    if gate is None or chat is None or running is None or running.id != gate.session:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    message = query.message
+    if isinstance(message, Message) and message.text:
+        try:  # the buttons go: the question is answered
+            answered = texts.gate_answered(html.escape(message.text), gate.go_on)
+            await query.edit_message_text(fit(answered, parts=1)[0])
+        except TelegramError as exc:
+            _LOGGER.debug("Could not mark the answer in chat %s: %s", chat.id, exc)
+    if gate.go_on:
+        await coach.resume(context, chat.id)
+    else:
+        await coach.stop(context, chat.id, of_session=gate.session, say=texts.STOPPED_FOR_TODAY)
 
 
 async def pain_command(update: Update, context: BotContext) -> None:

@@ -13,7 +13,7 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+from bot import callbacks, texts
 from bot.context import BotContext
 from bot.flood import Verdict
 from bot.handlers.common import reply
@@ -56,7 +56,11 @@ async def button_without_message(update: Update, _: BotContext) -> None:
     query = update.callback_query
     if query is None or (query.message is not None and query.data is not None):
         return
-    await query.answer(texts.BUTTON_EXPIRED)
+    if isinstance(query.data, str) and callbacks.parse_hurts(query.data):
+        # "Stop — it hurts" always answers with the safety note, however old the button.
+        await query.answer(texts.HURT_NOTE, show_alert=True)
+    else:
+        await query.answer(texts.BUTTON_EXPIRED)
     raise ApplicationHandlerStop
 
 

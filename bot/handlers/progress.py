@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.handlers.common import known_subscriber, reply
 from bot.handlers.schedule import local_today
 from bot.progression import current_holds
-from bot.stats import chart, pain_weeks, progress, stats_text
+from bot.stats import chart, counts_as_done, pain_weeks, progress, stats_text
 from bot.uploads import available, chat_routine
 
 
@@ -32,13 +32,21 @@ async def show_stats(update: Update, context: BotContext) -> None:
     summary = progress(
         records, today=today, reminder_days=subscriber.days, paused=subscriber.pauses
     )
-    parts = [stats_text(summary, grid)]
-    # Coaching: the chat's routine's holds per side, and the pain check's weekly trend.
+    unfinished = sum(not counts_as_done(record) for record in records)
+    parts = [stats_text(summary, grid, unfinished=unfinished)]
+    # Coaching: the holds per side the user has done (held, or moved by feedback), and the
+    # pain check's weekly trend.
     routines = context.services.routines
+    held: dict[str, set[str]] = {}
+    for record in records:
+        held.setdefault(record.routine_id, set()).update(record.holds)
     adapted = {key.partition(":")[0] for key in subscriber.holds}
     shown = [chat_routine(routines, subscriber)]
-    shown += [r for r in available(routines, subscriber).values() if r.id in adapted]
-    holds = {r.title: current_holds(r, subscriber.holds) for r in dict.fromkeys(shown)}
+    shown += [r for r in available(routines, subscriber).values() if r.id in adapted | set(held)]
+    holds = {
+        r.title: current_holds(r, subscriber.holds, held.get(r.id, ()))
+        for r in dict.fromkeys(shown)
+    }
     if any(holds.values()):
         parts.append(texts.holds_summary(holds))
     weeks = pain_weeks(records, today=today)

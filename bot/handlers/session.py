@@ -109,6 +109,9 @@ async def on_text(update: Update, context: BotContext) -> None:
             await later(update, context)
         elif group:
             return
+        elif words in texts.HURT_WORDS:
+            # Someone in pain is never told to start a session: the safety note instead.
+            await reply(update, texts.HURT_NOTE)
         elif words in SESSION_WORDS:
             await reply(update, texts.NO_SESSION)
         else:

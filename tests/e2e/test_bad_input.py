@@ -191,9 +191,10 @@ EVERY_BUTTON = {
     "SETTINGS_PATTERN": "set:day:0",
     "FORGET_PATTERN": "fgt:yes",
     "BROADCAST_PATTERN": "bc:yes",
-    "FEEDBACK_PATTERN": "fb:e:quick:0:0:0:20000",
+    "FEEDBACK_PATTERN": "fb:e:quick:0:0:0:20000:1",
     "HURTS_PATTERN": "hurt",
     "PAIN_PATTERN": "pain:b:4:1",
+    "GATE_PATTERN": "gate:c:1",
     "none": "nothing:we:make",
 }
 
@@ -209,10 +210,14 @@ def test_every_button_pattern_is_covered() -> None:
 @pytest.mark.parametrize("pattern", list(EVERY_BUTTON))
 async def test_button_without_a_message_is_answered(subscribed: Bot, pattern: str) -> None:
     """A press whose query carries no message (Telegram leaves it out for old messages) is
-    answered "This button has expired", so the button stops spinning, and changes nothing."""
+    answered "This button has expired", so the button stops spinning, and changes nothing;
+    "Stop — it hurts" is answered with the safety note instead."""
     before = subscribed.db_snapshot()
     subscribed.emulator.send_callback_query(subscribed.user, None, EVERY_BUTTON[pattern])
     answer = await subscribed.emulator.wait_for_request("answerCallbackQuery", timeout=3)
-    assert answer.params.get("text") == "This button has expired."
+    if pattern == "HURTS_PATTERN":
+        assert "Don't push through pain" in str(answer.params.get("text"))
+    else:
+        assert answer.params.get("text") == "This button has expired."
     assert subscribed.db_snapshot() == before
     assert not any("went wrong" in m.text for m in subscribed.emulator.messages(subscribed.user))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
 from bot import callbacks
 from bot.emulator import BotMessage
+from bot.session import session_id
 from bot.storage import SessionStatus
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import PHYSIO_ROUTINE
@@ -23,6 +25,11 @@ async def answer_to(bot: Bot) -> str | None:
     request = await bot.emulator.wait_for_request("answerCallbackQuery")
     text = request.params.get("text")
     return str(text) if text is not None else None
+
+
+def last_session(bot: Bot) -> int:
+    """The latest recorded session's id, as its buttons carry it."""
+    return session_id(bot.storage.history(bot.user.id)[-1].started_at)
 
 
 async def release(bot: Bot, side: str) -> BotMessage:
@@ -55,7 +62,7 @@ async def test_progression_per_side_persists_across_restart(start_bot: BotFactor
         await bot.expect("Well done", timeout=5)
         # The same vote again (a forged or replayed press): stale, nothing changes.
         bot.emulator.send_callback_query(
-            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000)
+            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000, last_session(bot))
         )
         assert await answer_to(bot) == "This button has expired."
         subscriber = bot.storage.subscriber(bot.user.id)
@@ -127,7 +134,7 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         assert subscriber.hurt == {"quick:0"}
         # Too easy after it hurt is noted without an increase.
         bot.emulator.send_callback_query(
-            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000)
+            bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000, last_session(bot))
         )
         await answer_to(bot)
         edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
@@ -142,6 +149,23 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         assert subscriber is not None
         assert subscriber.holds[LEFT] == 23.0
         assert subscriber.hurt == frozenset()
+
+
+async def test_too_easy_at_the_ceiling_says_so(start_bot: BotFactory) -> None:
+    """Too easy on a side already at the stretch's most (30 s) says that is the most it goes
+    to, below the instruction, which stays visible."""
+    async with start_bot(time_scale=SCALE) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        await bot.storage.change(bot.user.id, lambda s: replace(s, holds={LEFT: 30.0}))
+        bot.say("/go quick")
+        left = await release(bot, f"{LEFT}:30")
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
+        assert edit.text == (
+            "Release — now switch sides.\n"
+            "Noted — Iliopsoas stretch · left: 30 s is the most this stretch goes to."
+        )
 
 
 async def test_no_pain_question_in_groups(start_bot: BotFactory) -> None:
@@ -161,7 +185,7 @@ async def test_no_pain_question_in_groups(start_bot: BotFactory) -> None:
 @pytest.mark.parametrize("how", ["button", "It hurts!", "hurts"])
 async def test_stop_it_hurts_button_and_words(start_bot: BotFactory, how: str) -> None:
     """The “Stop — it hurts” button on a hold message, or saying so, stops the session at
-    once; pressed again after that, the button has expired."""
+    once; pressed again after that, the button still answers with the safety note."""
     async with start_bot(time_scale=0.03) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("/pain off", "won't ask")
@@ -176,7 +200,8 @@ async def test_stop_it_hurts_button_and_words(start_bot: BotFactory, how: str) -
         (record,) = bot.storage.history(bot.user.id)
         assert record.hurt
         bot.emulator.send_callback_query(bot.user, hold.message_id, "hurt")
-        assert await answer_to(bot) == "This button has expired."
+        assert await answer_to(bot) is None
+        await bot.expect("Stop and ease out of any position slowly", timeout=2)
 
 
 async def test_pain_check_recorded_and_shown(start_bot: BotFactory) -> None:
@@ -186,21 +211,23 @@ async def test_pain_check_recorded_and_shown(start_bot: BotFactory) -> None:
         await bot.ask("/start", "I help people")
         bot.say("/go quick")
         before = await bot.expect("How is your back right now, 0–10?")
-        assert before.button_texts == ["0", "2", "4", "6", "8", "10", "Skip"]
+        assert before.button_texts == [*map(str, range(11)), "Skip"]
+        assert before.reply_markup is not None
+        assert [len(row) for row in before.reply_markup["inline_keyboard"]] == [6, 6]
         await bot.expect("Quick desk stretch")  # no waiting for the answer
-        bot.emulator.press_button(bot.user, before, text="6")
+        bot.emulator.press_button(bot.user, before, text="5")
         await answer_to(bot)
         edit = await bot.emulator.wait_for_edit(bot.user, before.message_id)
-        assert edit.text.endswith("— 6")
+        assert edit.text.endswith("— 5")
         await bot.expect("Well done", timeout=5)
         after = await bot.expect("And now — how is your back")
         bot.emulator.press_button(bot.user, after, text="2")
         await answer_to(bot)
         await bot.emulator.wait_for_edit(bot.user, after.message_id)
         (record,) = bot.storage.history(bot.user.id)
-        assert (record.pain_before, record.pain_after) == (6, 2)
+        assert (record.pain_before, record.pain_after) == (5, 2)
         stats = await bot.ask("/stats", "Back pain")
-        assert "6.0 → 2.0" in stats.text
+        assert "5.0 → 2.0" in stats.text
         # A forged value or session is refused and changes nothing.
         bot.emulator.send_callback_query(bot.user, after.message_id, "pain:a:11:1")
         assert await answer_to(bot) == "This button has expired."

@@ -94,9 +94,37 @@ async def test_skip_takes_the_countdown_off(start_bot: BotFactory, holds: Path) 
         await start_routine(bot)
         hold = await bot.expect("Hold for 12 seconds", timeout=8)
         await bot.emulator.wait_for_edit(bot.user, hold.message_id, "▓", timeout=4)
-        await bot.ask("skip", "Well done")
+        await bot.ask("skip", "partial")  # most of the hold time was skipped
         edit = await bot.emulator.wait_for_edit(
             bot.user, hold.message_id, lambda edit: "▓" not in edit.text, timeout=4
         )
         assert edit.text == "⏱ Hold for 12 seconds"
+        assert_edit_rate(bot)
+
+
+async def test_pause_marks_the_hold_and_resume_counts_down_anew(
+    start_bot: BotFactory, holds: Path
+) -> None:
+    """Pausing mid-hold marks its message paused; resuming sends a new hold message with the
+    seconds left, which counts down and ends the hold, and takes the button off the old one."""
+    async with start_bot(content_dir=holds, time_scale=0.5) as bot:  # 12 s last 6 s
+        await start_routine(bot)
+        hold = await bot.expect("Hold for 12 seconds", timeout=8)
+        await bot.ask("pause", "Paused")
+        paused = await bot.emulator.wait_for_edit(bot.user, hold.message_id, "paused", timeout=3)
+        assert paused.text.startswith("⏱ Hold for 12 seconds\n")
+        assert paused.text.endswith("⏸ paused, 12 s left")
+        resumed = await bot.ask("resume", "Resuming — hold for the remaining 12 seconds")
+        assert resumed.button_texts == ["🛑 Stop — it hurts"]
+        # Its first update may give way to the edits that marked the old message (one a second).
+        await bot.emulator.wait_for_edit(
+            bot.user, resumed.message_id, lambda edit: edit.text.endswith(" s"), timeout=6
+        )
+        await bot.expect("Further — 2 more seconds", timeout=8)
+        await bot.emulator.wait_for_edit(
+            bot.user, resumed.message_id, lambda edit: "✓ → Further" in edit.text, timeout=4
+        )
+        old = bot.emulator.message(bot.user, hold.message_id)
+        assert "paused" in old.text
+        assert old.buttons == []
         assert_edit_rate(bot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import pytest
 
@@ -231,8 +232,9 @@ async def test_overlong_exercise_titles_are_refused(subscribed: Bot) -> None:
 
 
 async def test_stats_with_many_long_titles_are_split_not_lost(start_bot: BotFactory) -> None:
-    """A valid routine with 60 exercises of 64-character titles makes /stats longer than one
-    message: it arrives in several, every exercise listed, instead of failing."""
+    """A valid routine with 60 exercises of 64-character titles, each given feedback, makes
+    /stats longer than one message: it arrives in several, every exercise listed, instead of
+    failing."""
     progress = "{ min = 10, max = 30, step = 5 }"
     titles = [f"{n:02d} " + "T" * 61 for n in range(60)]
     data = routine_with([exercise(title, progress=progress) for title in titles])
@@ -241,6 +243,8 @@ async def test_stats_with_many_long_titles_are_split_not_lost(start_bot: BotFact
         reply = await upload(bot, data)
         assert "Saved Long routine" in reply
         await bot.ask("/routine sam", "Long routine")
+        adapted = {f"sam:{index}:0:0": 15.0 for index in range(60)}
+        await bot.storage.change(bot.user.id, lambda s: replace(s, holds=adapted))
         bot.say("/stats")
         first = await bot.expect("Your progress")
         rest = await bot.expect(titles[-1])
