@@ -16,7 +16,6 @@ import html
 import logging
 import re
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -107,7 +106,7 @@ class Coach:
             if chat_id in self._sessions:
                 return False
             subscriber = self._storage.subscriber(chat_id)
-            zone = ZoneInfo(subscriber.timezone if subscriber else "UTC")
+            zone = subscriber.zone if subscriber else dt.UTC
             started = self._clock.now()
             if subscriber is not None:
                 subscriber = await self._forget_hurt(subscriber, routine)
@@ -447,7 +446,7 @@ class Coach:
         if subscriber is None:
             return None, None
         now = self._clock.now()
-        today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
+        today = now.astimezone(subscriber.zone).date()
         streak = progress(
             self._storage.history(chat_id),
             today=today,

@@ -13,13 +13,14 @@ import re
 import unicodedata
 import zoneinfo
 
+from bot.zones import MAX_OFFSET, MIN_OFFSET, offset_name
+
 __all__ = [
     "ALL_DAYS",
     "DAY_NAMES",
     "MAX_TIMES",
     "WEEKDAYS",
     "ParseError",
-    "format_days",
     "format_time",
     "normalize_words",
     "parse_days",
@@ -134,14 +135,44 @@ def _city_names() -> dict[str, str]:
     return {city: names[0] for city, names in seen.items() if len(names) == 1}
 
 
+#: An offset as people write it: "+2", "-3", "GMT+2", "UTC+05:30", "utc -3:30", "+0530".
+_OFFSET_RE = re.compile(r"^(?:utc|gmt|z)?([+\-−–])(\d{1,2})(?::?(\d{2}))?$")
+#: IANA's POSIX-style names, whose sign is the opposite of what people mean.
+_ETC_GMT_RE = re.compile(r"^etc/gmt([+\-])(\d{1,2})$")
+
+
+def _offset(text: str) -> str | None:
+    """A fixed offset east of Greenwich as a stored zone ("UTC+05:30"), or None if ``text``
+    is not an offset."""
+    key = re.sub(r"\s+", "", text.lower())
+    etc = _ETC_GMT_RE.match(key)
+    if etc:  # asked for by its IANA name: what that name means, shown the way people read it
+        return offset_name((-1 if etc[1] == "+" else 1) * int(etc[2]) * 60)
+    match = _OFFSET_RE.match(key)
+    if not match:
+        return None
+    hours, minutes = int(match[2]), int(match[3] or 0)
+    minutes_east = (-1 if match[1] != "+" else 1) * (hours * 60 + minutes)
+    if minutes not in (0, 30, 45) or not MIN_OFFSET <= minutes_east <= MAX_OFFSET:
+        raise ParseError(
+            f"{quoted(text.strip())} isn't an offset any place uses: they go from UTC-12 to "
+            "UTC+14, in whole or half hours. Or send your city, e.g. /timezone Berlin."
+        )
+    return offset_name(minutes_east)
+
+
 def parse_timezone(text: str) -> str:
-    """Return the canonical IANA name for ``text`` (any case; a unique city name will do)."""
+    """Return the zone to store for ``text``: the canonical IANA name (any case; a unique city
+    name will do), or a fixed offset east of Greenwich ("GMT+2" → "UTC+02:00")."""
     raw = text.strip()
     if not raw:
         raise ParseError("Which time zone? For example: /timezone Europe/Berlin")
     key = _zone_key(raw)
     if key in ("gmt", "z", "zulu", "utc"):
         return "UTC"
+    offset = _offset(raw)
+    if offset is not None:
+        return offset
     names = _zone_names()
     name = names.get(key) or _city_names().get(key)
     if name:
