@@ -307,6 +307,15 @@ class Coach:
             await self._finish(context, session, SessionStatus.STOPPED)
         return True
 
+    async def discard(self, context: BotContext, chat_id: int) -> None:
+        """End the chat's session without a word: it is being forgotten, and "Reply start"
+        would point at a chat that no longer exists."""
+        async with self._lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is not None:
+                self._countdowns.end(context, chat_id, done=False, next_text=None)
+                self._close(context, session, SessionStatus.STOPPED)
+
     def close_interrupted(self, now: dt.datetime) -> list[int]:
         """At start-up: record sessions cut by a restart as interrupted; returns their chats."""
         chats = []

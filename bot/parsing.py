@@ -266,25 +266,18 @@ def parse_days(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def format_days(days: frozenset[int]) -> str:
-    """Day sets as people write them: every day, Mon–Fri, weekends or Mon, Wed, Fri."""
-    if days == ALL_DAYS:
-        return "every day"
-    if days == WEEKDAYS:
-        return "Mon–Fri"
-    if days == WEEKEND:
-        return "weekends"
-    return ", ".join(DAY_NAMES[day] for day in sorted(days))
-
-
 def parse_pause(text: str, today: dt.date) -> dt.date:
     """The local date reminders come back: "/pause 7" (days) or "/pause 2026-12-27"."""
     words = text.strip().lower()
-    match = re.fullmatch(r"(\d{1,3})\s*(d|days?|w|weeks?)?", words)
-    if match:
-        count = int(match[1]) * (7 if (match[2] or "d").startswith("w") else 1)
+    match = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)?", words)
+    if match and not (len(match[1]) == 8 and not match[2]):  # 20261227 is a date
+        digits = match[1].lstrip("0") or "0"  # a count of any length: 7 digits are too many
+        count = int(digits[:7]) * (7 if (match[2] or "d").startswith("w") else 1)
         if not 1 <= count <= MAX_PAUSE_DAYS:
-            raise ParseError(f"Pause for 1 to {MAX_PAUSE_DAYS} days.")
+            raise ParseError(
+                f"Pause for 1 to {MAX_PAUSE_DAYS} days: /pause 7, or until a date: "
+                "/pause 2026-12-27."
+            )
         return today + dt.timedelta(days=count)
     try:
         until = dt.date.fromisoformat(words)

@@ -603,7 +603,11 @@ NOTHING_READABLE = (
     "I couldn't read what I had saved about this chat, so there's nothing I can export. "
     "/forget deletes the unreadable copy; /start begins afresh."
 )
-EXPORT_CAPTION = "Everything I keep about this chat."
+#: The caption of each /export format's file.
+EXPORT_CAPTIONS = {
+    "json": "Everything I keep about this chat.",
+    "csv": "Your sessions as a spreadsheet, one row per session — for you or your physio.",
+}
 
 
 def export_unknown_format(given: str, formats: Sequence[str]) -> str:
