@@ -132,7 +132,7 @@ def _register_handlers(application: BotApp) -> None:
         "stats": progress.show_stats,
     }
     # Coaching (issue 7): a document is a routine file and is not caught by the "not text" reply.
-    application.add_handler(CommandHandler("pain", coaching.pain_command, filters=chats))
+    application.add_handler(CommandHandler("pain", schedule.pain, filters=chats))
     application.add_handler(
         CallbackQueryHandler(coaching.feedback_button, pattern=callbacks.FEEDBACK_PATTERN)
     )

@@ -17,7 +17,6 @@ import logging
 import re
 from dataclasses import replace
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -108,7 +107,7 @@ class Coach:
             if chat_id in self._sessions:
                 return False
             subscriber = self._storage.subscriber(chat_id)
-            zone = ZoneInfo(subscriber.timezone if subscriber else "UTC")
+            zone = subscriber.zone if subscriber else dt.UTC
             started = self._clock.now()
             if subscriber is not None:
                 subscriber = await self._forget_hurt(subscriber, routine)
@@ -359,6 +358,15 @@ class Coach:
         async with self._lock(chat_id):
             await self._say(context, chat_id, text)
 
+    async def discard(self, context: BotContext, chat_id: int) -> None:
+        """End the chat's session without a word: it is being forgotten, and "Reply start"
+        would point at a chat that no longer exists."""
+        async with self._lock(chat_id):
+            session = self._sessions.get(chat_id)
+            if session is not None:
+                self._countdowns.end(context, chat_id, done=False, next_text=None)
+                self._close(context, session, SessionStatus.STOPPED)
+
     def close_interrupted(self, now: dt.datetime) -> list[int]:
         """At start-up: record sessions cut by a restart as interrupted; returns their chats."""
         chats = []
@@ -503,7 +511,7 @@ class Coach:
         if subscriber is None:
             return 0, None
         now = self._clock.now()
-        today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
+        today = now.astimezone(subscriber.zone).date()
         streak = progress(
             self._storage.history(chat_id),
             today=today,

@@ -13,13 +13,14 @@ import re
 import unicodedata
 import zoneinfo
 
+from bot.zones import MAX_OFFSET, MIN_OFFSET, offset_name
+
 __all__ = [
     "ALL_DAYS",
     "DAY_NAMES",
     "MAX_TIMES",
     "WEEKDAYS",
     "ParseError",
-    "format_days",
     "format_time",
     "normalize_words",
     "parse_days",
@@ -134,14 +135,44 @@ def _city_names() -> dict[str, str]:
     return {city: names[0] for city, names in seen.items() if len(names) == 1}
 
 
+#: An offset as people write it: "+2", "-3", "GMT+2", "UTC+05:30", "utc -3:30", "+0530".
+_OFFSET_RE = re.compile(r"^(?:utc|gmt|z)?([+\-−–])(\d{1,2})(?::?(\d{2}))?$")
+#: IANA's POSIX-style names, whose sign is the opposite of what people mean.
+_ETC_GMT_RE = re.compile(r"^etc/gmt([+\-])(\d{1,2})$")
+
+
+def _offset(text: str) -> str | None:
+    """A fixed offset east of Greenwich as a stored zone ("UTC+05:30"), or None if ``text``
+    is not an offset."""
+    key = re.sub(r"\s+", "", text.lower())
+    etc = _ETC_GMT_RE.match(key)
+    if etc:  # asked for by its IANA name: what that name means, shown the way people read it
+        return offset_name((-1 if etc[1] == "+" else 1) * int(etc[2]) * 60)
+    match = _OFFSET_RE.match(key)
+    if not match:
+        return None
+    hours, minutes = int(match[2]), int(match[3] or 0)
+    minutes_east = (-1 if match[1] != "+" else 1) * (hours * 60 + minutes)
+    if minutes not in (0, 30, 45) or not MIN_OFFSET <= minutes_east <= MAX_OFFSET:
+        raise ParseError(
+            f"{quoted(text.strip())} isn't an offset any place uses: they go from UTC-12 to "
+            "UTC+14, in whole or half hours. Or send your city, e.g. /timezone Berlin."
+        )
+    return offset_name(minutes_east)
+
+
 def parse_timezone(text: str) -> str:
-    """Return the canonical IANA name for ``text`` (any case; a unique city name will do)."""
+    """Return the zone to store for ``text``: the canonical IANA name (any case; a unique city
+    name will do), or a fixed offset east of Greenwich ("GMT+2" → "UTC+02:00")."""
     raw = text.strip()
     if not raw:
         raise ParseError("Which time zone? For example: /timezone Europe/Berlin")
     key = _zone_key(raw)
     if key in ("gmt", "z", "zulu", "utc"):
         return "UTC"
+    offset = _offset(raw)
+    if offset is not None:
+        return offset
     names = _zone_names()
     name = names.get(key) or _city_names().get(key)
     if name:
@@ -235,25 +266,18 @@ def parse_days(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def format_days(days: frozenset[int]) -> str:
-    """Day sets as people write them: every day, Mon–Fri, weekends or Mon, Wed, Fri."""
-    if days == ALL_DAYS:
-        return "every day"
-    if days == WEEKDAYS:
-        return "Mon–Fri"
-    if days == WEEKEND:
-        return "weekends"
-    return ", ".join(DAY_NAMES[day] for day in sorted(days))
-
-
 def parse_pause(text: str, today: dt.date) -> dt.date:
     """The local date reminders come back: "/pause 7" (days) or "/pause 2026-12-27"."""
     words = text.strip().lower()
-    match = re.fullmatch(r"(\d{1,3})\s*(d|days?|w|weeks?)?", words)
-    if match:
-        count = int(match[1]) * (7 if (match[2] or "d").startswith("w") else 1)
+    match = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)?", words)
+    if match and not (len(match[1]) == 8 and not match[2]):  # 20261227 is a date
+        digits = match[1].lstrip("0") or "0"  # a count of any length: 7 digits are too many
+        count = int(digits[:7]) * (7 if (match[2] or "d").startswith("w") else 1)
         if not 1 <= count <= MAX_PAUSE_DAYS:
-            raise ParseError(f"Pause for 1 to {MAX_PAUSE_DAYS} days.")
+            raise ParseError(
+                f"Pause for 1 to {MAX_PAUSE_DAYS} days: /pause 7, or until a date: "
+                "/pause 2026-12-27."
+            )
         return today + dt.timedelta(days=count)
     try:
         until = dt.date.fromisoformat(words)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 __all__ = [
     "DayFilter",
@@ -48,7 +47,7 @@ class Occurrence:
     at: dt.datetime
 
 
-def occurrence_on(day: dt.date, slot: dt.time, zone: ZoneInfo) -> Occurrence:
+def occurrence_on(day: dt.date, slot: dt.time, zone: dt.tzinfo) -> Occurrence:
     """The instant ``slot`` happens on local date ``day`` (see the module docstring for DST)."""
     # fold=0 picks the first pass through a repeated time and, for a time that does not exist,
     # the offset from before the change: 02:30 +01:00 is 03:30 +02:00 once converted.
@@ -57,7 +56,7 @@ def occurrence_on(day: dt.date, slot: dt.time, zone: ZoneInfo) -> Occurrence:
 
 
 def next_occurrence(
-    slot: dt.time, zone: ZoneInfo, after: dt.datetime, allowed: DayFilter = _every_day
+    slot: dt.time, zone: dt.tzinfo, after: dt.datetime, allowed: DayFilter = _every_day
 ) -> Occurrence:
     """The first occurrence strictly after ``after`` on a day that ``allowed`` accepts."""
     # Start a day early: near a date line change the previous local date can still be ahead.
@@ -73,7 +72,7 @@ def next_occurrence(
 
 
 def previous_occurrence(
-    slot: dt.time, zone: ZoneInfo, at: dt.datetime, allowed: DayFilter = _every_day
+    slot: dt.time, zone: dt.tzinfo, at: dt.datetime, allowed: DayFilter = _every_day
 ) -> Occurrence | None:
     """The last occurrence at or before ``at`` within the past week, if any."""
     last = at.astimezone(zone).date() + dt.timedelta(days=1)
@@ -88,7 +87,7 @@ def previous_occurrence(
 
 
 def upcoming(
-    slots: Iterable[dt.time], zone: ZoneInfo, after: dt.datetime, allowed: DayFilter = _every_day
+    slots: Iterable[dt.time], zone: dt.tzinfo, after: dt.datetime, allowed: DayFilter = _every_day
 ) -> Occurrence | None:
     """The soonest next occurrence over several slots; None if there are no slots."""
     occurrences = [next_occurrence(slot, zone, after, allowed) for slot in slots]

@@ -27,7 +27,6 @@ import weakref
 from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram.ext import Job, JobQueue
 
@@ -302,14 +301,14 @@ class Planner:
         key = (subscriber.calendar_key(), slot)
         found = self._next.get(key)
         if found is None:
-            zone = ZoneInfo(subscriber.timezone)
+            zone = subscriber.zone
             found = self._next[key] = next_occurrence(slot, zone, self.now, subscriber.reminds_on)
         return found
 
     def previous(self, subscriber: Subscriber, slot: dt.time) -> Occurrence | None:
         key = (subscriber.calendar_key(), slot)
         if key not in self._previous:
-            zone = ZoneInfo(subscriber.timezone)
+            zone = subscriber.zone
             self._previous[key] = previous_occurrence(slot, zone, self.now, subscriber.reminds_on)
         return self._previous[key]
 
@@ -386,7 +385,7 @@ def schedule_following(
     """After a reminder ran, schedule the same slot's next occurrence (if still wanted)."""
     if not subscriber.subscribed or done.slot not in subscriber.times:
         return None
-    zone = ZoneInfo(subscriber.timezone)
+    zone = subscriber.zone
     occurrence = next_occurrence(done.slot, zone, done.at, subscriber.reminds_on)
     _add_reminder(job_queue, callback, ReminderJob(subscriber.chat_id, occurrence), seconds_until)
     return occurrence

@@ -45,7 +45,6 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage as TinyStorage
@@ -53,6 +52,7 @@ from tinydb.table import Document
 
 from bot.parsing import ALL_DAYS, format_time
 from bot.quarantine import CorruptChat, Quarantine
+from bot.zones import zone_of
 
 _T = TypeVar("_T")
 
@@ -216,6 +216,11 @@ class Subscriber:
     #: Bumped by every save; a save of an older version is refused (:class:`StaleWrite`).
     version: int = 0
 
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The chat's zone for calendar arithmetic (see :func:`bot.zones.zone_of`)."""
+        return zone_of(self.timezone)
+
     def paused_on(self, day: dt.date) -> bool:
         return any(start <= day < end for start, end in self.pauses)
 
@@ -269,9 +274,9 @@ class Subscriber:
             raise ValueError("days: weekday numbers go from 0 to 6")
         timezone = read.text("timezone")
         try:
-            ZoneInfo(timezone)
-        except (ValueError, ZoneInfoNotFoundError):
-            raise ValueError(f"timezone: unknown zone {timezone[:40]!r}") from None
+            zone_of(timezone)
+        except ValueError as exc:
+            raise ValueError(f"timezone: {exc}") from None
         nudge = read.optional(int, "nudge_minutes", DEFAULT_NUDGE_MINUTES)
         return cls(
             chat_id=read.whole("chat_id"),

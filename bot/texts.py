@@ -10,11 +10,10 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from html import escape
-from zoneinfo import ZoneInfo
 
 from bot.fitting import MAX_MESSAGE
-from bot.parsing import DAY_NAMES, format_days, format_time, quoted
-from bot.reminders import upcoming
+from bot.outlook import Outlook, outlook
+from bot.parsing import ALL_DAYS, DAY_NAMES, WEEKDAYS, WEEKEND, format_time, quoted
 from bot.safety import PERSISTENT_SESSIONS
 from bot.storage import Subscriber
 
@@ -70,8 +69,39 @@ def elapsed(seconds: float) -> str:
     return f"{mins} min {secs} s" if secs else f"{mins} min"
 
 
+def listed(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def times_list(times: Sequence[dt.time]) -> str:
-    return ", ".join(format_time(time) for time in times)
+    return listed([format_time(time) for time in times])
+
+
+_DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def on_days(days: frozenset[int]) -> str:
+    """Which days, as a sentence goes on: "every day", "on weekdays", "on Tue–Sat",
+    "on Mon, Wed and Fri", "on Mondays"."""
+    if days == ALL_DAYS:
+        return "every day"
+    if days == WEEKDAYS:
+        return "on weekdays"
+    if days == WEEKEND:
+        return "on weekends"
+    if len(days) == 1:
+        return f"on {_DAY_WORDS[min(days)]}s"
+    # One unbroken run of three or more (Sunday wraps to Monday): "Tue–Sat", "Fri–Mon".
+    starts = [day for day in days if (day - 1) % 7 not in days]
+    if len(days) >= 3 and len(starts) == 1:
+        first = starts[0]
+        return f"on {DAY_NAMES[first]}–{DAY_NAMES[(first + len(days) - 1) % 7]}"
+    return f"on {listed([DAY_NAMES[day] for day in sorted(days)])}"
+
+
+def day(date: dt.date) -> str:
+    return f"{date:%a %d %b}"
 
 
 def when(local: dt.datetime, today: dt.date) -> str:
@@ -81,18 +111,37 @@ def when(local: dt.datetime, today: dt.date) -> str:
         return f"today at {clock}"
     if local.date() == today + dt.timedelta(days=1):
         return f"tomorrow at {clock}"
-    return f"{local:%a %d %b} at {clock}"
+    return f"{day(local.date())} at {clock}"
+
+
+def schedule(o: Outlook, *, first: bool = False) -> str:
+    """The one description of a chat's reminders — days and times, zone, any pause or skip,
+    and the next one. Every reply that describes the schedule is built on it."""
+    text = f"{b(f'{on_days(o.days)} at {times_list(o.times)}')} ({escape(o.zone)} time)"
+    if not o.on:
+        return f"{text}. Reminders are off at the moment: /start turns them on."
+    if o.paused_until is not None:
+        text += f", paused until {b(day(o.paused_until))} (they come back by themselves that day)"
+    if o.next is None:
+        return f"{text}."
+    upcoming = when(o.next, o.today)
+    if o.skipped_today:
+        return f"{text}. Today is skipped, so the next one is {upcoming}."
+    return f"{text}; the first one is {upcoming}." if first else f"{text}. Next: {upcoming}."
+
+
+def next_reminder(o: Outlook) -> str | None:
+    """Just the next reminder, for short replies ("tomorrow at 09:00", "Thu 03 Dec at 09:00,
+    after your pause"); None if reminders are off."""
+    if not o.on or o.next is None:
+        return None
+    upcoming = when(o.next, o.today)
+    return f"{upcoming}, after your pause" if o.paused_until is not None else upcoming
 
 
 def next_when(subscriber: Subscriber, now: dt.datetime) -> str | None:
-    """When the chat's next reminder is, in its own zone; None if reminders are off."""
-    if not subscriber.subscribed:
-        return None
-    zone = ZoneInfo(subscriber.timezone)
-    occurrence = upcoming(subscriber.times, zone, now, subscriber.reminds_on)
-    if occurrence is None:
-        return None
-    return when(occurrence.at.astimezone(zone), now.astimezone(zone).date())
+    """:func:`next_reminder` for a stored chat (the completion message's "See you …")."""
+    return next_reminder(outlook(subscriber, now))
 
 
 # Subscription -------------------------------------------------------------------------------
@@ -103,9 +152,7 @@ def welcome(
     routine_title: str,
     routine_length: str,
     disclaimer: str,
-    times: Sequence[dt.time],
-    zone: str,
-    next_when: str,
+    schedule_now: Outlook,
     *,
     group: bool = False,
 ) -> str:
@@ -119,11 +166,10 @@ def welcome(
     return (
         f"{hello} I help people who sit all day keep a healthy lower back.\n\n"
         f"{together}"
-        f"Every day I'll remind you to do a short routine — {b(routine_title)}, "
+        f"I'll remind you to do a short routine — {b(routine_title)}, "
         f"{routine_length} — and guide you through it message by message, timing every hold.\n\n"
         f"{DISCLAIMER_PREFIX}<i>{escape(disclaimer)}</i>\n\n"
-        f"Your reminder: {b('every day at ' + times_list(times))} ({escape(zone)} time); "
-        f"the first one is {next_when}.\n"
+        f"Your reminders: {schedule(schedule_now, first=True)}\n"
         "• Change the time: /time 07:30 — or several a day: /time 07:30 13:00 17:45\n"
         "• Change the time zone: /timezone Europe/Berlin\n"
         "• Everything else: /help\n\n"
@@ -131,18 +177,17 @@ def welcome(
     )
 
 
-def already_subscribed(next_when: str) -> str:
-    return (
-        f"You're already set up — your next reminder is {next_when}. "
-        f"Reply {b(WORD_START)} to stretch now, or see /settings."
+def already_subscribed(o: Outlook, *, in_session: bool = False) -> str:
+    then = (
+        f"We're in a session right now: say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)}."
+        if in_session
+        else f"Reply {b(WORD_START)} to stretch now, or see /settings."
     )
+    return f"You're already set up. Your reminders: {schedule(o)}\n{then}"
 
 
-def resubscribed(times: Sequence[dt.time], zone: str, next_when: str) -> str:
-    return (
-        f"Welcome back! Reminders are on again: every day at {times_list(times)} "
-        f"({escape(zone)} time), next {next_when}."
-    )
+def resubscribed(o: Outlook) -> str:
+    return f"Welcome back! Reminders are on again: {schedule(o)}"
 
 
 UNSUBSCRIBED = (
@@ -157,51 +202,103 @@ ADMINS_ONLY = "Only the group's admins can change its settings."
 # Schedule -----------------------------------------------------------------------------------
 
 
-def times_set(times: Sequence[dt.time], zone: str, next_when: str, subscribed: bool) -> str:
+def times_set(o: Outlook) -> str:
+    return f"Done ✅ Your reminders: {schedule(o)}"
+
+
+def timezone_set(o: Outlook, *, no_dst: bool) -> str:
     text = (
-        f"Done ✅ I'll remind you every day at {b(times_list(times))} ({escape(zone)} time). "
-        f"Next: {next_when}."
+        f"Time zone set to {b(o.zone)} — it's {format_time(o.local_now.time())} there now. "
+        f"Reminders keep their local times: {schedule(o)}"
     )
-    if not subscribed:
-        text += "\nReminders are off at the moment: /start turns them on."
-    return text
+    return f"{text}\n{_no_dst(o.zone)}" if no_dst else text
 
 
-def timezone_set(
-    zone: str, local_now: dt.datetime, times: Sequence[dt.time], next_when: str
-) -> str:
+def _no_dst(zone: str) -> str:
     return (
-        f"Time zone set to {b(zone)} — it's {format_time(local_now.time())} there now. "
-        f"Your reminders stay at {times_list(times)} local time; next {next_when}."
+        f"Note: {escape(zone)} never changes for daylight saving. If your clocks change in "
+        "summer, send your city instead, e.g. /timezone Berlin or /timezone New York."
     )
 
 
-TIME_USAGE = (
-    "Tell me the time after the command, in your local time: /time 07:30 — "
-    "or several a day: /time 07:30 13:00 17:45. 7:30pm and 19:30 both work."
-)
-TIMEZONE_USAGE = (
-    "Tell me your time zone after the command, for example /timezone Europe/Berlin or "
-    "/timezone America/New_York."
-)
-DAYS_USAGE = "Which days? For example /days mon-fri, /days mon wed fri or /days every day."
-PAUSE_USAGE = "For how long? /pause 7 (days) or /pause 2026-12-27 (reminders come back that day)."
+_CHANGE_TIME = "To change it: /time 07:30 — or several a day: /time 07:30 13:00 17:45."
+_CHANGE_DAYS = "To change the days: /days mon-fri, /days mon wed fri or /days every day."
+
+
+# A settings command sent without its argument: the current value and how to change it.
+
+
+def time_now(o: Outlook) -> str:
+    return f"Your reminders: {schedule(o)}\n{_CHANGE_TIME}"
+
+
+def timezone_now(o: Outlook, *, no_dst: bool) -> str:
+    text = (
+        f"Your time zone: {b(o.zone)} (it's {format_time(o.local_now.time())} there now).\n"
+        "To change it, send your city or zone: /timezone Berlin, /timezone America/New_York."
+    )
+    return f"{text}\n{_no_dst(o.zone)}" if no_dst else text
+
+
+def days_now(o: Outlook) -> str:
+    return f"Your reminders: {schedule(o)}\n{_CHANGE_DAYS}"
+
+
+def pause_now(o: Outlook) -> str:
+    if o.paused_until is None:
+        return (
+            "Reminders aren't paused. /pause 7 pauses them for 7 days, "
+            "/pause 2026-12-27 until that date."
+        )
+    return (
+        f"⏸ Your reminders: {schedule(o)}\n"
+        "/resume ends the pause now; /pause 7 or /pause 2026-12-27 sets a new end."
+    )
+
+
+def nudge_now(minutes: int | None) -> str:
+    now = (
+        f"If a reminder goes unanswered, I follow up once, {_after(minutes)}."
+        if minutes
+        else "Follow-ups are off: only the reminder itself."
+    )
+    return f"{now}\nTo change it: /nudge 30, /nudge 2h, /nudge off, or /nudge on (an hour)."
+
+
+def pain_now(on: bool) -> str:
+    if on:
+        return "I ask how your back is, 0–10, before and after each session. /pain off stops that."
+    return "I don't ask about pain. /pain on asks how your back is before and after sessions."
+
+
 NOT_PAUSED_REMINDERS = "Reminders aren't paused. /pause 7 pauses them for a week."
 
 
-def days_set(days: frozenset[int], next_when: str) -> str:
-    return f"Done ✅ Reminders on {b(format_days(days))}. Next: {next_when}."
+def days_set(o: Outlook) -> str:
+    return f"Done ✅ Your reminders: {schedule(o)}"
 
 
-def paused(until: dt.date, next_when: str) -> str:
-    return (
-        f"⏸ Reminders paused until {b(f'{until:%a %d %b}')} — they come back by themselves "
-        f"that day (next: {next_when}). /resume ends the pause early."
-    )
+def paused(o: Outlook) -> str:
+    return f"⏸ Done. Your reminders: {schedule(o)}\n/resume ends the pause early."
 
 
-def resumed_reminders(next_when: str) -> str:
-    return f"▶️ Reminders are back on. Next: {next_when}."
+def resumed_reminders(o: Outlook) -> str:
+    return f"▶️ Reminders are back on: {schedule(o)}"
+
+
+# The settings keyboard's short answers to a tap.
+
+
+def resumed_note(o: Outlook) -> str:
+    return f"Next: {next_reminder(o) or '—'}"
+
+
+def paused_note(until: dt.date) -> str:
+    return f"Paused until {day(until)}"
+
+
+def time_note(at: dt.time) -> str:
+    return f"Daily reminder at {format_time(at)}"
 
 
 def nudge_set(minutes: int | None) -> str:
@@ -213,20 +310,36 @@ def nudge_set(minutes: int | None) -> str:
     )
 
 
-def unknown_routine(name: str, known: Sequence[str]) -> str:
-    return (
-        f"I don't have a routine called {escape(quoted(name))}. "
-        f"Try: {', '.join(f'start {routine}' for routine in known)} — or /routine."
-    )
+#: A routine as lists show it: (id, title, whether it is the chat's routine).
+RoutineName = tuple[str, str, bool]
+
+
+def _go(routine_id: str, current: bool) -> str:
+    """How to start a routine now: the chat's own needs no name."""
+    return "/go" if current else f"/go {escape(routine_id)}"
+
+
+def unknown_routine(name: str, known: Sequence[RoutineName], *, command: str = "go") -> str:
+    """An unknown name after ``/go``, ``start`` or ``/routine``: the routines by title, each
+    with the command that takes it."""
+    lines = [f"I don't have a routine called {escape(quoted(name))}. These are mine:"]
+    for routine_id, title, current in known:
+        how = _go(routine_id, current) if command == "go" else f"/routine {escape(routine_id)}"
+        lines.append(f"• {b(title)} — {how}")
+    return "\n".join(lines)
 
 
 def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
     """entries: (id, title, length, is the chat's routine)."""
     lines = ["🧘 <b>Routines</b>"]
     for routine_id, title, length, current in entries:
-        mark = " ✓" if current else ""
-        lines.append(f"• {b(title)} — {length}{mark}\n  <i>start {escape(routine_id)}</i>")
-    lines.append("\nPick the one your reminders offer:")
+        if current:
+            how = "✓ your reminders offer this one; /go starts it now"
+        else:
+            name = escape(routine_id)
+            how = f"/go {name} starts it now; /routine {name} makes it yours"
+        lines.append(f"• {b(title)} — {length}\n  {how}")
+    lines.append("\nOr tap the one your reminders should offer:")
     return "\n".join(lines)
 
 
@@ -262,29 +375,12 @@ def pause_button(days: int) -> str:
     return plural(days, "day") if days % 7 else plural(days // 7, "week")
 
 
-def settings(
-    subscriber: Subscriber,
-    local_now: dt.datetime,
-    next_when: str | None,
-    routine_title: str,
-    routine_length: str,
-) -> str:
-    today = local_now.date()
-    if subscriber.subscribed:
-        reminders = f"{format_days(subscriber.days)} at {times_list(subscriber.times)}"
-    else:
-        reminders = "off (/start turns them on)"
+def settings(o: Outlook, follow: int | None, routine_title: str, routine_length: str) -> str:
     lines = [
         "⚙️ <b>Settings</b>",
-        f"Reminders: {reminders}",
-        f"Time zone: {escape(subscriber.timezone)} (it's {format_time(local_now.time())} there)",
+        f"Reminders: {schedule(o)}",
+        f"Time zone: {escape(o.zone)} (it's {format_time(o.local_now.time())} there)",
     ]
-    paused_until = subscriber.paused_until(today)
-    if subscriber.subscribed and paused_until is not None:
-        lines.append(f"⏸ Paused until {paused_until:%a %d %b} (reminders come back that day)")
-    if subscriber.subscribed and next_when:
-        lines.append(f"Next reminder: {next_when}")
-    follow = subscriber.nudge_minutes
     lines += [
         f"Routine: {escape(routine_title)} ({routine_length})",
         f"Follow-up if a reminder goes unanswered: {_after(follow) if follow else 'off'}",
@@ -319,15 +415,19 @@ def nudge(length: str) -> str:
     )
 
 
-def snoozed(local_due: dt.datetime) -> str:
-    return f"⏰ OK — I'll remind you again at {format_time(local_due.time())}."
+def snoozed(local_due: dt.datetime, *, skip_undone: bool = False) -> str:
+    at = format_time(local_due.time())
+    if skip_undone:
+        return f"⏰ OK — skip undone; I'll remind you at {at}."
+    return f"⏰ OK — I'll remind you again at {at}."
 
 
-def skipped_today(next_when: str | None) -> str:
+def skipped_today(o: Outlook | None) -> str:
     text = "🚫 No more reminders today."
-    if next_when:
-        text += f" Next one {next_when}."
-    return text
+    upcoming = next_reminder(o) if o else None
+    if upcoming:
+        text += f" Next one {upcoming}."
+    return f"{text} Changed your mind? Reply {b(WORD_LATER)} and I'll remind you in 15 minutes."
 
 
 # Guided session -----------------------------------------------------------------------------
@@ -412,7 +512,18 @@ SESSION_HINT = (
     f"During a session you can say {b(WORD_PAUSE)}, {b(WORD_RESUME)}, {b(WORD_SKIP)} "
     f"(next exercise) or {b(WORD_STOP)}."
 )
-NO_SESSION = f"There's no session running. Reply {b(WORD_START)} to begin one."
+
+
+def no_session(word: str) -> str:
+    """A session word with no session running; "stop" and "pause" probably mean reminders."""
+    text = "There's no session running."
+    if word == WORD_STOP:
+        return f"{text} To turn reminders off, send /stop."
+    if word == WORD_PAUSE:
+        return f"{text} To pause reminders, send /pause 7 (days)."
+    return f"{text} Reply {b(WORD_START)} to begin one."
+
+
 PAUSE_EXPIRED = (
     f"I've closed the paused session after a while without a word. "
     f"Reply {b(WORD_START)} to begin again."
@@ -493,7 +604,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # Reliability, privacy and admin (issue 5) ---------------------------------------------------
 
 SLOW_DOWN = "That's a lot of messages at once — I'll skip some. Give me a second between them."
-WELCOME_BACK = "Welcome back! Your reminders are on again."
 FORGET_CONFIRM = (
     "This deletes everything I keep about this chat: your schedule, settings and session "
     "history. It can't be undone. Delete it all?"
@@ -511,7 +621,11 @@ NOTHING_READABLE = (
     "I couldn't read what I had saved about this chat, so there's nothing I can export. "
     "/forget deletes the unreadable copy; /start begins afresh."
 )
-EXPORT_CAPTION = "Everything I keep about this chat."
+#: The caption of each /export format's file.
+EXPORT_CAPTIONS = {
+    "json": "Everything I keep about this chat.",
+    "csv": "Your sessions as a spreadsheet, one row per session — for you or your physio.",
+}
 
 
 def export_unknown_format(given: str, formats: Sequence[str]) -> str:

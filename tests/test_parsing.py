@@ -9,7 +9,6 @@ import pytest
 from bot.parsing import (
     MAX_TIMES,
     ParseError,
-    format_days,
     normalize_words,
     parse_days,
     parse_nudge,
@@ -162,14 +161,6 @@ def test_bad_days(text: str, message: str) -> None:
     """An empty or unknown day is explained."""
     with pytest.raises(ParseError, match=message):
         parse_days(text)
-
-
-def test_days_are_written_back_readably() -> None:
-    """Day sets are shown as people would write them."""
-    assert format_days(frozenset(range(7))) == "every day"
-    assert format_days(frozenset(range(5))) == "Mon–Fri"
-    assert format_days(frozenset({5, 6})) == "weekends"
-    assert format_days(frozenset({4, 0, 2})) == "Mon, Wed, Fri"
 
 
 TODAY = dt.date(2026, 11, 25)

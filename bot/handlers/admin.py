@@ -7,7 +7,6 @@ they exist; neither is in the public command menu.
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
@@ -41,7 +40,7 @@ async def admin(update: Update, context: BotContext) -> None:
             blocked += 1
         elif not subscriber.subscribed:
             stopped += 1
-        elif subscriber.paused_on(now.astimezone(ZoneInfo(subscriber.timezone)).date()):
+        elif subscriber.paused_on(now.astimezone(subscriber.zone).date()):
             paused += 1
         else:
             subscribed += 1

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.flood import Verdict
 from bot.handlers.common import reply
 from bot.handlers.reminders import unblocked
+from bot.outlook import outlook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ async def welcome_back(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
-    if await unblocked(context, chat.id) is not None:
-        await reply(update, texts.WELCOME_BACK)
+    back = await unblocked(context, chat.id)
+    if back is not None:
+        await reply(update, texts.resubscribed(outlook(back, context.services.clock.now())))
     if context.services.storage.quarantine.take_notice(chat.id):
         await reply(update, texts.SETTINGS_UNREADABLE)

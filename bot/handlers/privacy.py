@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import callbacks, scheduling, texts
 from bot.context import BotContext
 from bot.handlers.common import may_change, reply
+from bot.handlers.reminders import close_reminder
 from bot.privacy import EXPORTERS, ChatData
 from bot.uploads import available
 
@@ -76,7 +77,8 @@ async def forget_button(update: Update, context: BotContext) -> None:
     if not yes:
         await query.edit_message_text(texts.FORGET_CANCELLED)
         return
-    await services.coach.stop(context, chat.id)
+    await services.coach.discard(context, chat.id)
+    await close_reminder(context, chat.id)  # its "Start now" would find nobody
     async with services.storage.lock(chat.id):
         scheduling.cancel_chat(context.jobs, chat.id)
         services.storage.forget_chat(chat.id)
@@ -104,5 +106,5 @@ async def export(update: Update, context: BotContext) -> None:
         return
     document = exporter(data, context.services.clock.now())
     await message.reply_document(
-        document.data, filename=document.filename, caption=texts.EXPORT_CAPTION
+        document.data, filename=document.filename, caption=texts.EXPORT_CAPTIONS[name]
     )

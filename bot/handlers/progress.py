@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 
 from bot import texts
@@ -27,7 +25,7 @@ async def show_stats(update: Update, context: BotContext) -> None:
         today=today,
         reminder_days=subscriber.days,
         paused=subscriber.pauses,
-        since=since.astimezone(ZoneInfo(subscriber.timezone)).date() if since else None,
+        since=since.astimezone(subscriber.zone).date() if since else None,
     )
     summary = progress(
         records, today=today, reminder_days=subscriber.days, paused=subscriber.pauses

@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from dataclasses import replace
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -16,6 +15,7 @@ from telegram.ext import JobQueue
 from bot import callbacks, delivery, scheduling, texts
 from bot.content import Routine
 from bot.context import BotContext, Services
+from bot.outlook import outlook
 from bot.storage import SessionStatus, Storage, Subscriber
 from bot.uploads import chat_routine
 
@@ -412,7 +412,7 @@ async def _send_nudge(context: BotContext) -> None:
     subscriber = await _take_pending(storage, job.chat_id, "nudge_due", job.data)
     if subscriber is None:
         return
-    today = services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+    today = services.clock.now().astimezone(subscriber.zone).date()
     done_today = any(
         record.local_date == today and record.status is SessionStatus.COMPLETED
         for record in storage.history(job.chat_id)
@@ -503,7 +503,7 @@ async def skip_today(context: BotContext, chat_id: int) -> Subscriber | None:
     now = services.clock.now()
 
     def skip(subscriber: Subscriber) -> Subscriber:
-        today = now.astimezone(ZoneInfo(subscriber.timezone)).date()
+        today = now.astimezone(subscriber.zone).date()
         return replace(subscriber, skipped_day=today, snoozed_until=None, nudge_due=None)
 
     scheduling.cancel_jobs(context.jobs, scheduling.nudge_job_name(chat_id))
@@ -513,6 +513,23 @@ async def skip_today(context: BotContext, chat_id: int) -> Subscriber | None:
     scheduling.cancel_jobs(context.jobs, scheduling.snooze_job_name(chat_id))
     reschedule(context.jobs, services, subscriber)
     return subscriber
+
+
+async def undo_skip(context: BotContext, chat_id: int) -> bool:
+    """Take back today's "Skip today" (its later reminders come again); whether there was one."""
+    services = context.services
+    now = services.clock.now()
+    undone = False
+
+    def undo(subscriber: Subscriber) -> Subscriber:
+        nonlocal undone
+        undone = subscriber.skipped_day == now.astimezone(subscriber.zone).date()
+        return replace(subscriber, skipped_day=None) if undone else subscriber
+
+    subscriber = await services.storage.change(chat_id, undo)
+    if undone and subscriber is not None:
+        reschedule(context.jobs, services, subscriber)
+    return undone
 
 
 async def snooze_button(update: Update, context: BotContext) -> None:
@@ -526,12 +543,11 @@ async def snooze_button(update: Update, context: BotContext) -> None:
         await query.answer(texts.BUTTON_EXPIRED)  # an older reminder's, or already answered
         return
     minutes = pressed.minutes
-    zone = ZoneInfo(subscriber.timezone)
+    zone = subscriber.zone
     if minutes == 0:
         updated = await skip_today(context, chat.id)
-        status = texts.skipped_today(
-            texts.next_when(updated, context.services.clock.now()) if updated else None
-        )
+        now = context.services.clock.now()
+        status = texts.skipped_today(outlook(updated, now) if updated else None)
     else:
         due = await snooze_for(context, chat.id, minutes)
         status = texts.snoozed(due.astimezone(zone)) if due else texts.BUTTON_EXPIRED

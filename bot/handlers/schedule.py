@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
 from bot import scheduling, texts
 from bot.context import BotContext
-from bot.handlers.common import reply, subscriber_to_change
+from bot.handlers import coaching
+from bot.handlers.common import known_subscriber, reply, subscriber_to_change
 from bot.handlers.reminders import reschedule
+from bot.outlook import Outlook, outlook
 from bot.parsing import (
     ParseError,
     format_time,
@@ -29,12 +30,13 @@ from bot.parsing import (
     parse_timezone,
 )
 from bot.storage import Subscriber
+from bot.zones import has_no_dst_rules
 
 T = TypeVar("T")
 
 
 def local_today(context: BotContext, subscriber: Subscriber) -> dt.date:
-    return context.services.clock.now().astimezone(ZoneInfo(subscriber.timezone)).date()
+    return context.services.clock.now().astimezone(subscriber.zone).date()
 
 
 async def change_and_reschedule(
@@ -48,10 +50,9 @@ async def change_and_reschedule(
     return subscriber
 
 
-def upcoming(context: BotContext, subscriber: Subscriber) -> str:
-    """When the next reminder would be, even while reminders are off."""
-    now = context.services.clock.now()
-    return texts.next_when(replace(subscriber, subscribed=True), now) or "—"
+def outlook_of(context: BotContext, subscriber: Subscriber) -> Outlook:
+    """The chat's schedule from now on, for the reply that describes it."""
+    return outlook(subscriber, context.services.clock.now())
 
 
 async def apply_times(
@@ -94,7 +95,7 @@ async def apply_pause(context: BotContext, subscriber: Subscriber, until: dt.dat
     now = context.services.clock.now()
 
     def change(current: Subscriber) -> Subscriber:
-        today = now.astimezone(ZoneInfo(current.timezone)).date()
+        today = now.astimezone(current.zone).date()
         pauses = (*_cut(current.pauses, today), (today, until))
         return replace(current, pauses=pauses, snoozed_until=None, nudge_due=None)
 
@@ -109,7 +110,7 @@ async def apply_resume(context: BotContext, subscriber: Subscriber) -> Subscribe
     now = context.services.clock.now()
 
     def change(current: Subscriber) -> Subscriber:
-        today = now.astimezone(ZoneInfo(current.timezone)).date()
+        today = now.astimezone(current.zone).date()
         return replace(current, pauses=tuple(_cut(current.pauses, today)))
 
     return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
@@ -132,16 +133,19 @@ async def _parsed(
     update: Update,
     context: BotContext,
     parse: Callable[[str, Subscriber], T],
-    usage: str | None,
+    current: Callable[[Subscriber], str],
 ) -> tuple[Subscriber, T] | None:
     """The chat's settings and the command's parsed argument, if the sender may change them
-    and it parses; otherwise the reply (who may, usage, or the parser's reason) is sent."""
+    and it parses; otherwise the reply (who may, or the parser's reason) is sent. Without an
+    argument the reply is ``current``: the setting as it is and how to change it."""
     argument = " ".join(context.args or [])
+    if not argument:
+        shown = await known_subscriber(update, context)
+        if shown is not None:
+            await reply(update, current(shown))
+        return None
     subscriber = await subscriber_to_change(update, context)
     if subscriber is None:
-        return None
-    if not argument and usage is not None:
-        await reply(update, usage)
         return None
     try:
         return subscriber, parse(argument, subscriber)
@@ -152,43 +156,48 @@ async def _parsed(
 
 async def set_time(update: Update, context: BotContext) -> None:
     """``/time 07:30`` or ``/time 07:30 13:00 17:45``: the daily reminder times."""
-    parsed = await _parsed(update, context, lambda text, _: parse_times(text), texts.TIME_USAGE)
+    parsed = await _parsed(
+        update,
+        context,
+        lambda text, _: parse_times(text),
+        lambda subscriber: texts.time_now(outlook_of(context, subscriber)),
+    )
     if parsed is None:
         return
     subscriber, times = parsed
     subscriber = await apply_times(context, subscriber, times)
-    await reply(
-        update,
-        texts.times_set(
-            times, subscriber.timezone, upcoming(context, subscriber), subscriber.subscribed
-        ),
-    )
+    await reply(update, texts.times_set(outlook_of(context, subscriber)))
 
 
 async def set_timezone(update: Update, context: BotContext) -> None:
     """``/timezone Europe/Berlin``: reminder times stay the same wall-clock times."""
-    parsed = await _parsed(
-        update, context, lambda text, _: parse_timezone(text), texts.TIMEZONE_USAGE
-    )
+
+    def current(subscriber: Subscriber) -> str:
+        no_dst = has_no_dst_rules(subscriber.timezone)
+        return texts.timezone_now(outlook_of(context, subscriber), no_dst=no_dst)
+
+    parsed = await _parsed(update, context, lambda text, _: parse_timezone(text), current)
     if parsed is None:
         return
     subscriber, zone = parsed
     subscriber = await apply_timezone(context, subscriber, zone)
-    local_now = context.services.clock.now().astimezone(ZoneInfo(zone))
-    await reply(
-        update,
-        texts.timezone_set(zone, local_now, subscriber.times, upcoming(context, subscriber)),
-    )
+    no_dst = has_no_dst_rules(zone)
+    await reply(update, texts.timezone_set(outlook_of(context, subscriber), no_dst=no_dst))
 
 
 async def set_days(update: Update, context: BotContext) -> None:
     """``/days mon-fri``, ``/days mon wed fri``, ``/days every day``."""
-    parsed = await _parsed(update, context, lambda text, _: parse_days(text), texts.DAYS_USAGE)
+    parsed = await _parsed(
+        update,
+        context,
+        lambda text, _: parse_days(text),
+        lambda subscriber: texts.days_now(outlook_of(context, subscriber)),
+    )
     if parsed is None:
         return
     subscriber, days = parsed
     subscriber = await apply_days(context, subscriber, days)
-    await reply(update, texts.days_set(days, upcoming(context, subscriber)))
+    await reply(update, texts.days_set(outlook_of(context, subscriber)))
 
 
 async def pause(update: Update, context: BotContext) -> None:
@@ -197,12 +206,17 @@ async def pause(update: Update, context: BotContext) -> None:
     def until(text: str, subscriber: Subscriber) -> dt.date:
         return parse_pause(text, local_today(context, subscriber))
 
-    parsed = await _parsed(update, context, until, texts.PAUSE_USAGE)
+    parsed = await _parsed(
+        update,
+        context,
+        until,
+        lambda subscriber: texts.pause_now(outlook_of(context, subscriber)),
+    )
     if parsed is None:
         return
     subscriber, resume_on = parsed
     subscriber = await apply_pause(context, subscriber, resume_on)
-    await reply(update, texts.paused(resume_on, upcoming(context, subscriber)))
+    await reply(update, texts.paused(outlook_of(context, subscriber)))
 
 
 async def resume(update: Update, context: BotContext) -> None:
@@ -214,12 +228,28 @@ async def resume(update: Update, context: BotContext) -> None:
         await reply(update, texts.NOT_PAUSED_REMINDERS)
         return
     subscriber = await apply_resume(context, subscriber)
-    await reply(update, texts.resumed_reminders(upcoming(context, subscriber)))
+    await reply(update, texts.resumed_reminders(outlook_of(context, subscriber)))
+
+
+async def pain(update: Update, context: BotContext) -> None:
+    """``/pain`` alone: whether the pain question is on; ``/pain on|off`` is the coaching
+    handler's."""
+    if context.args:
+        await coaching.pain_command(update, context)
+        return
+    subscriber = await known_subscriber(update, context)
+    if subscriber is not None:
+        await reply(update, texts.pain_now(subscriber.pain_check))
 
 
 async def set_nudge(update: Update, context: BotContext) -> None:
     """``/nudge off``, ``/nudge on``, ``/nudge 30``: the one follow-up after a reminder."""
-    parsed = await _parsed(update, context, lambda text, _: parse_nudge(text), usage=None)
+    parsed = await _parsed(
+        update,
+        context,
+        lambda text, _: parse_nudge(text),
+        lambda subscriber: texts.nudge_now(subscriber.nudge_minutes),
+    )
     if parsed is None:
         return
     subscriber, minutes = parsed

@@ -3,15 +3,14 @@ reminder's buttons, "later", and the words stop / pause / resume / skip while on
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 
 from bot import callbacks, texts
 from bot.content import Routine
 from bot.context import BotContext
 from bot.handlers.common import is_group, known_subscriber, reply
-from bot.handlers.reminders import close_reminder, reacted, snooze_for
+from bot.handlers.reminders import close_reminder, reacted, snooze_for, undo_skip
+from bot.handlers.settings import routine_names
 from bot.parsing import normalize_words
 from bot.uploads import available, chat_routine
 
@@ -67,9 +66,15 @@ async def go(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat else None
     routine = find_routine(context, name, chat_id) if name else None
     if name and routine is None:
-        await reply(update, texts.unknown_routine(name, list(context.services.routines)))
+        await _unknown_routine(update, context, name)
         return
     await begin(update, context, routine)
+
+
+async def _unknown_routine(update: Update, context: BotContext, name: str) -> None:
+    chat = update.effective_chat
+    subscriber = context.services.storage.subscriber(chat.id) if chat else None
+    await reply(update, texts.unknown_routine(name, routine_names(context, subscriber)))
 
 
 async def start_button(update: Update, context: BotContext) -> None:
@@ -102,7 +107,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         if first == texts.WORD_START:
             routine = find_routine(context, rest, chat.id) if rest else None
             if rest and routine is None:
-                await reply(update, texts.unknown_routine(rest, list(context.services.routines)))
+                await _unknown_routine(update, context, rest)
             else:
                 await begin(update, context, routine)
         elif words == texts.WORD_LATER:
@@ -112,8 +117,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         elif words in texts.HURT_WORDS:
             # Someone in pain is never told to start a session: the safety note instead.
             await reply(update, texts.HURT_NOTE)
+        elif context.services.storage.subscriber(chat.id) is None:
+            await reply(update, texts.NOT_SET_UP)  # e.g. after /forget: "start" would not work
         elif words in SESSION_WORDS:
-            await reply(update, texts.NO_SESSION)
+            await reply(update, texts.no_session(words))
         else:
             await reply(update, texts.NOT_UNDERSTOOD)
         return
@@ -136,13 +143,14 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def later(update: Update, context: BotContext) -> None:
-    """“later”: the reminder again in 15 minutes."""
+    """“later”: the reminder again in 15 minutes; after "Skip today", that skip is undone."""
     chat = update.effective_chat
     if chat is None or await known_subscriber(update, context) is None:
         return
+    skip_undone = await undo_skip(context, chat.id)
     due = await snooze_for(context, chat.id, LATER_MINUTES)
     subscriber = context.services.storage.subscriber(chat.id)
     if due is None or subscriber is None:
         return
     await close_reminder(context, chat.id)
-    await reply(update, texts.snoozed(due.astimezone(ZoneInfo(subscriber.timezone))))
+    await reply(update, texts.snoozed(due.astimezone(subscriber.zone), skip_undone=skip_undone))

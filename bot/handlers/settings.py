@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -24,7 +23,7 @@ from bot.handlers.schedule import (
     apply_resume,
     apply_times,
     local_today,
-    upcoming,
+    outlook_of,
 )
 from bot.parsing import ALL_DAYS, WEEKDAYS
 from bot.storage import Subscriber
@@ -36,12 +35,10 @@ Button = InlineKeyboardButton
 
 def _view(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]:
     services = context.services
-    now = services.clock.now()
     routine = chat_routine(services.routines, subscriber)
     text = texts.settings(
-        subscriber,
-        now.astimezone(ZoneInfo(subscriber.timezone)),
-        texts.next_when(subscriber, now),
+        outlook_of(context, subscriber),
+        subscriber.nudge_minutes,
         routine.title,
         services.coach.length(routine),
     )
@@ -102,6 +99,13 @@ def _days(subscriber: Subscriber) -> tuple[str, Markup]:
     return texts.PICK_DAYS, Markup([toggles[:4], toggles[4:], presets, _back()])
 
 
+def routine_names(context: BotContext, subscriber: Subscriber | None) -> list[texts.RoutineName]:
+    """Every routine the chat can use (its own too), for a reply that lists them."""
+    routines = context.services.routines
+    current = chat_routine(routines, subscriber).id if subscriber else routines.default.id
+    return [(r.id, r.title, r.id == current) for r in available(routines, subscriber).values()]
+
+
 def _routines(context: BotContext, subscriber: Subscriber) -> tuple[str, Markup]:
     services = context.services
     current = chat_routine(services.routines, subscriber).id
@@ -139,7 +143,8 @@ async def show_routines(update: Update, context: BotContext) -> None:
         return
     routines = available(context.services.routines, subscriber)
     if name not in routines:
-        await reply(update, texts.unknown_routine(name, list(routines)))
+        names = routine_names(context, subscriber)
+        await reply(update, texts.unknown_routine(name, names, command="routine"))
         return
     if await may_change(update, context):
         await _use_routine(context, subscriber, name)
@@ -197,7 +202,7 @@ async def _apply(
     if menu == "at":
         at = dt.time(int(value[:2]), int(value[2:]))
         subscriber = await apply_times(context, subscriber, (at,))
-        return (*_view(context, subscriber), f"Daily reminder at {value[:2]}:{value[2:]}")
+        return (*_view(context, subscriber), texts.time_note(at))
     if menu == "day":
         days = _toggled(subscriber.days, value)
         if not days:
@@ -212,10 +217,10 @@ async def _apply(
     if menu == "for":
         until = local_today(context, subscriber) + dt.timedelta(days=int(value))
         subscriber = await apply_pause(context, subscriber, until)
-        return (*_view(context, subscriber), f"Paused until {until:%a %d %b}")
+        return (*_view(context, subscriber), texts.paused_note(until))
     if menu == "resume":
         subscriber = await apply_resume(context, subscriber)
-        return (*_view(context, subscriber), f"Next: {upcoming(context, subscriber)}")
+        return (*_view(context, subscriber), texts.resumed_note(outlook_of(context, subscriber)))
     return (*_view(context, subscriber), "")
 
 

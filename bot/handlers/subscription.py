@@ -10,6 +10,7 @@ from bot import scheduling, texts
 from bot.context import BotContext
 from bot.handlers.common import is_group, may_change, reply
 from bot.handlers.reminders import close_reminder, reschedule
+from bot.outlook import outlook
 from bot.storage import Subscriber
 
 
@@ -22,7 +23,10 @@ async def start(update: Update, context: BotContext) -> None:
     storage, now = services.storage, services.clock.now()
     subscriber = storage.subscriber(chat.id)
     if subscriber is not None and subscriber.subscribed:
-        await reply(update, texts.already_subscribed(texts.next_when(subscriber, now) or ""))
+        in_session = services.coach.running(chat.id) is not None
+        await reply(
+            update, texts.already_subscribed(outlook(subscriber, now), in_session=in_session)
+        )
         return
     if not await may_change(update, context):
         return
@@ -45,7 +49,7 @@ async def start(update: Update, context: BotContext) -> None:
         )
         first_time = False
     reschedule(context.jobs, services, subscriber)
-    upcoming = texts.next_when(subscriber, now) or ""
+    schedule_now = outlook(subscriber, now)
     if first_time:
         routine = services.routines.default
         await reply(
@@ -55,14 +59,12 @@ async def start(update: Update, context: BotContext) -> None:
                 routine.title,
                 services.coach.length(routine),
                 routine.disclaimer,
-                subscriber.times,
-                subscriber.timezone,
-                upcoming,
+                schedule_now,
                 group=group,
             ),
         )
     else:
-        await reply(update, texts.resubscribed(subscriber.times, subscriber.timezone, upcoming))
+        await reply(update, texts.resubscribed(schedule_now))
 
 
 async def stop(update: Update, context: BotContext) -> None:

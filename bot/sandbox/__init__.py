@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
@@ -36,6 +35,7 @@ from bot.sandbox.files import FileSaver, shown_path
 from bot.sandbox.options import SandboxOptions, add_arguments, options_from, pretend_now
 from bot.sandbox.render import Timeline, Transcript
 from bot.sandbox.terminal import End, Input, detect_look, interrupts, read_lines
+from bot.zones import zone_of
 
 __all__ = ["SandboxOptions", "add_arguments", "options_from", "run_sandbox", "sandbox_settings"]
 
@@ -81,7 +81,7 @@ def run_sandbox(
     settings = sandbox_settings(options, env_file)
     routines = load_routines(settings.content_dir)
     setup_logging(options.log_level, [DEFAULT_TOKEN])
-    zone = ZoneInfo(settings.default_timezone)
+    zone = zone_of(settings.default_timezone)
     clock = Clock()
     if options.now is not None:
         clock = Clock.pretending(pretend_now(options.now, zone, dt.datetime.now(zone).date()))
@@ -148,9 +148,9 @@ def _banner(
     )
     local = timeline.local(timeline.started)
     clock = (
-        f"pretending it is {local:%H:%M:%S} in {timeline.zone.key}"
+        f"pretending it is {local:%H:%M:%S} in {timeline.zone}"
         if options.now is not None
-        else f"it is {local:%H:%M} in {timeline.zone.key}"
+        else f"it is {local:%H:%M} in {timeline.zone}"
     )
     data = f"data in {options.data_dir}" if options.data_dir else "throw-away data"
     files = shown_path(Path.cwd() / options.files_dir, Path.cwd())

@@ -11,7 +11,6 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.parsing import ParseError, parse_timezone
 
@@ -119,6 +118,6 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
     )
 
 
-def pretend_now(local: dt.time, zone: ZoneInfo, today: dt.date) -> dt.datetime:
+def pretend_now(local: dt.time, zone: dt.tzinfo, today: dt.date) -> dt.datetime:
     """``--now``: that wall-clock time on ``today`` in ``zone``, as an aware datetime."""
     return dt.datetime.combine(today, local, tzinfo=zone)

@@ -13,7 +13,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from bot.emulator import BotMessage, MessageEdit
 from bot.sandbox.text import paint, styles_of, wrap
@@ -50,7 +49,7 @@ class Timeline:
     started: float
     #: The bot's clock (possibly pretending, see ``--now``) at ``started``.
     wall: dt.datetime
-    zone: ZoneInfo
+    zone: dt.tzinfo
 
     def local(self, at: float) -> dt.datetime:
         return (self.wall + dt.timedelta(seconds=at - self.started)).astimezone(self.zone)

@@ -15,10 +15,10 @@ from tests.e2e.conftest import Bot, BotFactory
     [
         ("/frobnicate", "I don't know /frobnicate"),
         ("/time 25:61", "“25:61” isn't a time of day: hours go 0–23 and minutes 0–59"),
-        ("/time", "Tell me the time after the command"),
+        ("/time", "To change it: /time 07:30"),
         ("/time 07:30 soon", "“soon” isn't a time I understand"),
         ("/timezone Mars/Olympus", "I don't know the time zone “Mars/Olympus”"),
-        ("/timezone", "Tell me your time zone after the command"),
+        ("/timezone", "To change it, send your city or zone"),
         ("hello there", "I didn't catch that"),
         ("pause", "There's no session running"),
         ("/time 7:60", "“7:60” isn't a time of day"),
@@ -181,7 +181,7 @@ async def test_pause_too_far_on_a_leap_day(start_bot: BotFactory) -> None:
         before = bot.db_snapshot()
         await bot.ask("/pause 2030-01-01", "Pause for at most a year (until 2029-02-28)")
         assert bot.db_snapshot() == before
-        await bot.ask("/pause 2029-02-28", "Reminders paused until Wed 28 Feb")
+        await bot.ask("/pause 2029-02-28", "paused until Wed 28 Feb")
 
 
 #: A button of every kind the bot makes (one per handler pattern), and one no handler takes.

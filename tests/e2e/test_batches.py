@@ -66,7 +66,7 @@ async def test_a_store_from_the_old_version_is_upgraded_on_first_start(
     write_legacy_store(settings.data_dir, [person], history, [])
     async with start_bot(now=before) as bot:
         shown = await bot.ask("/settings", "Settings")
-        assert "Reminders: every day at 09:30, 17:45" in shown.text
+        assert "Reminders: every day at 09:30 and 17:45" in shown.text
         stats = await bot.ask("/stats", "progress")
         assert "Ever 2" in stats.text
         await bot.expect(REMINDER, timeout=6)

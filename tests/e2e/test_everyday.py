@@ -150,10 +150,10 @@ async def test_days_limit_reminders_to_weekdays(start_bot: BotFactory) -> None:
     """/days mon-fri on a Friday evening: the next reminder is Monday's."""
     async with start_bot(now=berlin(18, 0, day=27)) as bot:  # Friday 27 Nov 2026
         await bot.subscribe("09:00")
-        reply = await bot.ask("/days mon-fri", "Reminders on Mon–Fri")
+        reply = await bot.ask("/days mon-fri", "Your reminders: on weekdays at 09:00")
         assert "Next: Mon 30 Nov at 09:00" in reply.text
         assert [(t.day, t.hour) for t in reminder_jobs(bot)] == [(30, 9)]
-        await bot.ask("/days mon wed fri", "Mon, Wed, Fri")
+        await bot.ask("/days mon wed fri", "on Mon, Wed and Fri")
         await bot.ask("/days every day", "every day")
         assert [(t.day, t.hour) for t in reminder_jobs(bot)] == [(28, 9)]
         await bot.ask("/days someday", "isn't a day I know")
@@ -169,8 +169,12 @@ async def test_pause_spans_a_dst_change(start_bot: BotFactory) -> None:
         assert (resume.month, resume.day, resume.hour, resume.minute) == (10, 27, 9, 0)
         assert resume.utcoffset() == dt.timedelta(hours=1)  # winter time by then
         settings = await bot.ask("/settings", "Settings")
-        assert "Paused until Tue 27 Oct" in settings.text
-        await bot.ask("/resume", "Reminders are back on. Next: tomorrow at 09:00")
+        assert "paused until Tue 27 Oct" in settings.text
+        await bot.ask(
+            "/resume",
+            "Reminders are back on: every day at 09:00 (Europe/Berlin time). "
+            "Next: tomorrow at 09:00.",
+        )
         await bot.ask("/resume", "aren't paused")
 
 
@@ -232,11 +236,11 @@ async def test_settings_keyboard_changes_time_days_and_pause(subscribed: Bot) ->
     subscriber = bot.storage.subscriber(bot.user.id)
     assert subscriber is not None
     assert subscriber.days == frozenset(range(5))
-    await tap("« Back", "Reminders: Mon–Fri at 07:30")
+    await tap("« Back", "Reminders: on weekdays at 07:30")
     await tap("⏸ Pause", "for how long")
-    view = await tap("1 week", "Paused until")
+    view = await tap("1 week", "paused until")
     assert "▶️ Resume reminders" in view.button_texts
-    await tap("▶️ Resume reminders", "Next reminder")
+    await tap("▶️ Resume reminders", "Next:")
     subscriber = bot.storage.subscriber(bot.user.id)
     assert subscriber is not None
     assert subscriber.paused_until(dt.datetime.now(dt.UTC).date()) is None

@@ -76,7 +76,7 @@ def _command(rng: random.Random, model: Model) -> tuple[str, str]:
     if kind == "days":
         name = rng.choice(list(DAYS))
         model.days = frozenset(DAYS[name])
-        return f"/days {name}", "Reminders on"
+        return f"/days {name}", "Your reminders:"
     if kind == "nudge":
         model.nudge = rng.choice([None, 30, 60])
         return f"/nudge {model.nudge or 'off'}", "OK"

@@ -1,0 +1,70 @@
+"""The one description of a schedule, phrased from an Outlook (no Telegram, no clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot import texts
+from bot.outlook import outlook
+from bot.storage import Subscriber
+from tests.factories import plain
+
+#: Thursday 26 November 2026, 10:00 UTC.
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("days", "phrase"),
+    [
+        ({0, 1, 2, 3, 4, 5, 6}, "every day"),
+        ({0, 1, 2, 3, 4}, "on weekdays"),
+        ({5, 6}, "on weekends"),
+        ({2}, "on Wednesdays"),
+        ({0, 2}, "on Mon and Wed"),
+        ({0, 2, 4}, "on Mon, Wed and Fri"),
+        ({1, 2, 3, 4, 5}, "on Tue–Sat"),
+        ({4, 5, 6, 0}, "on Fri–Mon"),
+        ({0, 1, 3, 4}, "on Mon, Tue, Thu and Fri"),
+    ],
+)
+def test_day_sets_read_as_english(days: set[int], phrase: str) -> None:
+    """Day sets continue a sentence: no "on every day", runs as ranges, lists with "and"."""
+    assert texts.on_days(frozenset(days)) == phrase
+
+
+def _described(**changes: Any) -> str:
+    """The schedule of a chat with reminders at 09:00 and 18:00 UTC, changed by ``changes``."""
+    subscriber = replace(Subscriber(1, "UTC", (dt.time(9, 0), dt.time(18, 0))), **changes)
+    return plain(texts.schedule(outlook(subscriber, NOW)))
+
+
+def test_schedule_names_the_next_reminder() -> None:
+    """The plain case: days, times, zone and the next reminder."""
+    assert _described() == "every day at 09:00 and 18:00 (UTC time). Next: today at 18:00."
+
+
+def test_schedule_says_why_today_is_skipped() -> None:
+    """A skip that holds back today's 18:00 is named as the reason the next is tomorrow."""
+    assert _described(skipped_day=NOW.date()).endswith(
+        "Today is skipped, so the next one is tomorrow at 09:00."
+    )
+
+
+def test_schedule_names_a_pause() -> None:
+    """A running pause is named, with the day reminders come back."""
+    pause = ((NOW.date(), dt.date(2026, 12, 1)),)
+    assert _described(pauses=pause) == (
+        "every day at 09:00 and 18:00 (UTC time), paused until Tue 01 Dec (they come back by "
+        "themselves that day). Next: Tue 01 Dec at 09:00."
+    )
+
+
+def test_schedule_says_reminders_are_off() -> None:
+    """After /stop the schedule is kept and shown, with how to turn it on."""
+    assert _described(subscribed=False).endswith(
+        "Reminders are off at the moment: /start turns them on."
+    )
