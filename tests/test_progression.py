@@ -122,18 +122,18 @@ def test_phases_keep_the_first_hold() -> None:
 def test_side_word_is_where_the_stretch_is_felt() -> None:
     """The side is the last left/right of the hold's text, mirrored for the other side."""
     quick = routines()["quick"].exercises[0]
-    assert side_word(quick, quick.steps[0], mirrored=False) == "left"
-    assert side_word(quick, quick.steps[0], mirrored=True) == "right"
+    assert side_word(quick, quick.steps[1], mirrored=False) == "left"
+    assert side_word(quick, quick.steps[1], mirrored=True) == "right"
 
 
 def test_current_holds_per_side() -> None:
     """/stats rows: each side held or given feedback, stored or the file's default, and
     whether feedback moved it; sides never done are left out."""
-    held = {"Iliopsoas stretch · left", "Quadratus lumborum stretch · left"}
-    rows = current_holds(routines()["quick"], {"quick:0:0:1": 17.0}, held)
+    held = {"Standing hip-flexor stretch · left", "Seated side bend · right"}
+    rows = current_holds(routines()["quick"], {"quick:0:1:1": 17.0}, held)
     assert rows == [
-        ("Iliopsoas stretch", [("left", 20.0, False), ("right", 17.0, True)]),
-        ("Quadratus lumborum stretch", [("left", 20.0, False)]),
+        ("Standing hip-flexor stretch", [("left", 20.0, False), ("right", 17.0, True)]),
+        ("Seated side bend", [("right", 20.0, False)]),
     ]
 
 

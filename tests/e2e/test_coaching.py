@@ -16,8 +16,8 @@ from tests.factories import PHYSIO_ROUTINE
 
 #: The quick routine at this scale takes about 2.5 s; its 20 s holds last 0.4 s.
 SCALE = 0.01
-#: quick.toml's iliopsoas stretch: hold 20 s, progress { min 10, max 30, step 3 }.
-LEFT, RIGHT = "quick:0:0:0", "quick:0:0:1"
+#: quick.toml's standing hip-flexor stretch: hold 20 s, progress { min 10, max 30, step 3 }.
+LEFT, RIGHT = "quick:0:1:0", "quick:0:1:1"
 
 
 async def answer_to(bot: Bot) -> str | None:
@@ -54,7 +54,7 @@ async def test_progression_per_side_persists_across_restart(start_bot: BotFactor
         bot.emulator.press_button(bot.user, left, text="😌 Too easy")
         assert await answer_to(bot) is None
         edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
-        assert "Iliopsoas stretch · left: 23 seconds next time" in edit.text
+        assert "Standing hip-flexor stretch · left: 23 seconds next time" in edit.text
         assert bot.emulator.message(bot.user, left.message_id).buttons == []
         right = await release(bot, f"{RIGHT}:20")
         bot.emulator.press_button(bot.user, right, text="😣 Too hard")
@@ -74,10 +74,10 @@ async def test_progression_per_side_persists_across_restart(start_bot: BotFactor
         await bot.expect("Hold for 17 seconds", timeout=5)
         await bot.expect("Well done", timeout=5)
         (_, second) = bot.storage.history(bot.user.id)
-        assert second.holds["Iliopsoas stretch · left"] == 23.0
-        assert second.holds["Iliopsoas stretch · right"] == 17.0
+        assert second.holds["Standing hip-flexor stretch · left"] == 23.0
+        assert second.holds["Standing hip-flexor stretch · right"] == 17.0
         stats = await bot.ask("/stats", "Your holds")
-        assert "Iliopsoas stretch: left 23 s · right 17 s" in stats.text
+        assert "Standing hip-flexor stretch: left 23 s · right 17 s" in stats.text
         assert "your right side is tighter (17 s vs 23 s)" in stats.text
 
 
@@ -138,7 +138,7 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         )
         await answer_to(bot)
         edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
-        assert "it hurt, so Iliopsoas stretch · left stays at 20 seconds" in edit.text
+        assert "it hurt, so Standing hip-flexor stretch · left stays at 20 seconds" in edit.text
         # The next session is the "next time": it runs at 20 s and its feedback counts again.
         bot.say("/go quick")
         left = await release(bot, f"{LEFT}:20")
@@ -164,7 +164,7 @@ async def test_too_easy_at_the_ceiling_says_so(start_bot: BotFactory) -> None:
         edit = await bot.emulator.wait_for_edit(bot.user, left.message_id)
         assert edit.text == (
             "Release — now switch sides.\n"
-            "Noted — Iliopsoas stretch · left: 30 s is the most this stretch goes to."
+            "Noted — Standing hip-flexor stretch · left: 30 s is the most this stretch goes to."
         )
 
 

@@ -17,8 +17,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 async def skip_through(bot: Bot) -> None:
     """start quick, then skip and skip from the first exercise: past both exercises."""
-    await bot.ask("start quick", "1/2 · Iliopsoas stretch", timeout=3)
-    await bot.ask("skip", "2/2 · Quadratus lumborum stretch")
+    await bot.ask("start quick", "1/2 · Standing hip-flexor stretch", timeout=3)
+    await bot.ask("skip", "2/2 · Seated side bend")
     bot.say("skip")
 
 
@@ -80,14 +80,14 @@ async def test_stats_after_a_hurt_session_show_only_what_was_held(start_bot: Bot
         await bot.ask("/pain off", "won't ask")
         bot.say("/go quick")
         await release(bot, f"{LEFT}:20")
-        await bot.ask("skip", "2/2 · Quadratus lumborum stretch")
+        await bot.ask("skip", "2/2 · Seated side bend")
         await bot.expect("Hold for 20 seconds", timeout=3)
         await bot.ask("it hurts", "Don't push through pain")
         stats = await bot.ask("/stats", "Your progress")
         assert "Nothing here yet" not in stats.text
         assert "No routine completed yet" in stats.text
         holds = stats.text.partition("Your holds\n")[2].splitlines()
-        assert holds == ["Iliopsoas stretch: left 20 s"]
+        assert holds == ["Standing hip-flexor stretch: left 20 s"]
 
 
 async def test_a_side_without_feedback_is_not_called_tighter(start_bot: BotFactory) -> None:
@@ -102,5 +102,5 @@ async def test_a_side_without_feedback_is_not_called_tighter(start_bot: BotFacto
         await answer_to(bot)
         await bot.expect("Well done", timeout=5)
         stats = await bot.ask("/stats", "Your holds")
-        assert "Iliopsoas stretch: left 23 s · right 20 s" in stats.text
+        assert "Standing hip-flexor stretch: left 23 s · right 20 s" in stats.text
         assert "tighter" not in stats.text

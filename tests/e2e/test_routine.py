@@ -54,7 +54,7 @@ async def test_reminder_then_full_guided_routine(start_bot: BotFactory) -> None:
         assert "Reply start when you're ready" in reminder.text
         assert reminder.button_texts == [
             "▶️ Start now",
-            "⚡ Quick 2 min",
+            "⚡ Quick 3 min",
             "⏰ In 15 min",
             "⏰ In 1 h",
             "🚫 Skip today",

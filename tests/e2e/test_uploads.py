@@ -143,8 +143,8 @@ async def test_export_csv_matches_the_history(start_bot: BotFactory) -> None:
     assert first["completed"] == "yes"
     assert first["pain before (0-10)"] == "4"
     assert first["pain after (0-10)"] == ""
-    assert first["Iliopsoas stretch · left (s)"] == "20"
-    assert first["Quadratus lumborum stretch · right (s)"] == "20"
+    assert first["Standing hip-flexor stretch · left (s)"] == "20"
+    assert first["Seated side bend · right (s)"] == "20"
     assert first["date"] == history[0].local_date.isoformat()
     assert float(first["minutes"]) == round((history[0].duration or 0) / 60, 1)
     assert second["completed"] == "no"
