@@ -25,12 +25,13 @@ from pathlib import Path
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import load_routines
-from bot.delivery import DeliveryLimits, Lane, PriorityRateLimiter
+from bot.core.chat import Chat, Schedule
+from bot.core.routines import load_routines
+from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
-from bot.runner import running
-from bot.session import compile_script
-from bot.storage import Storage, Subscriber
+from bot.storage.tinydb import Storage
+from bot.telegram.delivery import DeliveryLimits, Lane, PriorityRateLimiter
+from bot.telegram.runner import running
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 #: Telegram's overall limit, messages a second.
@@ -163,7 +164,7 @@ async def running_bot(
     start-up, ``coached`` ones due never; yields the ``time.monotonic()`` when 09:00 comes."""
     with tempfile.TemporaryDirectory() as folder:
         storage = Storage.in_folder(Path(folder))
-        storage.add_subscribers(
+        storage.add_chats(
             [_subscriber(chat_id, SLOT.timetz()) for chat_id in reminded]
             + [_subscriber(chat_id, SESSION_SLOT) for chat_id in coached]
         )
@@ -185,12 +186,11 @@ async def running_bot(
             yield due
 
 
-def _subscriber(chat_id: int, slot: dt.time) -> Subscriber:
-    return Subscriber(
+def _subscriber(chat_id: int, slot: dt.time) -> Chat:
+    return Chat(
         chat_id=chat_id,
-        timezone="UTC",
-        times=(slot.replace(tzinfo=None),),
         created_at=SLOT - dt.timedelta(days=1),
+        schedule=Schedule(timezone="UTC", times=(slot.replace(tzinfo=None),)),
     )
 
 

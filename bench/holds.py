@@ -24,7 +24,7 @@ from bench.harness import (
     spread,
 )
 from bench.remote import remote_emulator
-from bot.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 
 __all__ = ["main"]
 

@@ -27,7 +27,7 @@ from bench.harness import (
     wait_for_reminders,
     wait_for_sessions,
 )
-from bot.delivery import Lane
+from bot.telegram.delivery import Lane
 
 __all__ = ["main"]
 

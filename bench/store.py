@@ -27,7 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.storage import SessionRecord, SessionStatus, Storage, Subscriber
+from bot.core.chat import Chat, Delivery, Schedule, SessionRecord, SessionStatus
+from bot.core.documents import chat_to_doc, record_to_doc
+from bot.storage.tinydb import Storage
 
 __all__ = ["main"]
 
@@ -53,7 +55,7 @@ WRITE_LIMIT_MS = 25.0
 STARTUP_LIMIT_S = 10.0
 
 
-def _subscriber(rng: random.Random, chat_id: int) -> Subscriber:
+def _subscriber(rng: random.Random, chat_id: int) -> Chat:
     times = sorted(
         {
             dt.time(rng.randrange(6, 20), rng.choice((0, 15, 30, 45)))
@@ -61,16 +63,20 @@ def _subscriber(rng: random.Random, chat_id: int) -> Subscriber:
         }
     )
     created = NOW - dt.timedelta(days=rng.randrange(1, 400))
-    return Subscriber(
+    return Chat(
         chat_id=chat_id,
-        timezone=rng.choice(ZONES),
-        times=tuple(times),
         name=f"user{chat_id}",
         created_at=created,
-        last_sent={
-            f"{time:%H:%M}": NOW - dt.timedelta(hours=rng.randrange(1, 48)) for time in times
-        },
-        days=frozenset(range(5)) if rng.random() < 0.3 else frozenset(range(7)),
+        schedule=Schedule(
+            timezone=rng.choice(ZONES),
+            times=tuple(times),
+            days=frozenset(range(5)) if rng.random() < 0.3 else frozenset(range(7)),
+        ),
+        delivery=Delivery(
+            last_sent={
+                f"{time:%H:%M}": NOW - dt.timedelta(hours=rng.randrange(1, 48)) for time in times
+            }
+        ),
     )
 
 
@@ -99,9 +105,9 @@ def write_legacy_store(folder: Path, size: int, seed: int = 6) -> None:
     sessions: dict[str, Any] = {}
     for index in range(size):
         chat_id = 10_000_000 + index
-        subscribers[str(chat_id)] = _subscriber(rng, chat_id).to_doc()
+        subscribers[str(chat_id)] = chat_to_doc(_subscriber(rng, chat_id))
         for record in _history(rng, chat_id):
-            sessions[str(len(sessions) + 1)] = record.to_doc()
+            sessions[str(len(sessions) + 1)] = record_to_doc(record)
     data = {
         "subscribers": subscribers,
         "active_sessions": {},
@@ -130,9 +136,14 @@ def bench_writes(size: int, samples: int) -> tuple[float, float, float]:
         for _ in range(samples):
             chat_id = 10_000_000 + rng.randrange(size)
             started = time.perf_counter()
-            current = storage.subscriber(chat_id)
+            current = storage.chat(chat_id)
             assert current is not None
-            storage.save_subscriber(replace(current, times=(dt.time(rng.randrange(24), 0),)))
+            storage.save(
+                replace(
+                    current,
+                    schedule=replace(current.schedule, times=(dt.time(rng.randrange(24), 0),)),
+                )
+            )
             timings.append((time.perf_counter() - started) * 1000)
         storage.close()
     return opened, statistics.median(timings), _percentile(timings, 0.9)
@@ -152,8 +163,8 @@ def startup_child(folder: Path) -> dict[str, float]:
     from bot.app import build_application
     from bot.clock import Clock
     from bot.config import Settings
-    from bot.context import services_of
-    from bot.handlers.reminders import rebuild_all
+    from bot.telegram.context import services_of
+    from bot.telegram.handlers.reminders import rebuild_all
 
     before = _memory_mb("VmRSS")
     started = time.perf_counter()

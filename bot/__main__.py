@@ -18,7 +18,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import __version__
 from bot.app import allowed_updates, build_application
 from bot.config import ConfigError, load_settings
-from bot.content import ContentError
+from bot.core.routines import ContentError
 from bot.logs import setup_logging
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
 

@@ -21,15 +21,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, texts
 from bot.clock import Clock
-from bot.coach import Coach
 from bot.config import Settings
-from bot.content import RoutineBook, load_routines
-from bot.context import BotApp, BotContext, Services, attach_services, services_of
-from bot.delivery import DeliveryLimits, PriorityRateLimiter
-from bot.flood import FloodGuard
-from bot.handlers import (
+from bot.core.flood import FloodGuard
+from bot.core.routines import RoutineBook, load_routines
+from bot.features.coach import Coach
+from bot.storage.tinydb import Storage
+from bot.telegram import callbacks, texts
+from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
+from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.telegram.handlers import (
     admin,
     coaching,
     errors,
@@ -42,8 +43,7 @@ from bot.handlers import (
     settings,
     subscription,
 )
-from bot.handlers.reminders import rebuild_all
-from bot.storage import Storage
+from bot.telegram.handlers.reminders import rebuild_all
 
 __all__ = ["build_application", "on_startup"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.parsing import ParseError, parse_time, parse_timezone
+from bot.core.parsing import ParseError, parse_time, parse_timezone
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 

@@ -8,14 +8,25 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Routine, RoutineBook, load_routines, parse_routine
-from bot.context import BotApp
-from bot.session import GuidedSession, compile_script
-from bot.storage import ActiveSession, SessionRecord, SessionStatus, Storage, Subscriber
+from bot.core.chat import (
+    ActiveSession,
+    Chat,
+    Coaching,
+    Delivery,
+    Schedule,
+    SessionRecord,
+    SessionStatus,
+)
+from bot.core.documents import chat_to_doc, record_to_doc
+from bot.core.routines import Routine, RoutineBook, load_routines, parse_routine
+from bot.core.session import GuidedSession, compile_script
+from bot.storage.tinydb import Storage
+from bot.telegram.context import BotApp
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -95,13 +106,13 @@ def session_record(chat_id: int, days_ago: int) -> SessionRecord:
 
 def write_legacy_store(
     folder: Path,
-    subscribers: list[Subscriber],
+    subscribers: list[Chat],
     records: list[SessionRecord],
     active: list[ActiveSession],
 ) -> Path:
     """A store in the original single-file TinyDB format (before one file per chat)."""
     data = {
-        "subscribers": {str(s.chat_id): s.to_doc() for s in subscribers},
+        "subscribers": {str(s.chat_id): chat_to_doc(s) for s in subscribers},
         "active_sessions": {
             str(a.chat_id): {
                 "chat_id": a.chat_id,
@@ -111,7 +122,7 @@ def write_legacy_store(
             }
             for a in active
         },
-        "sessions": {str(index): r.to_doc() for index, r in enumerate(records, start=1)},
+        "sessions": {str(index): record_to_doc(r) for index, r in enumerate(records, start=1)},
         "meta": {"1": {"schema": 1}},
     }
     folder.mkdir(parents=True, exist_ok=True)
@@ -121,7 +132,10 @@ def write_legacy_store(
 
 
 def _chat_doc(chat: int, **changes: object) -> bytes:
-    doc = {**Subscriber(chat, "UTC", (dt.time(9, 0),)).to_doc(), **changes}
+    doc = {
+        **chat_to_doc(Chat(chat, schedule=Schedule(timezone="UTC", times=(dt.time(9, 0),)))),
+        **changes,
+    }
     return json.dumps({"subscriber": {"1": doc}}).encode()
 
 
@@ -158,3 +172,41 @@ def bench_application(folder: Path, storage: Storage, clock: Clock) -> BotApp:
     """A built (never started) application on ``storage``, for JobQueue tests and benchmarks."""
     settings = Settings(token="1:test", data_dir=folder, content_dir=CONTENT)
     return build_application(settings, storage=storage, clock=clock)
+
+
+_PARTS = {
+    **dict.fromkeys(
+        ("timezone", "times", "subscribed", "days", "pauses", "skipped_day", "nudge_minutes"),
+        "schedule",
+    ),
+    **dict.fromkeys(
+        (
+            "last_sent",
+            "reminder_message_id",
+            "reminder_number",
+            "snoozed_until",
+            "nudge_due",
+            "blocked_at",
+        ),
+        "delivery",
+    ),
+    **dict.fromkeys(("routine_id", "holds", "hurt", "pain_check", "own_routine"), "coaching"),
+}
+
+
+def make_chat(chat_id: int = 42, **fields: Any) -> Chat:
+    """A chat from flat field names (``times=…``, ``holds=…``), each put in its part."""
+    parts: dict[str, dict[str, Any]] = {"schedule": {}, "delivery": {}, "coaching": {}}
+    top: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in _PARTS:
+            parts[_PARTS[name]][name] = value
+        else:
+            top[name] = value
+    return Chat(
+        chat_id,
+        schedule=Schedule(**parts["schedule"]),
+        delivery=Delivery(**parts["delivery"]),
+        coaching=Coaching(**parts["coaching"]),
+        **top,
+    )

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot import callbacks
-from bot.callbacks import (
+from bot.telegram import callbacks
+from bot.telegram.callbacks import (
     Choice,
     FeedbackVote,
     Gate,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_routine, load_routines, mirror, visible
+from bot.core.routines import ContentError, load_routine, load_routines, mirror, visible
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 

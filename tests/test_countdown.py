@@ -12,8 +12,7 @@ from typing import cast
 import pytest
 
 from bot.clock import Clock
-from bot.context import BotContext
-from bot.countdown import (
+from bot.features.countdown import (
     EDIT_RATE,
     LATE_TICK,
     Countdowns,
@@ -22,7 +21,8 @@ from bot.countdown import (
     paused_text,
     progress_text,
 )
-from bot.storage import Storage
+from bot.storage.tinydb import Storage
+from bot.telegram.context import BotContext
 from tests.factories import bench_application
 
 

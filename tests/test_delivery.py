@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter, bulk_slot
+from bot.telegram.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter, bulk_slot
 
 GROUP = -1_001_000_000_001
 

@@ -8,7 +8,7 @@ from html import escape
 import pytest
 
 from bot.emulator.markup import parse
-from bot.fitting import MAX_MESSAGE, fit, visible_length
+from bot.telegram.fitting import MAX_MESSAGE, fit, visible_length
 
 
 def shown(markup: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import FloodGuard, Verdict
+from bot.core.flood import FloodGuard, Verdict
 
 
 def test_burst_then_one_warning_then_silence() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.parsing import (
+from bot.core.parsing import (
     MAX_TIMES,
     ParseError,
     normalize_words,

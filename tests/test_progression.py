@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Bounds, ContentError, Routine, load_routine, parse_routine
-from bot.progression import Feedback, adjusted, current_holds, phases, side_word
-from bot.session import CueKind, compile_script
+from bot.core.progression import Feedback, adjusted, current_holds, phases, side_word
+from bot.core.routines import Bounds, ContentError, Routine, load_routine, parse_routine
+from bot.core.session import CueKind, compile_script
 from tests.factories import routines
 
 GOOD = """

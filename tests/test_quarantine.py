@@ -10,22 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import StaleWrite, Storage, Subscriber
+from bot.core.chat import Chat, Schedule
+from bot.storage.tinydb import StaleWrite, Storage
 from tests.factories import DAMAGE, damage
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 GOOD, BAD = 1, 2
 
 
-def person(chat_id: int, **changes: object) -> Subscriber:
-    subscriber = Subscriber(chat_id=chat_id, timezone="UTC", times=(dt.time(9, 0),))
+def person(chat_id: int, **changes: object) -> Chat:
+    subscriber = Chat(chat_id=chat_id, schedule=Schedule(timezone="UTC", times=(dt.time(9, 0),)))
     return replace(subscriber, **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Storage:
     storage = Storage.in_folder(tmp_path)
-    storage.save_subscriber(person(GOOD))
+    storage.save(person(GOOD))
     return storage
 
 
@@ -42,13 +43,13 @@ def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
     path = damage(store, BAD, kind)
     before = path.read_bytes() if path.is_file() else None
     with caplog.at_level(logging.WARNING):
-        assert [s.chat_id for s in store.subscribers()] == [GOOD]
+        assert [s.chat_id for s in store.chats()] == [GOOD]
     assert not path.exists()
     (moved,) = _quarantined(store, BAD)
     if before is not None:
         assert moved.read_bytes() == before
     assert [r.getMessage() for r in caplog.records if str(path) in r.getMessage()] != []
-    assert store.subscriber(BAD) is None
+    assert store.chat(BAD) is None
     assert store.quarantine.take_notice(BAD)
     assert not store.quarantine.take_notice(BAD)  # told once
 
@@ -57,11 +58,11 @@ def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
 def test_reading_one_chat_sets_its_damaged_file_aside(store: Storage, kind: str) -> None:
     """A damaged file met by a read of that chat is set aside; the chat reads as new."""
     damage(store, BAD, kind)
-    assert store.subscriber(BAD) is None
+    assert store.chat(BAD) is None
     assert store.history(BAD) == []
     assert store.quarantine.holds(BAD)
-    saved = store.save_subscriber(person(BAD, name="afresh"))
-    assert store.subscriber(BAD) == saved
+    saved = store.save(person(BAD, name="afresh"))
+    assert store.chat(BAD) == saved
 
 
 def test_copies_in_quarantine_are_never_overwritten(store: Storage) -> None:
@@ -70,7 +71,7 @@ def test_copies_in_quarantine_are_never_overwritten(store: Storage) -> None:
     for text in (b"{", b"[]"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text)
-        assert store.subscriber(BAD) is None
+        assert store.chat(BAD) is None
     assert sorted(p.read_bytes() for p in _quarantined(store, BAD)) == [b"[]", b"{"]
 
 
@@ -78,7 +79,7 @@ def test_forget_removes_the_quarantined_copy(store: Storage) -> None:
     """/forget deletes what was set aside too."""
     store.chat_file(BAD).parent.mkdir(parents=True, exist_ok=True)
     store.chat_file(BAD).write_bytes(b"{")
-    assert store.subscriber(BAD) is None
+    assert store.chat(BAD) is None
     store.forget_chat(BAD)
     assert not store.quarantine.holds(BAD)
     assert not (store.quarantine.folder / str(BAD)).exists()
@@ -86,12 +87,12 @@ def test_forget_removes_the_quarantined_copy(store: Storage) -> None:
 
 def test_a_stale_copy_is_never_saved(store: Storage) -> None:
     """Saving a copy read before another save raises instead of undoing that save."""
-    first = store.subscriber(GOOD)
+    first = store.chat(GOOD)
     assert first is not None
-    store.save_subscriber(replace(first, name="newer"))
+    store.save(replace(first, name="newer"))
     with pytest.raises(StaleWrite):
-        store.save_subscriber(replace(first, times=(dt.time(10, 0),)))
-    assert store.subscriber(GOOD) == replace(first, name="newer", version=first.version + 1)
+        store.save(replace(first, schedule=replace(first.schedule, times=(dt.time(10, 0),))))
+    assert store.chat(GOOD) == replace(first, name="newer", version=first.version + 1)
 
 
 async def test_change_applies_again_after_a_conflicting_save(store: Storage) -> None:
@@ -99,18 +100,18 @@ async def test_change_applies_again_after_a_conflicting_save(store: Storage) -> 
     the newer copy: both changes are kept."""
     calls = 0
 
-    def later(current: Subscriber) -> Subscriber:
+    def later(current: Chat) -> Chat:
         nonlocal calls
         calls += 1
         if calls == 1:  # another writer gets in between this unit's read and write
-            store.save_subscriber(replace(current, name="meanwhile"))
-        return replace(current, times=(dt.time(10, 0),))
+            store.save(replace(current, name="meanwhile"))
+        return replace(current, schedule=replace(current.schedule, times=(dt.time(10, 0),)))
 
     result = await store.change(GOOD, later)
     assert calls == 2
     assert result is not None
-    assert (result.name, result.times) == ("meanwhile", (dt.time(10, 0),))
-    assert store.subscriber(GOOD) == result
+    assert (result.name, result.schedule.times) == ("meanwhile", (dt.time(10, 0),))
+    assert store.chat(GOOD) == result
 
 
 async def test_change_without_a_difference_writes_nothing(store: Storage) -> None:

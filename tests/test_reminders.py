@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders import Occurrence, next_occurrence, previous_occurrence, upcoming
+from bot.core.calendar import Occurrence, next_occurrence, previous_occurrence, upcoming
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SPRING = dt.date(2026, 3, 29)  # 02:00 → 03:00 in Europe/Berlin

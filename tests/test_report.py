@@ -6,8 +6,8 @@ import csv
 import datetime as dt
 import io
 
-from bot.report import FIXED_COLUMNS, sessions_csv
-from bot.storage import SessionRecord, SessionStatus
+from bot.core.chat import SessionRecord, SessionStatus
+from bot.core.report import FIXED_COLUMNS, sessions_csv
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import safety
-from bot.safety import After, Before, after_session, before_session, persistently_high
+from bot.core import safety
+from bot.core.safety import After, Before, after_session, before_session, persistently_high
 
 
 @pytest.mark.parametrize(

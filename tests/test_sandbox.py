@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import NO_TOKEN_NOTICE
-from bot.session import compile_script
+from bot.core.session import compile_script
 from tests.factories import PHYSIO_ROUTINE, REPO, plain, routines
 from tests.sandbox.driver import launch, sandbox_env
 

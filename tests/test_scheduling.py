@@ -7,32 +7,32 @@ import datetime as dt
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from bot import scheduling
 from bot.clock import Clock
-from bot.context import BotApp, BotContext, services_of
-from bot.handlers.reminders import rebuild_all, reschedule
-from bot.storage import Storage, Subscriber
-from tests.factories import NOW, bench_application
+from bot.core.chat import Chat
+from bot.storage.tinydb import Storage
+from bot.telegram import jobs
+from bot.telegram.context import BotApp, BotContext, services_of
+from bot.telegram.handlers.reminders import rebuild_all, reschedule
+from tests.factories import NOW, bench_application, make_chat
 
 
-def person(
-    chat_id: int, zone: str = "Europe/Berlin", *times: dt.time, **changes: object
-) -> Subscriber:
-    values: dict[str, object] = {
+def person(chat_id: int, zone: str = "Europe/Berlin", *times: dt.time, **changes: object) -> Chat:
+    values: dict[str, Any] = {
         "chat_id": chat_id,
         "timezone": zone,
         "times": times or (dt.time(9, 0),),
         "created_at": NOW - dt.timedelta(days=1),
     }
     values.update(changes)
-    return Subscriber(**values)  # type: ignore[arg-type]
+    return make_chat(**values)
 
 
-def rebuilt(tmp_path: Path, people: list[Subscriber]) -> BotApp:
+def rebuilt(tmp_path: Path, people: list[Chat]) -> BotApp:
     """An application (not started) whose JobQueue was rebuilt from these subscribers."""
     storage = Storage.in_folder(tmp_path)
-    storage.add_subscribers(people)
+    storage.add_chats(people)
     application = bench_application(tmp_path, storage, Clock.pretending(NOW))
     assert application.job_queue is not None
     rebuild_all(application.job_queue, services_of(application))
@@ -51,7 +51,7 @@ def test_reminders_due_at_one_instant_share_one_job(tmp_path: Path) -> None:
     people = [person(chat_id, zones[chat_id % 3], *slots) for chat_id in range(1, 601)]
     application = rebuilt(tmp_path, people)
     assert application.job_queue is not None
-    pending = scheduling.pending_reminders(application.job_queue)
+    pending = jobs.pending_reminders(application.job_queue)
     assert len(pending) == 1_800
     assert len(job_names(application)) == len({due.occurrence.at for due in pending}) == 9
 
@@ -65,17 +65,17 @@ def test_one_chat_is_replaced_and_cancelled_without_touching_the_others(tmp_path
     (nine,) = job_names(application)
     services = services_of(application)
     reschedule(job_queue, services, person(1, "Europe/Berlin", dt.time(10, 0)))
-    assert [(d.chat_id, d.slot) for d in scheduling.pending_reminders(job_queue)] == [
+    assert [(d.chat_id, d.slot) for d in jobs.pending_reminders(job_queue)] == [
         (2, "09:00"),
         (1, "10:00"),
     ]
     assert len(job_names(application)) == 2
     reschedule(job_queue, services, person(2, subscribed=False))
-    assert [d.chat_id for d in scheduling.pending_reminders(job_queue)] == [1]
+    assert [d.chat_id for d in jobs.pending_reminders(job_queue)] == [1]
     assert nine not in job_names(application)
-    scheduling.cancel_reminders(job_queue, 1)
+    jobs.cancel_reminders(job_queue, 1)
     assert job_names(application) == []
-    assert scheduling.pending_reminders(job_queue) == []
+    assert jobs.pending_reminders(job_queue) == []
 
 
 def test_shared_instants_still_respect_each_chats_days(tmp_path: Path) -> None:
@@ -92,8 +92,7 @@ def test_shared_instants_still_respect_each_chats_days(tmp_path: Path) -> None:
     application = rebuilt(tmp_path, people)
     assert application.job_queue is not None
     days = {
-        due.chat_id: due.occurrence.day
-        for due in scheduling.pending_reminders(application.job_queue)
+        due.chat_id: due.occurrence.day for due in jobs.pending_reminders(application.job_queue)
     }
     assert days == {
         1: today,
@@ -109,12 +108,12 @@ def test_catch_up_is_per_chat_inside_a_shared_instant(tmp_path: Path) -> None:
     slot = dt.time(8, 45)  # 07:45 UTC, fifteen minutes before NOW
     due = dt.datetime(2026, 11, 25, 7, 45, tzinfo=dt.UTC)
     people = [person(1, "Europe/Berlin", slot), person(2, "Europe/Berlin", slot)]
-    people[1] = replace(people[1], last_sent={"08:45": due})
+    people[1] = replace(
+        people[1], delivery=replace((people[1]).delivery, last_sent={"08:45": due})
+    )
     application = rebuilt(tmp_path, people)
     assert application.job_queue is not None
-    instants = {
-        d.chat_id: d.occurrence.at for d in scheduling.pending_reminders(application.job_queue)
-    }
+    instants = {d.chat_id: d.occurrence.at for d in jobs.pending_reminders(application.job_queue)}
     assert instants == {1: due, 2: due + dt.timedelta(days=1)}
 
 
@@ -125,12 +124,12 @@ async def test_a_big_batch_lets_other_work_run_between_its_reminders(tmp_path: P
     job_queue = application.job_queue
     assert job_queue is not None
 
-    async def blocking_reminder(_: BotContext, __: scheduling.ReminderJob) -> None:
+    async def blocking_reminder(_: BotContext, __: jobs.ReminderJob) -> None:
         time.sleep(0.003)  # noqa: ASYNC251 - stands for a synchronous fsynced write
         await asyncio.sleep(0)
 
     for chat_id in range(200):
-        scheduling.schedule_reminders(
+        jobs.schedule_reminders(
             job_queue, person(chat_id), blocking_reminder, NOW, seconds_until=lambda _: 60.0
         )
     (job,) = job_queue.jobs()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
-from bot.storage import SessionStatus
+from bot.core.chat import SessionStatus
+from bot.core.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
 from tests.factories import guided_session, routines
 
 

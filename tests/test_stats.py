@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.stats import (
+from bot.core.chat import SessionRecord, SessionStatus
+from bot.core.stats import (
     MAX_WEEKS,
     Progress,
     chart,
@@ -19,7 +20,6 @@ from bot.stats import (
     stats_text,
     streak_phrase,
 )
-from bot.storage import SessionRecord, SessionStatus
 
 EVERY_DAY = frozenset(range(7))
 MON_FRI = frozenset(range(5))

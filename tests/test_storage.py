@@ -10,25 +10,22 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.quarantine import CorruptChat
-from bot.storage import (
-    ActiveSession,
-    AtomicJSONStorage,
-    SessionRecord,
-    SessionStatus,
-    Storage,
-    Subscriber,
-)
-from tests.factories import session_record, write_legacy_store
+from bot.core.chat import ActiveSession, Chat, SessionRecord, SessionStatus
+from bot.core.documents import chat_from_doc, record_from_doc
+from bot.storage.files import AtomicJSONStorage
+from bot.storage.quarantine import CorruptChat
+from bot.storage.tinydb import Storage
+from tests.factories import make_chat, session_record, write_legacy_store
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 
 
-def subscriber(chat_id: int = 42, **changes: object) -> Subscriber:
-    values: dict[str, object] = {
+def subscriber(chat_id: int = 42, **changes: object) -> Chat:
+    values: dict[str, Any] = {
         "chat_id": chat_id,
         "timezone": "Europe/Berlin",
         "times": (dt.time(7, 30), dt.time(13, 0)),
@@ -36,32 +33,32 @@ def subscriber(chat_id: int = 42, **changes: object) -> Subscriber:
         "created_at": NOW,
     }
     values.update(changes)
-    return Subscriber(**values)  # type: ignore[arg-type]
+    return make_chat(**values)
 
 
 def test_subscriber_round_trip(tmp_path: Path) -> None:
     """A subscriber reads back exactly as saved, after reopening the file."""
     storage = Storage.in_folder(tmp_path)
-    saved = storage.save_subscriber(subscriber(last_sent={"07:30": NOW}))
+    saved = storage.save(subscriber(last_sent={"07:30": NOW}))
     assert saved.version == 1
     storage.close()
     again = Storage.in_folder(tmp_path)
-    assert again.subscriber(42) == saved
-    assert again.subscriber(43) is None
-    assert list(again.subscribers()) == [saved]
+    assert again.chat(42) == saved
+    assert again.chat(43) is None
+    assert list(again.chats()) == [saved]
 
 
 def test_negative_group_ids_work(tmp_path: Path) -> None:
     """Group chats have negative ids; they are stored like any other."""
     storage = Storage.in_folder(tmp_path)
-    storage.save_subscriber(subscriber(-1001234567890))
-    assert storage.subscriber(-1001234567890) is not None
+    storage.save(subscriber(-1001234567890))
+    assert storage.chat(-1001234567890) is not None
 
 
 def test_claim_reminder_only_once(tmp_path: Path) -> None:
     """A slot's reminder can be claimed once; an earlier or equal instant never again."""
     storage = Storage.in_folder(tmp_path)
-    storage.save_subscriber(subscriber())
+    storage.save(subscriber())
     assert storage.claim_reminder(42, "07:30", NOW)
     assert not storage.claim_reminder(42, "07:30", NOW)
     assert not storage.claim_reminder(42, "07:30", NOW - dt.timedelta(days=1))
@@ -91,7 +88,7 @@ def test_each_chat_has_its_own_valid_file_written_atomically(tmp_path: Path) -> 
     """Each chat's write replaces that chat's file with a complete one, leaving no temp files."""
     storage = Storage.in_folder(tmp_path)
     for chat_id in range(5):
-        storage.save_subscriber(subscriber(chat_id))
+        storage.save(subscriber(chat_id))
     files = sorted(path for path in tmp_path.rglob("*") if path.is_file())
     assert [path.name for path in files] == [f"{n}.json" for n in range(5)] + ["store.json"]
     for chat_id in range(5):
@@ -109,9 +106,9 @@ def test_a_write_leaves_other_chats_files_untouched(tmp_path: Path) -> None:
     """Saving, claiming and ending a session for one chat never rewrites another chat's file,
     which is what keeps a write's cost independent of the number of users."""
     storage = Storage.in_folder(tmp_path)
-    storage.add_subscribers(subscriber(chat_id) for chat_id in range(300))
+    storage.add_chats(subscriber(chat_id) for chat_id in range(300))
     before = {path: stamp(path) for path in tmp_path.rglob("*.json")}
-    storage.save_subscriber(subscriber(7, name="Sam"))
+    storage.save(subscriber(7, name="Sam"))
     assert storage.claim_reminder(7, "07:30", NOW)
     storage.begin_session(ActiveSession(7, "back", NOW, NOW.date()))
     storage.end_session(SessionRecord(7, "back", NOW, NOW, NOW.date(), SessionStatus.STOPPED, 1.0))
@@ -122,12 +119,12 @@ def test_a_write_leaves_other_chats_files_untouched(tmp_path: Path) -> None:
 def test_add_subscribers_rejects_existing_ids_and_writes_nothing(tmp_path: Path) -> None:
     """A bulk add with an id already stored fails before writing any of the new ones."""
     storage = Storage.in_folder(tmp_path)
-    storage.add_subscribers([subscriber(1), subscriber(2)])
+    storage.add_chats([subscriber(1), subscriber(2)])
     with pytest.raises(ValueError, match="already exist"):
-        storage.add_subscribers([subscriber(3), subscriber(2, name="Other")])
-    assert storage.subscriber(3) is None
-    assert storage.subscriber(2) == subscriber(2)
-    assert sorted(s.chat_id for s in Storage.in_folder(tmp_path).subscribers()) == [1, 2]
+        storage.add_chats([subscriber(3), subscriber(2, name="Other")])
+    assert storage.chat(3) is None
+    assert storage.chat(2) == subscriber(2)
+    assert sorted(s.chat_id for s in Storage.in_folder(tmp_path).chats()) == [1, 2]
 
 
 def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
@@ -135,7 +132,7 @@ def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
     nothing, and a session begun is listed after a reopen."""
     storage = Storage.in_folder(tmp_path)
     storage.begin_session(ActiveSession(5, "back", NOW, NOW.date()))
-    storage.save_subscriber(subscriber(6))
+    storage.save(subscriber(6))
     (tmp_path / "active" / "6").touch()
     assert Storage.in_folder(tmp_path).active_sessions() == [
         ActiveSession(5, "back", NOW, NOW.date())
@@ -147,13 +144,13 @@ def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
 def test_dump_shows_every_change_and_nothing_else(tmp_path: Path) -> None:
     """The whole-store dump is stable across reads and differs after any write."""
     storage = Storage.in_folder(tmp_path)
-    saved = storage.save_subscriber(subscriber())
+    saved = storage.save(subscriber())
     before = storage.dump()
-    storage.subscriber(42)
+    storage.chat(42)
     storage.history(42)
-    list(storage.subscribers())
+    list(storage.chats())
     assert storage.dump() == before
-    storage.save_subscriber(replace(saved, name="Sam"))
+    storage.save(replace(saved, name="Sam"))
     assert storage.dump() != before
 
 
@@ -169,7 +166,7 @@ def test_upgrade_splits_the_old_file_and_keeps_it_as_a_backup(tmp_path: Path) ->
     legacy = write_legacy_store(tmp_path, people, records, [active])
     original = legacy.read_bytes()
     storage = Storage.in_folder(tmp_path)
-    assert sorted(storage.subscribers(), key=lambda s: s.chat_id) == sorted(
+    assert sorted(storage.chats(), key=lambda s: s.chat_id) == sorted(
         people, key=lambda s: s.chat_id
     )
     assert storage.history(1) == sorted(records[:2], key=lambda r: r.started_at)
@@ -190,7 +187,7 @@ def test_upgrade_cut_short_starts_over(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{")
     storage = Storage.in_folder(tmp_path)
-    assert [s.chat_id for s in storage.subscribers()] == [1]
+    assert [s.chat_id for s in storage.chats()] == [1]
     assert storage.active_sessions() == []
     assert not (tmp_path / "chats.upgrading").exists()
 
@@ -199,11 +196,11 @@ def test_upgrade_is_not_repeated_after_its_commit(tmp_path: Path) -> None:
     """If the process dies after the upgrade but before the old file is renamed, the next
     start only renames it: changes made since the upgrade are not overwritten by old data."""
     write_legacy_store(tmp_path, [subscriber(1)], [], [])
-    Storage.in_folder(tmp_path).save_subscriber(subscriber(1, name="Changed"))
+    Storage.in_folder(tmp_path).save(subscriber(1, name="Changed"))
     backup = tmp_path / "stretchbot.json.v1-backup"
     backup.replace(tmp_path / "stretchbot.json")
     storage = Storage.in_folder(tmp_path)
-    changed = storage.subscriber(1)
+    changed = storage.chat(1)
     assert changed is not None
     assert changed.name == "Changed"
     assert backup.exists()
@@ -241,9 +238,9 @@ def test_missing_file_reads_as_empty_and_an_empty_one_as_damage(tmp_path: Path) 
 
 def test_older_documents_without_new_fields_still_load() -> None:
     """A document written by an older version (fewer fields) still loads with defaults."""
-    loaded = Subscriber.from_doc({"chat_id": 1, "timezone": "UTC", "times": ["09:00"]})
-    assert loaded.subscribed
-    assert loaded.last_sent == {}
+    loaded = chat_from_doc({"chat_id": 1, "timezone": "UTC", "times": ["09:00"]})
+    assert loaded.schedule.subscribed
+    assert loaded.delivery.last_sent == {}
 
 
 def test_schedule_fields_round_trip(tmp_path: Path) -> None:
@@ -259,8 +256,8 @@ def test_schedule_fields_round_trip(tmp_path: Path) -> None:
         snoozed_until=NOW,
         nudge_due=NOW,
     )
-    saved = storage.save_subscriber(saved)
-    assert Storage.in_folder(tmp_path).subscriber(42) == saved
+    saved = storage.save(saved)
+    assert Storage.in_folder(tmp_path).chat(42) == saved
 
 
 def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
@@ -271,14 +268,16 @@ def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
         pauses=((dt.date(2026, 12, 1), dt.date(2026, 12, 3)),),
         skipped_day=wednesday,
     )
-    assert not person.reminds_on(wednesday)  # skipped
-    assert person.reminds_on(dt.date(2026, 11, 26))
-    assert not person.reminds_on(dt.date(2026, 11, 28))  # Saturday
-    assert not person.reminds_on(dt.date(2026, 12, 1))  # paused
-    assert not person.reminds_on(dt.date(2026, 12, 2))
-    assert person.reminds_on(dt.date(2026, 12, 3))  # the pause's end day has reminders again
-    assert person.paused_until(dt.date(2026, 11, 30)) == dt.date(2026, 12, 3)
-    assert person.paused_until(dt.date(2026, 12, 3)) is None
+    assert not person.schedule.reminds_on(wednesday)  # skipped
+    assert person.schedule.reminds_on(dt.date(2026, 11, 26))
+    assert not person.schedule.reminds_on(dt.date(2026, 11, 28))  # Saturday
+    assert not person.schedule.reminds_on(dt.date(2026, 12, 1))  # paused
+    assert not person.schedule.reminds_on(dt.date(2026, 12, 2))
+    assert person.schedule.reminds_on(
+        dt.date(2026, 12, 3)
+    )  # the pause's end day has reminders again
+    assert person.schedule.paused_until(dt.date(2026, 11, 30)) == dt.date(2026, 12, 3)
+    assert person.schedule.paused_until(dt.date(2026, 12, 3)) is None
 
 
 def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> None:
@@ -291,7 +290,7 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
         pain_check=False,
         own_routine='id = "sam"',
     )
-    saved = storage.save_subscriber(saved)
+    saved = storage.save(saved)
     done = SessionRecord(
         42,
         "back",
@@ -310,11 +309,16 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
     assert not storage.update_session(replace(done, started_at=NOW + dt.timedelta(seconds=1)))
     storage.close()
     reopened = Storage.in_folder(tmp_path)
-    assert reopened.subscriber(42) == saved
+    assert reopened.chat(42) == saved
     assert reopened.history(42) == [replace(done, pain_after=2)]
     old = {"chat_id": 7, "timezone": "UTC", "times": ["09:00"]}
-    loaded = Subscriber.from_doc(old)
-    assert (loaded.holds, loaded.hurt, loaded.pain_check, loaded.own_routine) == (
+    loaded = chat_from_doc(old)
+    assert (
+        loaded.coaching.holds,
+        loaded.coaching.hurt,
+        loaded.coaching.pain_check,
+        loaded.coaching.own_routine,
+    ) == (
         {},
         frozenset(),
         True,
@@ -329,7 +333,7 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
         "status": "completed",
         "duration": 1.0,
     }
-    record = SessionRecord.from_doc(old_record)
+    record = record_from_doc(old_record)
     assert (record.holds, record.pain_before, record.pain_after, record.hurt) == (
         {},
         None,
@@ -342,12 +346,12 @@ CHURN = """
 import sys
 from dataclasses import replace
 from pathlib import Path
-from bot.storage import Storage
+from bot.storage.tinydb import Storage
 from tests.test_storage import subscriber
 storage = Storage.in_folder(Path(sys.argv[1]))
 for n in range(100_000):
-    current = storage.subscriber(n % 20) or subscriber(n % 20)
-    storage.save_subscriber(replace(current, name=str(n)))
+    current = storage.chat(n % 20) or subscriber(n % 20)
+    storage.save(replace(current, name=str(n)))
     print(n, flush=True)
 """
 
@@ -369,7 +373,7 @@ def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Pat
     storage = Storage.in_folder(tmp_path)
     for chat_id in range(20):
         last = max(n for n in confirmed if n % 20 == chat_id)
-        stored = storage.subscriber(chat_id)
+        stored = storage.chat(chat_id)
         assert stored is not None
         assert int(stored.name) >= last
     for path in tmp_path.rglob("*.json"):
@@ -381,8 +385,8 @@ def test_chat_files_are_private_however_written(tmp_path: Path) -> None:
     by the upgrade (they hold names and habits)."""
     write_legacy_store(tmp_path, [subscriber(1)], [], [])
     storage = Storage.in_folder(tmp_path)
-    storage.add_subscribers([subscriber(2)])
-    storage.save_subscriber(subscriber(3))
+    storage.add_chats([subscriber(2)])
+    storage.save(subscriber(3))
     for chat_id in (1, 2, 3):
         assert storage.chat_file(chat_id).stat().st_mode & 0o777 == 0o600
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.outlook import outlook
-from bot.storage import Subscriber
-from tests.factories import plain
+from bot.core.outlook import outlook
+from bot.telegram import texts
+from tests.factories import make_chat, plain
 
 #: Thursday 26 November 2026, 10:00 UTC.
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
@@ -38,7 +36,7 @@ def test_day_sets_read_as_english(days: set[int], phrase: str) -> None:
 
 def _described(**changes: Any) -> str:
     """The schedule of a chat with reminders at 09:00 and 18:00 UTC, changed by ``changes``."""
-    subscriber = replace(Subscriber(1, "UTC", (dt.time(9, 0), dt.time(18, 0))), **changes)
+    subscriber = make_chat(1, timezone="UTC", times=(dt.time(9, 0), dt.time(18, 0)), **changes)
     return plain(texts.schedule(outlook(subscriber, NOW)))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import texts
-from bot.fitting import MAX_MESSAGE, visible_length
-from bot.storage import Subscriber
-from bot.uploads import MAX_BYTES, UploadError, own_routine, validate_upload
+from bot.core.chat import Chat, Coaching, Schedule
+from bot.core.uploads import MAX_BYTES, UploadError, own_routine, validate_upload
+from bot.telegram import texts
+from bot.telegram.fitting import MAX_MESSAGE, visible_length
 from tests.factories import PHYSIO_ROUTINE
 
 STEP = '\n  [[exercises.steps]]\n  text = "Breathe."\n'
@@ -39,11 +39,15 @@ def test_a_valid_upload_and_reading_it_back() -> None:
     """A valid file validates, and a subscriber keeping it gets the routine back."""
     routine = validate_upload(PHYSIO_ROUTINE.encode(), "physio.toml", {"back"})
     assert routine.id == "sam"
-    chat = Subscriber(chat_id=1, timezone="UTC", times=(), own_routine=PHYSIO_ROUTINE)
+    chat = Chat(
+        chat_id=1,
+        schedule=Schedule(timezone="UTC", times=()),
+        coaching=Coaching(own_routine=PHYSIO_ROUTINE),
+    )
     mine = own_routine(chat)
     assert mine is not None
     assert mine.title == routine.title
-    assert own_routine(Subscriber(chat_id=1, timezone="UTC", times=())) is None
+    assert own_routine(Chat(chat_id=1, schedule=Schedule(timezone="UTC", times=()))) is None
 
 
 def test_problems_name_the_file_shortened() -> None:

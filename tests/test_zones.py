@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.parsing import ParseError, parse_timezone
-from bot.storage import Subscriber
-from bot.zones import has_no_dst_rules, offset_name, zone_of
+from bot.core.chat import Chat, Schedule
+from bot.core.documents import chat_from_doc, chat_to_doc
+from bot.core.parsing import ParseError, parse_timezone
+from bot.core.zones import has_no_dst_rules, offset_name, zone_of
 
 
 @pytest.mark.parametrize(
@@ -95,9 +96,9 @@ def test_zones_without_dst_rules_are_flagged(name: str, flagged: bool) -> None:
 
 def test_a_subscriber_with_an_offset_zone_is_read_back() -> None:
     """A chat file with a fixed offset zone loads, and its zone is that offset."""
-    subscriber = Subscriber(1, "UTC+05:30", (dt.time(9, 0),))
-    loaded = Subscriber.from_doc(subscriber.to_doc())
-    assert loaded.zone.utcoffset(None) == dt.timedelta(hours=5, minutes=30)
+    subscriber = Chat(1, schedule=Schedule(timezone="UTC+05:30", times=(dt.time(9, 0),)))
+    loaded = chat_from_doc(chat_to_doc(subscriber))
+    assert loaded.schedule.zone.utcoffset(None) == dt.timedelta(hours=5, minutes=30)
 
 
 @pytest.mark.parametrize(("value", "zone"), [("UTC+05:30", "UTC+05:30"), ("GMT+2", "UTC+02:00")])

@@ -25,17 +25,17 @@ from dotenv import dotenv_values
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import RoutineBook, load_routines
+from bot.core.routines import RoutineBook, load_routines
+from bot.core.zones import zone_of
 from bot.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.logs import setup_logging
-from bot.runner import running
 from bot.sandbox.chat import Chat
 from bot.sandbox.commands import HELP_LINES
 from bot.sandbox.files import FileSaver, shown_path
 from bot.sandbox.options import SandboxOptions, add_arguments, options_from, pretend_now
 from bot.sandbox.render import Timeline, Transcript
 from bot.sandbox.terminal import End, Input, detect_look, interrupts, read_lines
-from bot.zones import zone_of
+from bot.telegram.runner import running
 
 __all__ = ["SandboxOptions", "add_arguments", "options_from", "run_sandbox", "sandbox_settings"]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.parsing import ParseError, parse_timezone
+from bot.core.parsing import ParseError, parse_timezone
 
 __all__ = ["LOG_LEVELS", "SandboxOptions", "add_arguments", "options_from", "pretend_now"]
 

@@ -15,10 +15,10 @@ import pytest
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.context import BotApp, services_of
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, MessageMatch
-from bot.runner import running
-from bot.storage import Storage
+from bot.storage.tinydb import Storage
+from bot.telegram.context import BotApp, services_of
+from bot.telegram.runner import running
 from tests.factories import CONTENT
 
 #: Fast enough for a whole routine in a few seconds, slow enough to measure holds precisely.

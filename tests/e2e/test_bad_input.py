@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot import callbacks
+from bot.telegram import callbacks
 from tests.e2e.conftest import Bot, BotFactory
 
 
@@ -64,7 +64,7 @@ async def test_commands_before_start_ask_for_start(bot: Bot) -> None:
     """Someone who never sent /start is pointed to it, and nothing is stored."""
     await bot.ask("/time 07:30", "send /start")
     await bot.ask("start", "send /start")
-    assert bot.storage.subscriber(bot.user.id) is None
+    assert bot.storage.chat(bot.user.id) is None
 
 
 async def test_forged_button_has_expired(subscribed: Bot) -> None:
@@ -115,9 +115,9 @@ async def test_commands_for_another_bot_are_ignored(subscribed: Bot) -> None:
     subscribed.say("/frobnicate@other_bot")
     await subscribed.ask("/time@stretch_test_bot 07:45", "Done")
     assert subscribed.emulator.drain(subscribed.user) == []
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert [f"{t:%H:%M}" for t in subscriber.times] == ["07:45"]
+    assert [f"{t:%H:%M}" for t in subscriber.schedule.times] == ["07:45"]
     assert before != subscribed.db_snapshot()
 
 
@@ -170,7 +170,7 @@ async def test_forged_stale_or_oversized_buttons_expire(subscribed: Bot, data: s
     answer = await subscribed.emulator.wait_for_request("answerCallbackQuery")
     assert answer.params.get("text") in ("This button has expired.", None)
     assert subscribed.db_snapshot() == before
-    assert subscribed.storage.subscriber(subscribed.user.id) is not None
+    assert subscribed.storage.chat(subscribed.user.id) is not None
 
 
 async def test_pause_too_far_on_a_leap_day(start_bot: BotFactory) -> None:

@@ -7,12 +7,12 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot import scheduling
 from bot.config import Settings
-from bot.context import services_of
+from bot.core.chat import Chat, Schedule
 from bot.emulator import EmulatedUser
-from bot.handlers.reminders import reschedule
-from bot.storage import Subscriber
+from bot.telegram import jobs
+from bot.telegram.context import services_of
+from bot.telegram.handlers.reminders import reschedule
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import session_record, write_legacy_store
 
@@ -30,8 +30,10 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
             for name in ("Bea", "Cem")
         ]
         # The unknown chat goes first in the batch.
-        ghost = Subscriber(chat_id=987_654, timezone="Europe/Berlin", times=(dt.time(9, 30),))
-        bot.storage.save_subscriber(ghost)
+        ghost = Chat(
+            chat_id=987_654, schedule=Schedule(timezone="Europe/Berlin", times=(dt.time(9, 30),))
+        )
+        bot.storage.save(ghost)
         assert bot.app.job_queue is not None
         reschedule(bot.app.job_queue, services_of(bot.app), ghost)
         for person in people:
@@ -43,7 +45,7 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
         for person in people:
             assert sum(REMINDER in m.text for m in bot.emulator.messages(person.user)) == 1
         # Each chat's next one is chained into tomorrow's batch.
-        pending = scheduling.pending_reminders(bot.app.job_queue)
+        pending = jobs.pending_reminders(bot.app.job_queue)
         assert {due.chat_id for due in pending} == {p.user.id for p in people} | {987_654}
         assert {due.occurrence.day for due in pending} == {dt.date(2026, 11, 26)}
         assert len(bot.app.job_queue.jobs(r"^reminder:")) == 1
@@ -55,12 +57,11 @@ async def test_a_store_from_the_old_version_is_upgraded_on_first_start(
     """A user of the single-file version keeps their schedule and history after the upgrade,
     and their reminder still comes."""
     before = dt.datetime(2026, 11, 25, 9, 29, 57, tzinfo=BERLIN)
-    person = Subscriber(
+    person = Chat(
         chat_id=user.id,
-        timezone="Europe/Berlin",
-        times=(dt.time(9, 30), dt.time(17, 45)),
         name="Alex",
         created_at=before - dt.timedelta(days=30),
+        schedule=Schedule(timezone="Europe/Berlin", times=(dt.time(9, 30), dt.time(17, 45))),
     )
     history = [session_record(user.id, days_ago) for days_ago in (1, 2)]
     write_legacy_store(settings.data_dir, [person], history, [])

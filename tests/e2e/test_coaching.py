@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot import callbacks
+from bot.core.chat import SessionStatus
+from bot.core.session import session_id
 from bot.emulator import BotMessage
-from bot.session import session_id
-from bot.storage import SessionStatus
+from bot.telegram import callbacks
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import PHYSIO_ROUTINE
 
@@ -65,9 +65,9 @@ async def test_progression_per_side_persists_across_restart(start_bot: BotFactor
             bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000, last_session(bot))
         )
         assert await answer_to(bot) == "This button has expired."
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds == {LEFT: 23.0, RIGHT: 17.0}
+        assert subscriber.coaching.holds == {LEFT: 23.0, RIGHT: 17.0}
     async with start_bot(time_scale=SCALE) as bot:
         bot.say("/go quick")
         await bot.expect("Hold for 23 seconds", timeout=5)
@@ -86,11 +86,15 @@ async def test_progression_stays_within_bounds(start_bot: BotFactory) -> None:
     maximum (30 s), never beyond."""
     async with start_bot(time_scale=SCALE) as bot:
         await bot.ask("/start", "I help people")
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
         from dataclasses import replace
 
-        bot.storage.save_subscriber(replace(subscriber, holds={LEFT: 11.0, RIGHT: 29.0}))
+        bot.storage.save(
+            replace(
+                subscriber, coaching=replace(subscriber.coaching, holds={LEFT: 11.0, RIGHT: 29.0})
+            )
+        )
         await bot.ask("/pain off", "won't ask")
         bot.say("/go quick")
         await bot.expect("Hold for 11 seconds", timeout=5)
@@ -101,9 +105,9 @@ async def test_progression_stays_within_bounds(start_bot: BotFactory) -> None:
         bot.emulator.press_button(bot.user, right, text="😌 Too easy")
         await answer_to(bot)
         await bot.expect("Well done", timeout=5)
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds == {LEFT: 10.0, RIGHT: 30.0}
+        assert subscriber.coaching.holds == {LEFT: 10.0, RIGHT: 30.0}
 
 
 async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: BotFactory) -> None:
@@ -128,10 +132,10 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         (record,) = bot.storage.history(bot.user.id)
         assert record.status is SessionStatus.STOPPED
         assert record.hurt
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds[LEFT] == 20.0  # the increase is undone
-        assert subscriber.hurt == {"quick:0"}
+        assert subscriber.coaching.holds[LEFT] == 20.0  # the increase is undone
+        assert subscriber.coaching.hurt == {"quick:0"}
         # Too easy after it hurt is noted without an increase.
         bot.emulator.send_callback_query(
             bot.user, left.message_id, callbacks.feedback("e", LEFT, 20_000, last_session(bot))
@@ -145,10 +149,10 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         bot.emulator.press_button(bot.user, left, text="😌 Too easy")
         await answer_to(bot)
         await bot.ask("stop", "Session stopped")
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds[LEFT] == 23.0
-        assert subscriber.hurt == frozenset()
+        assert subscriber.coaching.holds[LEFT] == 23.0
+        assert subscriber.coaching.hurt == frozenset()
 
 
 async def test_too_easy_at_the_ceiling_says_so(start_bot: BotFactory) -> None:
@@ -157,7 +161,9 @@ async def test_too_easy_at_the_ceiling_says_so(start_bot: BotFactory) -> None:
     async with start_bot(time_scale=SCALE) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("/pain off", "won't ask")
-        await bot.storage.change(bot.user.id, lambda s: replace(s, holds={LEFT: 30.0}))
+        await bot.storage.change(
+            bot.user.id, lambda s: replace(s, coaching=replace(s.coaching, holds={LEFT: 30.0}))
+        )
         bot.say("/go quick")
         left = await release(bot, f"{LEFT}:30")
         bot.emulator.press_button(bot.user, left, text="😌 Too easy")
@@ -254,9 +260,9 @@ async def test_feedback_on_a_hold_with_milliseconds(start_bot: BotFactory) -> No
         bot.emulator.press_button(bot.user, left, text="😌 Too easy")
         assert await answer_to(bot) is None
         await bot.emulator.wait_for_edit(bot.user, left.message_id, "17.34 seconds next time")
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds == {"sam:0:1:0": 17.34}
+        assert subscriber.coaching.holds == {"sam:0:1:0": 17.34}
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.countdown import MIN_EDIT_GAP
+from bot.features.countdown import MIN_EDIT_GAP
 from tests.e2e.conftest import TIME_SCALE, Bot, BotFactory
 
 #: A 12 s hold then lasts 4.2 s: long enough for a live countdown update or two.

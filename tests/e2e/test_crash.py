@@ -13,19 +13,20 @@ import sys
 import time
 from pathlib import Path
 
+from bot.core.chat import Chat
 from bot.emulator import BotAPIEmulator, EmulatedUser, WaitTimeout
-from bot.storage import Storage, Subscriber
+from bot.storage.tinydb import Storage
 from tests.e2e.process import environment
 from tests.factories import REPO
 
 ROUNDS = 8
 
 
-def _stored(data: Path) -> dict[int, Subscriber]:
+def _stored(data: Path) -> dict[int, Chat]:
     """The store as a fresh process reads it; fails if any chat file is not valid JSON."""
     if not data.exists():
         return {}
-    return {subscriber.chat_id: subscriber for subscriber in Storage(data).subscribers()}
+    return {subscriber.chat_id: subscriber for subscriber in Storage(data).chats()}
 
 
 async def _drive(emulator: BotAPIEmulator, confirmed: dict[int, str], rng: random.Random) -> None:
@@ -84,7 +85,9 @@ async def test_kill_9_never_loses_a_confirmed_change(tmp_path: Path) -> None:
             stored = _stored(data)
             for chat_id, hhmm in confirmed.items():
                 assert chat_id in stored, f"seed {seed}: confirmed subscriber {chat_id} lost"
-                assert [f"{t:%H:%M}" for t in stored[chat_id].times] == [hhmm], f"seed {seed}"
+                assert [f"{t:%H:%M}" for t in stored[chat_id].schedule.times] == [hhmm], (
+                    f"seed {seed}"
+                )
         assert emulator.internal_errors == []
     print(f"{len(confirmed)} confirmed changes survived {ROUNDS} kills")
     assert len(confirmed) >= ROUNDS // 2, f"seed {seed}: too few changes were confirmed"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from bot.core.chat import Chat, Schedule
 from bot.emulator import BotAPIEmulator, EmulatedUser
-from bot.storage import Storage, Subscriber
+from bot.storage.tinydb import Storage
 from tests.e2e.process import BotProcess, bot_process
 from tests.factories import DAMAGE, damage
 from tests.waiting import eventually
@@ -15,8 +16,12 @@ from tests.waiting import eventually
 UNREADABLE = "couldn't read the settings I had saved"
 
 
-def _subscriber(user: EmulatedUser) -> Subscriber:
-    return Subscriber(user.id, "Europe/Berlin", (dt.time(9, 0),), name=user.first_name)
+def _subscriber(user: EmulatedUser) -> Chat:
+    return Chat(
+        user.id,
+        name=user.first_name,
+        schedule=Schedule(timezone="Europe/Berlin", times=(dt.time(9, 0),)),
+    )
 
 
 async def _up(
@@ -37,7 +42,7 @@ async def test_the_bot_starts_and_serves_everyone_despite_damaged_files(tmp_path
         good = emulator.add_user("Alex")
         damaged = {kind: emulator.add_user(f"U{n}") for n, kind in enumerate(DAMAGE)}
         storage = Storage.in_folder(data)
-        storage.save_subscriber(_subscriber(good))
+        storage.save(_subscriber(good))
         paths = {kind: damage(storage, user.id, kind) for kind, user in damaged.items()}
         async with bot_process(emulator, data, ADMIN_IDS=str(good.id)) as bot:
             await _up(emulator, good, bot)
@@ -92,7 +97,7 @@ async def test_a_file_damaged_while_running_breaks_nothing_for_admins(tmp_path: 
         admin, other = emulator.add_user("Admin"), emulator.add_user("Kim")
         storage = Storage.in_folder(data)
         for user in (admin, other):
-            storage.save_subscriber(_subscriber(user))
+            storage.save(_subscriber(user))
         async with bot_process(emulator, data, ADMIN_IDS=str(admin.id)) as bot:
             await _up(emulator, admin, bot)
             damage(storage, other.id, "truncated")

@@ -12,11 +12,12 @@ from dataclasses import replace
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.core.chat import Chat, Coaching, Schedule
+from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
-from bot.runner import running
-from bot.session import compile_script
-from bot.storage import Storage, Subscriber
+from bot.storage.tinydb import Storage
+from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.telegram.runner import running
 from tests.factories import plain, routines
 
 #: A slow Telegram, so that 60 reminders take six seconds to drain: room for a session in them.
@@ -37,14 +38,12 @@ async def fan_out_soon(
     """The bot, with REMINDERS chats due ``lead`` seconds from now and ``user`` subscribed."""
     crowd = [emulator.add_user(f"U{index}") for index in range(REMINDERS)]
     storage = Storage.in_folder(settings.data_dir)
-    storage.add_subscribers(
-        Subscriber(
+    storage.add_chats(
+        Chat(
             chat_id=chat.id,
-            timezone="UTC",
-            times=(slot,),
             created_at=SLOT - dt.timedelta(days=1),
-            # No pain question before the session: its cues are what is timed here.
-            pain_check=False,
+            schedule=Schedule(timezone="UTC", times=(slot,)),
+            coaching=Coaching(pain_check=False),
         )
         for chat, slot in [(member, dt.time(9, 0)) for member in crowd] + [(user, dt.time(3, 0))]
     )

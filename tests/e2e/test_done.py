@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
-from bot.storage import SessionStatus
+from bot.core.chat import SessionStatus
 from tests.e2e.conftest import Bot, BotFactory
 from tests.e2e.test_coaching import LEFT, answer_to, release
 

@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot import scheduling
+from bot.telegram import jobs
 from tests.e2e.conftest import Bot, BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -57,8 +57,8 @@ async def test_restart_mid_session_leaves_no_timer(start_bot: BotFactory) -> Non
         await again.expect("your session was cut short")
         assert again.app.job_queue is not None
         names = {job.name for job in again.app.job_queue.jobs()}
-        assert scheduling.session_job_name(again.user.id) not in names
-        assert scheduling.countdown_job_name(again.user.id) not in names
+        assert jobs.session_job_name(again.user.id) not in names
+        assert jobs.countdown_job_name(again.user.id) not in names
         assert again.storage.active_sessions() == []
 
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
+from bot.core.chat import Chat, Schedule
 from bot.emulator import EmulatedUser
-from bot.storage import Storage, Subscriber
+from bot.storage.tinydb import Storage
 from tests.e2e.conftest import BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -24,12 +25,11 @@ UTC = dt.UTC
 def _seed(settings: Settings, chat_id: int, slot: dt.time) -> None:
     """A subscriber already in the database, as after any earlier run."""
     storage = Storage.in_folder(settings.data_dir)
-    storage.save_subscriber(
-        Subscriber(
+    storage.save(
+        Chat(
             chat_id=chat_id,
-            timezone="Europe/Berlin",
-            times=(slot,),
             created_at=dt.datetime(2026, 1, 1, tzinfo=UTC),
+            schedule=Schedule(timezone="Europe/Berlin", times=(slot,)),
         )
     )
     storage.close()
@@ -87,9 +87,9 @@ async def test_reminder_fires_once_across_clock_changes(
         await bot.expect(REMINDER, timeout=4)
         await asyncio.sleep(0.3)
         assert sum(REMINDER in m.text for m in bot.emulator.messages(bot.user)) == 1
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.last_sent[slot] == due
+        assert subscriber.delivery.last_sent[slot] == due
         assert bot.app.job_queue is not None
         (job,) = bot.app.job_queue.jobs(r"^reminder:")
         assert job.next_t is not None

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.context import services_of
 from bot.emulator import BotMessage
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -206,9 +206,9 @@ async def test_routine_command_sets_the_default(subscribed: Bot) -> None:
     assert "Quick desk stretch" in listing.text
     subscribed.emulator.press_button(subscribed.user, listing, text="Quick desk stretch")
     await subscribed.emulator.wait_for_edit(subscribed.user, listing.message_id, "Settings")
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert subscriber.routine_id == "quick"
+    assert subscriber.coaching.routine_id == "quick"
     await subscribed.ask("start", "Quick desk stretch")
 
 
@@ -226,24 +226,24 @@ async def test_settings_keyboard_changes_time_days_and_pause(subscribed: Bot) ->
     await tap("🕘 Time", "Pick the hour")
     await tap("07", "07:__")
     view = await tap("07:30", "Reminders: every day at 07:30")
-    subscriber = bot.storage.subscriber(bot.user.id)
+    subscriber = bot.storage.chat(bot.user.id)
     assert subscriber is not None
-    assert subscriber.times == (dt.time(7, 30),)
+    assert subscriber.schedule.times == (dt.time(7, 30),)
     await tap("📅 Days", "Tap a day")
     view = await tap("✅ Sat", "Tap a day")
     assert "▫️ Sat" in view.button_texts
     await tap("✅ Sun", "Tap a day")
-    subscriber = bot.storage.subscriber(bot.user.id)
+    subscriber = bot.storage.chat(bot.user.id)
     assert subscriber is not None
-    assert subscriber.days == frozenset(range(5))
+    assert subscriber.schedule.days == frozenset(range(5))
     await tap("« Back", "Reminders: on weekdays at 07:30")
     await tap("⏸ Pause", "for how long")
     view = await tap("1 week", "paused until")
     assert "▶️ Resume reminders" in view.button_texts
     await tap("▶️ Resume reminders", "Next:")
-    subscriber = bot.storage.subscriber(bot.user.id)
+    subscriber = bot.storage.chat(bot.user.id)
     assert subscriber is not None
-    assert subscriber.paused_until(dt.datetime.now(dt.UTC).date()) is None
+    assert subscriber.schedule.paused_until(dt.datetime.now(dt.UTC).date()) is None
 
 
 async def test_cannot_untick_the_last_day(subscribed: Bot) -> None:

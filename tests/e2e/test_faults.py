@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import scheduling
-from bot.context import services_of
+from bot.core.chat import SessionStatus
 from bot.emulator import FaultKind
 from bot.emulator.server import CLIENT_CLOSED
-from bot.storage import SessionStatus
+from bot.telegram import jobs
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -33,7 +33,7 @@ def reminder_jobs(bot: Bot) -> list[str]:
     """The chat's scheduled reminders ("HH:MM YYYY-MM-DD"), then its retry jobs by name."""
     job_queue = bot.app.job_queue
     assert job_queue is not None
-    pending = scheduling.pending_reminders(job_queue, bot.user.id)
+    pending = jobs.pending_reminders(job_queue, bot.user.id)
     retries = [job.name or "" for job in job_queue.jobs() if (job.name or "").endswith(":retry")]
     return [f"{due.slot} {due.occurrence.day}" for due in pending] + retries
 
@@ -125,17 +125,17 @@ async def test_blocked_bot_turns_reminders_off_until_the_user_writes(
         await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
         await asyncio.sleep(0.5)
         assert len([r for r in bot.emulator.requests_for("sendMessage") if r.status == 403]) == 1
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert not subscriber.subscribed
-        assert subscriber.blocked_at is not None
+        assert not subscriber.schedule.subscribed
+        assert subscriber.delivery.blocked_at is not None
         assert reminder_jobs(bot) == []
         bot.emulator.unblock_bot(bot.user)
         await bot.ask("hello", "Welcome back")
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.subscribed
-        assert subscriber.blocked_at is None
+        assert subscriber.schedule.subscribed
+        assert subscriber.delivery.blocked_at is None
         assert reminder_jobs(bot) == ["09:30 2026-11-26"]
 
 
@@ -143,9 +143,9 @@ async def test_stop_is_not_undone_by_writing(subscribed: Bot) -> None:
     """Only a block is lifted by writing again; a deliberate /stop stays stopped."""
     await subscribed.ask("/stop", "Reminders are off")
     await subscribed.ask("hello")
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert not subscriber.subscribed
+    assert not subscriber.schedule.subscribed
 
 
 async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> None:
@@ -160,8 +160,8 @@ async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> No
     assert subscribed.storage.active_sessions() == []
     assert subscribed.app.job_queue is not None
     names = [job.name for job in subscribed.app.job_queue.jobs()]
-    assert scheduling.session_job_name(subscribed.user.id) not in names
-    assert scheduling.countdown_job_name(subscribed.user.id) not in names
+    assert jobs.session_job_name(subscribed.user.id) not in names
+    assert jobs.countdown_job_name(subscribed.user.id) not in names
 
 
 async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:
@@ -183,9 +183,9 @@ async def test_unexpected_error_is_logged_once_with_context(
     told, and the bot carries on."""
     bot = subscribed
     bot.emulator.faults.add("400", method="sendMessage", chat_id=bot.user.id)
-    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.telegram.handlers.errors"):
         await bot.ask("/help", "something went wrong")
-    errors = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    errors = [r for r in caplog.records if r.name == "bot.telegram.handlers.errors"]
     assert len(errors) == 1
     assert f"in chat {bot.user.id}" in errors[0].getMessage()
     assert errors[0].exc_info is not None

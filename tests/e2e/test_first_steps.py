@@ -103,9 +103,9 @@ async def test_bare_nudge_pain_and_pause_show_what_was_changed(start_bot: BotFac
         assert "paused until Thu 03 Dec" in pause.text
         assert "/resume ends the pause now" in pause.text
         assert bot.db_snapshot() == before
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.nudge_minutes is None
+        assert subscriber.schedule.nudge_minutes is None
 
 
 async def test_start_during_a_session_does_not_offer_start(subscribed: Bot) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import time
 
 from bot.config import Settings
-from bot.context import services_of
+from bot.telegram.context import services_of
 from tests.e2e.conftest import BotFactory
 
 BURST = Settings(token="1:x").flood_burst

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.context import services_of
 from bot.emulator import BotAPIEmulator, EmulatedUser
+from bot.telegram.context import services_of
 from tests.e2e.conftest import BotFactory
 
 
@@ -24,7 +24,7 @@ async def test_admin_subscribes_and_anyone_starts(start_bot: BotFactory) -> None
         group, member = team(emulator, admin)
         emulator.send_text(group, "/start", from_user=member)
         await emulator.wait_for_message(group, "Only the group's admins")
-        assert bot.storage.subscriber(group) is None
+        assert bot.storage.chat(group) is None
         emulator.send_text(group, "/start@stretch_test_bot", from_user=admin)
         welcome = await emulator.wait_for_message(group, "Hi Back office!")
         assert "Anyone here can reply start" in welcome.text
@@ -71,6 +71,6 @@ async def test_group_settings_buttons_need_an_admin(start_bot: BotFactory) -> No
             "answerCallbackQuery", lambda request: bool(request.params.get("text"))
         )
         assert answer.params["text"] == "Only the group's admins can change its settings."
-        subscriber = bot.storage.subscriber(group)
+        subscriber = bot.storage.chat(group)
         assert subscriber is not None
-        assert subscriber.pauses == ()
+        assert subscriber.schedule.pauses == ()

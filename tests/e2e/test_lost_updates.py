@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import scheduling
+from bot.core.chat import Chat
 from bot.emulator import Fault
-from bot.storage import Subscriber
+from bot.telegram import jobs
 from tests.e2e.conftest import Bot, BotFactory
 from tests.waiting import eventually
 
@@ -25,22 +25,30 @@ BERLIN = ZoneInfo("Europe/Berlin")
 START = dt.datetime(2026, 11, 25, 9, 29, 59, tzinfo=BERLIN)
 REMINDER = "Time to look after your back"
 
-Check = Callable[[Subscriber], bool]
+Check = Callable[[Chat], bool]
 
 CASES: list[tuple[str, str, Check]] = [
-    ("/time 10:00", "Done", lambda s: s.times == (dt.time(10, 0),)),
-    ("/timezone Asia/Tokyo", "Time zone set", lambda s: s.timezone == "Asia/Tokyo"),
-    ("/days mon", "Done", lambda s: s.days == frozenset({0})),
+    ("/time 10:00", "Done", lambda s: s.schedule.times == (dt.time(10, 0),)),
+    ("/timezone Asia/Tokyo", "Time zone set", lambda s: s.schedule.timezone == "Asia/Tokyo"),
+    ("/days mon", "Done", lambda s: s.schedule.days == frozenset({0})),
     (
         "/pause 3",
         "paused until",
-        lambda s: s.pauses == ((dt.date(2026, 11, 25), dt.date(2026, 11, 28)),),
+        lambda s: s.schedule.pauses == ((dt.date(2026, 11, 25), dt.date(2026, 11, 28)),),
     ),
-    ("/nudge off", "no follow-ups", lambda s: s.nudge_minutes is None and s.nudge_due is None),
-    ("/pain off", "won't ask about pain", lambda s: not s.pain_check),
-    ("/routine quick", "now offer", lambda s: s.routine_id == "quick"),
-    ("/stop", "Reminders are off", lambda s: not s.subscribed and s.nudge_due is None),
-    ("later", "remind you again", lambda s: s.snoozed_until is not None),
+    (
+        "/nudge off",
+        "no follow-ups",
+        lambda s: s.schedule.nudge_minutes is None and s.delivery.nudge_due is None,
+    ),
+    ("/pain off", "won't ask about pain", lambda s: not s.coaching.pain_check),
+    ("/routine quick", "now offer", lambda s: s.coaching.routine_id == "quick"),
+    (
+        "/stop",
+        "Reminders are off",
+        lambda s: not s.schedule.subscribed and s.delivery.nudge_due is None,
+    ),
+    ("later", "remind you again", lambda s: s.delivery.snoozed_until is not None),
 ]
 
 
@@ -70,12 +78,12 @@ async def test_a_change_confirmed_during_a_slow_reminder_stays(
         fault = await _reminder_in_flight(bot)
         await bot.ask(command, confirmed)
         await _answer_arrived(bot, fault)
-        stored = bot.storage.subscriber(bot.user.id)
+        stored = bot.storage.chat(bot.user.id)
         assert stored is not None
         assert holds(stored), stored
         offset = bot.clock.offset
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
-        stored = again.storage.subscriber(again.user.id)
+        stored = again.storage.chat(again.user.id)
         assert stored is not None
         assert holds(stored), stored
 
@@ -88,7 +96,7 @@ async def test_no_follow_up_after_nudge_off_during_a_slow_reminder(start_bot: Bo
         await _answer_arrived(bot, fault)
         job_queue = bot.app.job_queue
         assert job_queue is not None
-        assert job_queue.scheduler.get_job(scheduling.nudge_job_name(bot.user.id)) is None
+        assert job_queue.scheduler.get_job(jobs.nudge_job_name(bot.user.id)) is None
 
 
 @pytest.mark.parametrize("button", ["⏰ In 15 min", "🚫 Skip today"])
@@ -104,9 +112,9 @@ async def test_a_reminder_button_counts_while_telegram_is_slow_to_answer(
         await bot.expect("remind you again" if "15" in button else "No more reminders today")
         await _answer_arrived(bot, fault)
         await eventually(lambda: not reminder.buttons, what="the buttons to come off")
-        stored = bot.storage.subscriber(bot.user.id)
+        stored = bot.storage.chat(bot.user.id)
         assert stored is not None
-        assert stored.snoozed_until is not None or stored.skipped_day is not None
+        assert stored.delivery.snoozed_until is not None or stored.schedule.skipped_day is not None
 
 
 async def test_stop_while_the_reminder_is_in_flight_closes_its_buttons(

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 import stat
 
-from bot.context import services_of
-from bot.storage import SessionStatus, Subscriber
+from bot.core.chat import Chat, Schedule, SessionStatus
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
 
@@ -26,7 +26,7 @@ async def test_forget_deletes_everything_after_confirming(bot: Bot) -> None:
     question = await bot.ask("/forget", "Delete it all?")
     bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
     await bot.emulator.wait_for_edit(bot.user, question.message_id, "deleted everything")
-    assert bot.storage.subscriber(bot.user.id) is None
+    assert bot.storage.chat(bot.user.id) is None
     assert bot.storage.history(bot.user.id) == []
     assert bot.storage.active_sessions() == []
     assert str(bot.user.id) not in bot.db_snapshot().replace(" ", "")
@@ -62,7 +62,7 @@ async def test_export_unknown_format_and_nothing_stored(bot: Bot) -> None:
     """An unknown format is named in the reply; a stranger's export says nothing is kept."""
     await bot.ask("/export", "I don't keep anything")
     await bot.ask("/export xml", "I can't export as “xml”")
-    assert bot.storage.subscriber(bot.user.id) is None
+    assert bot.storage.chat(bot.user.id) is None
 
 
 async def test_admin_commands_for_admins_only(start_bot: BotFactory) -> None:
@@ -103,7 +103,10 @@ async def test_database_file_and_folder_are_private(bot: Bot) -> None:
     await bot.subscribe("09:30")
     path = bot.storage.chat_file(bot.user.id)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    folders = [bot.storage.path, *(p for p in bot.storage.path.rglob("*") if p.is_dir())]
+    folders = [
+        bot.storage.path,
+        *(p for p in bot.storage.path.rglob("*") if p.is_dir()),
+    ]
     assert len(folders) >= 3  # the store, chats/, a bucket
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
@@ -116,8 +119,9 @@ async def test_a_broadcast_does_not_hold_up_other_users(start_bot: BotFactory) -
     async with start_bot(admin_ids=frozenset({admin_id})) as bot:
         await bot.ask("/start", "I help people")
         crowd = [bot.emulator.add_user(f"U{index}") for index in range(90)]
-        bot.storage.add_subscribers(
-            Subscriber(chat_id=member.id, timezone="UTC", times=(dt.time(9),)) for member in crowd
+        bot.storage.add_chats(
+            Chat(chat_id=member.id, schedule=Schedule(timezone="UTC", times=(dt.time(9),)))
+            for member in crowd
         )
         question = await bot.ask("/broadcast Maintenance at 22:00", "Send this to 91 chat(s)?")
         bot.emulator.press_button(bot.user, question, text="Send it")
@@ -154,7 +158,7 @@ async def test_yes_then_keep_tapped_together_deletes_and_says_so_once(bot: Bot) 
     assert _edits(bot, question.message_id) == [
         "Done: I deleted everything about this chat. Send /start if you ever want me back."
     ]
-    assert bot.storage.subscriber(bot.user.id) is None
+    assert bot.storage.chat(bot.user.id) is None
 
 
 async def test_yes_tapped_twice_deletes_once_without_an_error(bot: Bot) -> None:

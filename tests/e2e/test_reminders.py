@@ -8,8 +8,8 @@ import datetime as dt
 import time
 from zoneinfo import ZoneInfo
 
-from bot.context import services_of
-from bot.storage import SessionStatus
+from bot.core.chat import SessionStatus
+from bot.telegram.context import services_of
 from tests.e2e.conftest import BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -48,9 +48,9 @@ async def test_reminder_fires_once_and_chains_to_tomorrow(start_bot: BotFactory)
         # Tomorrow 09:30 Berlin, in real time (the bot's clock is shifted).
         expected = berlin(9, 30, 0, day=26) - bot.clock.offset
         assert abs((job.next_t - expected).total_seconds()) < 1
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.last_sent["09:30"] == berlin(9, 30, 0).astimezone(dt.UTC)
+        assert subscriber.delivery.last_sent["09:30"] == berlin(9, 30, 0).astimezone(dt.UTC)
 
 
 async def test_busy_loop_delays_a_reminder_rather_than_losing_it(start_bot: BotFactory) -> None:
@@ -121,6 +121,6 @@ async def test_no_reminder_during_a_session(start_bot: BotFactory) -> None:
         await bot.ask("start", "exercises")
         await asyncio.sleep(3)
         assert not any(REMINDER in m.text for m in bot.emulator.messages(bot.user))
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert "09:30" in subscriber.last_sent
+        assert "09:30" in subscriber.delivery.last_sent

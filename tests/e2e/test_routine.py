@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.session import CueKind, compile_script
-from bot.storage import SessionStatus
+from bot.core.chat import SessionStatus
+from bot.core.session import CueKind, compile_script
 from tests.e2e.conftest import TIME_SCALE, BotFactory
 from tests.factories import plain, routines
 

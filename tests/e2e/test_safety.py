@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from bot import callbacks
+from bot.core.chat import SessionStatus
 from bot.emulator import BotMessage
-from bot.storage import SessionStatus
+from bot.telegram import callbacks
 from tests.e2e.conftest import Bot, BotFactory
 from tests.e2e.test_coaching import LEFT, RIGHT, answer_to, release
 
@@ -181,6 +181,6 @@ async def test_feedback_buttons_expire_when_the_next_session_starts(
         bot.emulator.press_button(bot.user, left, text="😌 Too easy")
         assert await answer_to(bot) == "This button has expired."
         await bot.ask("stop", "Session stopped")
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.holds == {RIGHT: 17.0}
+        assert subscriber.coaching.holds == {RIGHT: 17.0}

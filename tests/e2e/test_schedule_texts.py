@@ -126,9 +126,9 @@ async def test_later_after_skip_today_undoes_the_skip(start_bot: BotFactory) -> 
         reply = await bot.ask("later", "OK")
         assert reply.text == "⏰ OK — skip undone; I'll remind you at 09:30."
         await bot.expect("Here's your reminder again", timeout=3)
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.skipped_day is None
+        assert subscriber.schedule.skipped_day is None
         settings = await bot.ask("/settings", "Settings")
         assert "Next: today at 21:00." in settings.text
 

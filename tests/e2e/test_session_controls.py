@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.context import services_of
-from bot.handlers.reminders import reminder_keyboard
-from bot.storage import SessionStatus
+from bot.core.chat import SessionStatus
+from bot.telegram.context import services_of
+from bot.telegram.handlers.reminders import reminder_keyboard
 from tests.e2e.conftest import Bot, BotFactory
 
 
@@ -98,9 +98,9 @@ async def test_stop_command_during_a_session_stops_only_the_session(subscribed: 
     """/stop during a session ends the session and leaves reminders on."""
     await subscribed.ask("start", "exercises")
     await subscribed.ask("/stop", "Your reminders are still on")
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert subscriber.subscribed
+    assert subscriber.schedule.subscribed
     await subscribed.ask("/stop", "Reminders are off")
 
 

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot.reminders import next_occurrence
-from bot.storage import Subscriber
+from bot.core.calendar import next_occurrence
+from bot.core.chat import Chat
 from tests.e2e.conftest import Bot, BotFactory
 from tests.waiting import eventually
 
@@ -43,15 +43,15 @@ class Model:
     #: The steps so far, shown when the property fails.
     history: list[str] = field(default_factory=list)
 
-    def matches(self, stored: Subscriber) -> bool:
+    def matches(self, stored: Chat) -> bool:
         return (
-            stored.times,
-            stored.timezone,
-            stored.days,
-            stored.nudge_minutes,
-            stored.pain_check,
-            stored.routine_id,
-            stored.subscribed,
+            stored.schedule.times,
+            stored.schedule.timezone,
+            stored.schedule.days,
+            stored.schedule.nudge_minutes,
+            stored.coaching.pain_check,
+            stored.coaching.routine_id,
+            stored.schedule.subscribed,
         ) == (
             self.times,
             self.zone,
@@ -97,8 +97,8 @@ def _command(rng: random.Random, model: Model) -> tuple[str, str]:
     return "/start", "Welcome back"
 
 
-def _stored(bot: Bot) -> Subscriber:
-    stored = bot.storage.subscriber(bot.user.id)
+def _stored(bot: Bot) -> Chat:
+    stored = bot.storage.chat(bot.user.id)
     assert stored is not None
     return stored
 
@@ -162,7 +162,7 @@ async def test_stored_settings_always_equal_the_last_confirmed_commands(
                     bot.emulator.press_button(bot.user, reminder, text="⏰ In 15 min")
                     await bot.expect("remind you again", timeout=5)
                     model.history.append("snooze")
-                    assert _stored(bot).snoozed_until is not None
+                    assert _stored(bot).delivery.snoozed_until is not None
             stored = _stored(bot)
             assert model.matches(stored), (step, model.history, stored)
         sent = sum(REMINDER in m.text for m in bot.emulator.messages(bot.user))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import scheduling
+from bot.telegram import jobs
 from tests.e2e.conftest import Bot
 
 
@@ -16,14 +16,14 @@ async def test_start_welcomes_with_disclaimer_and_default_schedule(bot: Bot) -> 
     assert "every day at 09:00 (UTC time)" in welcome.text
     assert "/time 07:30" in welcome.text
     assert "/timezone Europe/Berlin" in welcome.text
-    subscriber = bot.storage.subscriber(bot.user.id)
+    subscriber = bot.storage.chat(bot.user.id)
     assert subscriber is not None
-    assert subscriber.subscribed
-    assert subscriber.times == (dt.time(9, 0),)
-    assert subscriber.timezone == "UTC"
+    assert subscriber.schedule.subscribed
+    assert subscriber.schedule.times == (dt.time(9, 0),)
+    assert subscriber.schedule.timezone == "UTC"
     assert subscriber.name == "Alex"
     assert bot.app.job_queue is not None
-    pending = scheduling.pending_reminders(bot.app.job_queue)
+    pending = jobs.pending_reminders(bot.app.job_queue)
     assert [(due.chat_id, due.slot) for due in pending] == [(bot.user.id, "09:00")]
 
 
@@ -39,16 +39,16 @@ async def test_stop_and_start_again(subscribed: Bot) -> None:
     """/stop turns reminders off but keeps the data; /start turns them back on."""
     await subscribed.ask("/time 07:15", "Done")
     await subscribed.ask("/stop", "Reminders are off")
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert not subscriber.subscribed
-    assert subscriber.times == (dt.time(7, 15),)
+    assert not subscriber.schedule.subscribed
+    assert subscriber.schedule.times == (dt.time(7, 15),)
     assert subscribed.app.job_queue is not None
     assert not subscribed.app.job_queue.jobs()
     await subscribed.ask("/stop", "already off")
     reply = await subscribed.ask("/start", "Welcome back")
     assert "07:15" in reply.text
-    pending = scheduling.pending_reminders(subscribed.app.job_queue)
+    pending = jobs.pending_reminders(subscribed.app.job_queue)
     assert [(due.chat_id, due.slot) for due in pending] == [(subscribed.user.id, "07:15")]
 
 

@@ -41,9 +41,9 @@ async def test_offsets_mean_east_of_greenwich(
         assert reply.text.startswith(f"Time zone set to {zone} — it's {local} there now.")
         assert NO_DST in reply.text
         assert "Did you mean" not in reply.text
-        subscriber = bot.storage.subscriber(bot.user.id)
+        subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
-        assert subscriber.timezone == zone
+        assert subscriber.schedule.timezone == zone
 
 
 @pytest.mark.parametrize(("given", "note"), [("EST", True), ("CET", False), ("berlin", False)])

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator
-from bot.session import compile_script
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import PHYSIO_ROUTINE, physio_routine
 
@@ -83,9 +83,9 @@ async def test_broken_upload_is_rejected_and_nothing_stored(subscribed: Bot, cas
     reply = await upload(subscribed, text.encode())
     assert reply.startswith("I couldn't use that routine — nothing was saved")
     assert expected in reply
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert subscriber.own_routine == ""
+    assert subscriber.coaching.own_routine == ""
 
 
 async def test_every_error_is_listed(subscribed: Bot) -> None:
@@ -104,9 +104,9 @@ async def test_oversize_file_is_refused_without_downloading(
     reply = await upload(subscribed, data)
     assert "larger than 64 KB" in reply
     assert emulator.requests_for("getFile") == []
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert subscriber.own_routine == ""
+    assert subscriber.coaching.own_routine == ""
 
 
 async def test_other_files_are_not_routines(subscribed: Bot) -> None:
@@ -184,9 +184,9 @@ async def rejection(bot: Bot, data: bytes, filename: str = "physio.toml") -> str
     bot.emulator.send_document(bot.user, filename, data, "application/toml")
     reply = await bot.expect()
     assert reply.text.startswith("I couldn't use that routine — nothing was saved"), reply.text
-    subscriber = bot.storage.subscriber(bot.user.id)
+    subscriber = bot.storage.chat(bot.user.id)
     assert subscriber is not None
-    assert subscriber.own_routine == ""
+    assert subscriber.coaching.own_routine == ""
     return reply.text
 
 
@@ -244,7 +244,9 @@ async def test_stats_with_many_long_titles_are_split_not_lost(start_bot: BotFact
         assert "Saved Long routine" in reply
         await bot.ask("/routine sam", "Long routine")
         adapted = {f"sam:{index}:0:0": 15.0 for index in range(60)}
-        await bot.storage.change(bot.user.id, lambda s: replace(s, holds=adapted))
+        await bot.storage.change(
+            bot.user.id, lambda s: replace(s, coaching=replace(s.coaching, holds=adapted))
+        )
         bot.say("/stats")
         first = await bot.expect("Your progress")
         rest = await bot.expect(titles[-1])
@@ -258,9 +260,9 @@ async def test_byte_order_mark_is_accepted(subscribed: Bot) -> None:
     """A routine saved by an editor that writes a UTF-8 byte-order mark is read as usual."""
     reply = await upload(subscribed, b"\xef\xbb\xbf" + PHYSIO_ROUTINE.encode())
     assert "Saved Desk stretches from Sam" in reply
-    subscriber = subscribed.storage.subscriber(subscribed.user.id)
+    subscriber = subscribed.storage.chat(subscribed.user.id)
     assert subscriber is not None
-    assert subscriber.own_routine == PHYSIO_ROUTINE
+    assert subscriber.coaching.own_routine == PHYSIO_ROUTINE
 
 
 async def test_sub_second_holds_are_refused(subscribed: Bot) -> None:

@@ -1,0 +1,1 @@
+"""Storage adapters: the TinyDB store (the embedded default), its files and quarantine."""

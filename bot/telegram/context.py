@@ -1,0 +1,73 @@
+"""The typed callback context: handlers and jobs reach the bot's services through it.
+
+As in PTB's ``contexttypesbot`` example, a custom context gives a typed ``context.services``
+instead of ``cast(...)`` on ``bot_data`` in every handler.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.core.flood import FloodGuard
+from bot.core.routines import RoutineBook
+from bot.storage.tinydb import Storage
+
+if TYPE_CHECKING:
+    from bot.features.coach import Coach
+
+__all__ = ["BotApp", "BotContext", "Services", "attach_services", "services_of"]
+
+_SERVICES = "services"
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything the handlers need, built once per application."""
+
+    settings: Settings
+    storage: Storage
+    routines: RoutineBook
+    clock: Clock
+    coach: Coach
+    #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
+    failures: Counter[str] = field(default_factory=Counter)
+    #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.
+    flood: FloodGuard = field(default_factory=FloodGuard)
+
+
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[str, Any]]):
+    """The callback context with a typed shortcut to :class:`Services`."""
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.bot_data[_SERVICES]
+        return services
+
+    @property
+    def jobs(self) -> JobQueue[BotContext]:
+        """The JobQueue; the application is always built with one."""
+        job_queue = self.job_queue
+        if job_queue is None:  # pragma: no cover - build_application always adds one
+            raise RuntimeError("the application was built without a JobQueue")
+        # PTB types it JobQueue[ST] (the context type var), which is this class.
+        return cast("JobQueue[BotContext]", job_queue)
+
+
+BotApp: TypeAlias = Application[
+    ExtBot[Any], BotContext, dict[Any, Any], dict[Any, Any], dict[str, Any], JobQueue[BotContext]
+]
+
+
+def attach_services(application: BotApp, services: Services) -> None:
+    application.bot_data[_SERVICES] = services
+
+
+def services_of(application: BotApp) -> Services:
+    services: Services = application.bot_data[_SERVICES]
+    return services

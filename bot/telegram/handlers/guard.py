@@ -1,0 +1,78 @@
+"""What every update passes before the real handlers (groups -3 to -1, see bot.app).
+
+The flood guard drops a user's updates past a short burst, so spamming cannot make the bot send
+faster than Telegram allows to that chat, nor queue up work; a button press the bot cannot act
+on (no message, so no chat) is answered and dropped; a chat that had blocked the bot and writes
+again gets its reminders back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.core.flood import Verdict
+from bot.core.outlook import outlook
+from bot.telegram import callbacks, texts
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import reply
+from bot.telegram.handlers.reminders import unblocked
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def flood_guard(update: Update, context: BotContext) -> None:
+    """Let an update through, or drop it (one "slow down" per flood).
+
+    An update with no user (a channel post, a forged message) is dropped too: every command
+    acts for someone, and nobody is there to answer.
+    """
+    user = update.effective_user
+    if user is None:
+        raise ApplicationHandlerStop
+    services = context.services
+    verdict = services.flood.check(user.id, services.clock.monotonic())
+    if verdict is Verdict.ALLOW:
+        return
+    services.failures["flood dropped"] += 1
+    query = update.callback_query
+    if query is not None:
+        # A button press must be answered, or the button spins; this sends no chat message.
+        await query.answer(texts.SLOW_DOWN if verdict is Verdict.WARN else None)
+    elif verdict is Verdict.WARN:
+        _LOGGER.info("User %s is flooding; dropping their updates for a moment", user.id)
+        await reply(update, texts.SLOW_DOWN)
+    raise ApplicationHandlerStop
+
+
+async def button_without_message(update: Update, _: BotContext) -> None:
+    """Answer a button press that carries no message, and drop it.
+
+    Telegram leaves the message out for buttons on old messages (and a query may carry no
+    data): no handler can tell which chat it is for, so none can act, and an unanswered
+    button keeps spinning in the user's app.
+    """
+    query = update.callback_query
+    if query is None or (query.message is not None and query.data is not None):
+        return
+    if isinstance(query.data, str) and callbacks.parse_hurts(query.data):
+        # "Stop — it hurts" always answers with the safety note, however old the button.
+        await query.answer(texts.HURT_NOTE, show_alert=True)
+    else:
+        await query.answer(texts.BUTTON_EXPIRED)
+    raise ApplicationHandlerStop
+
+
+async def welcome_back(update: Update, context: BotContext) -> None:
+    """A chat that blocked the bot writes again: reminders on, and say so. A chat whose saved
+    settings could not be read (set aside in quarantine) is told so, once."""
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None:
+        return
+    back = await unblocked(context, chat.id)
+    if back is not None:
+        await reply(update, texts.resubscribed(outlook(back, context.services.clock.now())))
+    if context.services.storage.quarantine.take_notice(chat.id):
+        await reply(update, texts.SETTINGS_UNREADABLE)

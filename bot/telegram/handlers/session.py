@@ -1,0 +1,158 @@
+"""Starting and steering a guided session: the word "start" (or "start quick"), /go, the
+reminder's buttons, "later", and the words stop / pause / resume / skip while one runs."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.core.parsing import normalize_words
+from bot.core.routines import Routine
+from bot.core.uploads import available, chat_routine
+from bot.telegram import callbacks, texts
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import is_group, known_subscriber, reply
+from bot.telegram.handlers.reminders import close_reminder, reacted, snooze_for, undo_skip
+from bot.telegram.handlers.settings import routine_names
+
+#: Words that steer a running session.
+SESSION_WORDS = (
+    texts.WORD_STOP,
+    texts.WORD_PAUSE,
+    texts.WORD_RESUME,
+    texts.WORD_SKIP,
+    texts.WORD_HURTS,
+)
+#: "later" snoozes the reminder by this many minutes.
+LATER_MINUTES = 15
+
+
+def find_routine(context: BotContext, name: str, chat_id: int | None = None) -> Routine | None:
+    """A routine by id ("quick") or by a word of its title, the chat's own included; None if
+    nothing matches."""
+    storage = context.services.storage
+    subscriber = storage.chat(chat_id) if chat_id is not None else None
+    routines = available(context.services.routines, subscriber)
+    if name in routines:
+        return routines[name]
+    matches = [r for r in routines.values() if name in normalize_words(r.title).split()]
+    return matches[0] if len(matches) == 1 else None
+
+
+async def begin(update: Update, context: BotContext, routine: Routine | None = None) -> None:
+    """Start a session in this chat with ``routine`` (default: the chat's own)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    subscriber = await known_subscriber(update, context)
+    if subscriber is None:
+        return
+    services = context.services
+    routine = routine or chat_routine(services.routines, subscriber)
+    if services.coach.running(chat.id):
+        await reply(update, texts.ALREADY_RUNNING)
+        return
+    await reacted(context, chat.id)
+    await close_reminder(context, chat.id)
+    # In groups every edit counts against 20 messages a minute: no live countdown there.
+    group = is_group(update)
+    await services.coach.start(
+        context, chat.id, routine, live_countdown=not group, private=not group
+    )
+
+
+async def go(update: Update, context: BotContext) -> None:
+    """/go, or /go quick: start a routine now."""
+    name = " ".join(context.args or []).lower()
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    routine = find_routine(context, name, chat_id) if name else None
+    if name and routine is None:
+        await _unknown_routine(update, context, name)
+        return
+    await begin(update, context, routine)
+
+
+async def _unknown_routine(update: Update, context: BotContext, name: str) -> None:
+    chat = update.effective_chat
+    subscriber = context.services.storage.chat(chat.id) if chat else None
+    await reply(update, texts.unknown_routine(name, routine_names(context, subscriber)))
+
+
+async def start_button(update: Update, context: BotContext) -> None:
+    """The reminder's "Start now" and "Quick" buttons."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None:
+        return
+    routine_id = callbacks.parse_go(query.data) if isinstance(query.data, str) else None
+    subscriber = context.services.storage.chat(chat.id) if chat else None
+    routines = available(context.services.routines, subscriber)  # the chat's own too
+    routine = routines.get(routine_id) if routine_id else None
+    if routine_id is None or chat is None or (routine_id and routine is None):
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await begin(update, context, routine)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Plain text: session words while a session runs; "start", "start quick", "later"
+    otherwise. In groups, anything else is conversation and is left alone."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or message.text is None:
+        return
+    words = normalize_words(message.text)
+    coach = context.services.coach
+    group = is_group(update)
+    if coach.running(chat.id) is None:
+        first, _, rest = words.partition(" ")
+        if first == texts.WORD_START:
+            routine = find_routine(context, rest, chat.id) if rest else None
+            if rest and routine is None:
+                await _unknown_routine(update, context, rest)
+            else:
+                await begin(update, context, routine)
+        elif words == texts.WORD_LATER:
+            await later(update, context)
+        elif group:
+            return
+        elif words in texts.HURT_WORDS:
+            # Someone in pain is never told to start a session: the safety note instead.
+            await reply(update, texts.HURT_NOTE)
+        elif context.services.storage.chat(chat.id) is None:
+            await reply(update, texts.NOT_SET_UP)  # e.g. after /forget: "start" would not work
+        elif words in SESSION_WORDS:
+            await reply(update, texts.no_session(words))
+        else:
+            await reply(update, texts.NOT_UNDERSTOOD)
+        return
+    if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
+        await reply(update, texts.ALREADY_RUNNING)
+    elif words in texts.HURT_WORDS:
+        await coach.hurts(context, chat.id)
+    elif words == texts.WORD_STOP:
+        await coach.stop(context, chat.id)
+    elif words == texts.WORD_SKIP:
+        await coach.skip(context, chat.id)
+    elif words == texts.WORD_PAUSE:
+        if await coach.pause(context, chat.id) is False:
+            await reply(update, texts.ALREADY_PAUSED)
+    elif words == texts.WORD_RESUME:
+        if await coach.resume(context, chat.id) is False:
+            await reply(update, texts.NOT_PAUSED)
+    elif not group:
+        await reply(update, texts.SESSION_HINT)
+
+
+async def later(update: Update, context: BotContext) -> None:
+    """“later”: the reminder again in 15 minutes; after "Skip today", that skip is undone."""
+    chat = update.effective_chat
+    if chat is None or await known_subscriber(update, context) is None:
+        return
+    skip_undone = await undo_skip(context, chat.id)
+    due = await snooze_for(context, chat.id, LATER_MINUTES)
+    subscriber = context.services.storage.chat(chat.id)
+    if due is None or subscriber is None:
+        return
+    await close_reminder(context, chat.id)
+    await reply(
+        update, texts.snoozed(due.astimezone(subscriber.schedule.zone), skip_undone=skip_undone)
+    )

@@ -1,0 +1,1 @@
+"""Every user-facing string and keyboard, per feature, ready for translation."""
