@@ -30,6 +30,7 @@ from bot.core.routines import load_routines
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
 from bot.storage.tinydb import Storage
+from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, Lane, PriorityRateLimiter
 from bot.telegram.runner import running
 
@@ -261,7 +262,7 @@ def hold_lateness(
         for cue, (sent_text, _, at), (_, _, next_at) in zip(
             script, messages, messages[1:], strict=False
         ):
-            if sent_text != parse(cue.text, "HTML")[0]:
+            if sent_text != parse(texts.cue(cue), "HTML")[0]:
                 raise AssertionError(f"unexpected session message: {sent_text!r}")
             if cue.is_hold:
                 lateness.append(next_at - at - cue.wait * time_scale)

@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.chat import SessionStatus
 from bot.core.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
+from bot.telegram import texts
 from tests.factories import guided_session, routines
 
 
@@ -20,16 +21,16 @@ def test_script_walks_the_routine_in_order() -> None:
         CueKind.TITLE, CueKind.STEP, CueKind.STEP, CueKind.STEP, CueKind.STEP,
         CueKind.HOLD, CueKind.FOLLOW_UP, CueKind.RELEASE,
     ] * 2  # fmt: skip
-    texts = [cue.text for cue in iliopsoas]
-    assert texts[1] == "Place your right foot forward, ahead of your right knee."
-    assert texts[5] == "⏱ Hold for 10 seconds"
-    assert texts[6] == "Increase the stretch — 20 more seconds"
-    assert texts[7] == "Release — now switch sides."
+    said = [texts.cue(cue) for cue in iliopsoas]
+    assert said[1] == "Place your right foot forward, ahead of your right knee."
+    assert said[5] == "⏱ Hold for 10 seconds"
+    assert said[6] == "Increase the stretch — 20 more seconds"
+    assert said[7] == "Release — now switch sides."
     # The other side: the same steps with left and right swapped.
-    assert "other side" in texts[8]
-    assert texts[9] == "Place your left foot forward, ahead of your left knee."
-    assert texts[11] == "Place your right knee behind your right hip."
-    assert texts[15] == "Release."
+    assert "other side" in said[8]
+    assert said[9] == "Place your left foot forward, ahead of your left knee."
+    assert said[11] == "Place your right knee behind your right hip."
+    assert said[15] == "Release."
 
 
 def test_holds_wait_exactly_their_seconds() -> None:
@@ -38,13 +39,15 @@ def test_holds_wait_exactly_their_seconds() -> None:
     hold, follow = (cue for cue in script[:9] if cue.is_hold)
     assert (hold.wait, follow.wait) == (10, 20)
     step = next(cue for cue in script if cue.kind is CueKind.STEP)
-    assert step.wait == reading_pause(step.text)
+    assert step.wait == reading_pause(step.words)
 
 
 def test_continuing_exercise_starts_on_the_side_the_last_one_ended() -> None:
     """The quadratus lumborum stretch continues from the iliopsoas stretch's last side."""
     script = compile_script(routines().default)
-    quadratus = [cue.text for cue in script if cue.exercise == 1 and cue.kind is CueKind.STEP]
+    quadratus = [
+        texts.cue(cue) for cue in script if cue.exercise == 1 and cue.kind is CueKind.STEP
+    ]
     assert quadratus[0].startswith(
         "Continuing from the previous position, look towards your right"
     )

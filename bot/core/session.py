@@ -1,6 +1,7 @@
 """The guided-session engine: a routine compiled into a script of cues, and a state machine
-that walks it. No Telegram and no event loop here; the caller sends each cue's text and sets a
-timer for the returned delay.
+that walks it. No Telegram, no texts and no event loop here: a cue says what it means (an
+instruction, a hold of 10 s, release and switch sides), the caller renders it, sends it and sets
+a timer for the returned delay.
 
 Times inside the script are the routine's own seconds; the session multiplies them by
 ``time_scale`` so tests and demos can run a whole routine in seconds.
@@ -18,6 +19,7 @@ however far it got.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,7 +27,6 @@ from enum import StrEnum
 from bot.core import progression
 from bot.core.chat import SessionStatus
 from bot.core.routines import Exercise, Routine, mirror
-from bot.telegram import texts
 
 __all__ = [
     "Beat",
@@ -57,13 +58,29 @@ class CueKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One message of a session and how long (routine seconds) until the next one."""
+    """One message of a session, as meaning, and how long (routine seconds) until the next.
+
+    A hold's or follow-up's length is its ``wait``; what else a kind of cue needs is below.
+    """
 
     kind: CueKind
-    text: str
     wait: float
     #: Index of the exercise this cue belongs to; -1 for the intro.
     exercise: int
+    #: What the content says: the instruction or follow-up (in this side's words), the
+    #: exercise's title (TITLE) or the routine's (INTRO); empty for holds and releases.
+    words: str = ""
+    #: TITLE: what the exercise is for.
+    target: str = ""
+    #: TITLE: the exercise's number (from 1) among ``total``; INTRO: ``total`` exercises.
+    number: int = 0
+    total: int = 0
+    #: TITLE: the second side of a two-sided exercise.
+    other_side: bool = False
+    #: RELEASE: the other side comes next.
+    switch: bool = False
+    #: INTRO: how long the session takes at normal speed.
+    length: float = 0.0
     #: For the hold, follow-up and release cues of a timed step: which exercise and side, for
     #: people ("Iliopsoas stretch · left"), and its time in position this session.
     label: str = ""
@@ -100,23 +117,25 @@ def _side_cues(side: _Side) -> list[Cue]:
     cues: list[Cue] = []
     for number, step in enumerate(exercise.steps, start=1):
         text = mirror(step.text) if side.mirrored else step.text
-        cues.append(Cue(CueKind.STEP, texts.step(text), reading_pause(text), index))
+        cues.append(Cue(CueKind.STEP, reading_pause(text), index, words=text))
         if step.hold is None:
             continue
         key = progression.hold_key(side.routine_id, index, number - 1, side.mirrored)
         total = progression.stored_total(step, side.holds.get(key))
         label = progression.label(exercise, number - 1, side.mirrored)
 
-        tag = (index, label, total, key if step.bounds else "")
+        tag = functools.partial(
+            Cue, exercise=index, label=label, seconds=total, key=key if step.bounds else ""
+        )
         hold, follows = progression.phases(step, total)
-        cues.append(Cue(CueKind.HOLD, texts.hold(hold), hold, *tag))
+        cues.append(tag(CueKind.HOLD, hold))
         for follow, length in zip(step.followups, follows, strict=True):
             said = mirror(follow.text) if side.mirrored else follow.text
-            cues.append(Cue(CueKind.FOLLOW_UP, texts.follow_up(said, length), length, *tag))
+            cues.append(tag(CueKind.FOLLOW_UP, length, words=said))
         if number == len(exercise.steps) and not side.last_side:
-            cues.append(Cue(CueKind.RELEASE, texts.RELEASE_SWITCH, SWITCH_PAUSE, *tag))
+            cues.append(tag(CueKind.RELEASE, SWITCH_PAUSE, switch=True))
         else:
-            cues.append(Cue(CueKind.RELEASE, texts.RELEASE, RELEASE_PAUSE, *tag))
+            cues.append(tag(CueKind.RELEASE, RELEASE_PAUSE))
     return cues
 
 
@@ -129,16 +148,23 @@ def compile_script(routine: Routine, holds: Mapping[str, float] | None = None) -
     for index, exercise in enumerate(routine.exercises):
         sides = exercise.sides
         for side, mirrored in enumerate(sides):
-            title = texts.exercise_title(
-                index + 1, total, exercise.title, exercise.target, other_side=side > 0
+            title = Cue(
+                CueKind.TITLE,
+                TITLE_PAUSE,
+                index,
+                words=exercise.title,
+                target=exercise.target,
+                number=index + 1,
+                total=total,
+                other_side=side > 0,
             )
-            body.append(Cue(CueKind.TITLE, title, TITLE_PAUSE, index))
+            body.append(title)
             last_side = side == len(sides) - 1
             body.extend(
                 _side_cues(_Side(routine.id, exercise, index, mirrored, last_side, holds or {}))
             )
-    length = texts.minutes(sum(cue.wait for cue in body))
-    intro = Cue(CueKind.INTRO, texts.intro(routine.title, total, length), 5.0, -1)
+    length = sum(cue.wait for cue in body)
+    intro = Cue(CueKind.INTRO, 5.0, -1, words=routine.title, total=total, length=length)
     return (intro, *body)
 
 

@@ -427,7 +427,7 @@ class Coach:
         self._countdowns.end(
             context, session.chat_id, done=hold_done, next_text=self._next_words(cue)
         )
-        await self._send_cue(context, session, cue, cue.text, cue.wait)
+        await self._send_cue(context, session, cue, texts.cue(cue), cue.wait)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", session.chat_id)
 
@@ -448,7 +448,7 @@ class Coach:
     def _next_words(cue: Cue) -> str | None:
         """What a finished hold's message ends with: the follow-up, or "Release."."""
         if cue.kind in (CueKind.FOLLOW_UP, CueKind.RELEASE):
-            return _plain(cue.text)
+            return _plain(texts.cue(cue))
         return None
 
     def _set_timer(self, context: BotContext, session: GuidedSession, delay: float) -> None:

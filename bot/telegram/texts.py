@@ -15,6 +15,7 @@ from bot.core.chat import Chat
 from bot.core.outlook import Outlook, outlook
 from bot.core.parsing import ALL_DAYS, DAY_NAMES, WEEKDAYS, WEEKEND, format_time, quoted
 from bot.core.safety import PERSISTENT_SESSIONS
+from bot.core.session import Cue, CueKind
 from bot.telegram.fitting import MAX_MESSAGE
 
 # Session control words: a user types them during a guided session.
@@ -461,6 +462,21 @@ def follow_up(text: str, seconds: float) -> str:
 
 RELEASE = "Release."
 RELEASE_SWITCH = "Release — now switch sides."
+
+
+def cue(cue: Cue) -> str:
+    """A session cue as the message that says it."""
+    if cue.kind is CueKind.INTRO:
+        return intro(cue.words, cue.total, minutes(cue.length))
+    if cue.kind is CueKind.TITLE:
+        return exercise_title(cue.number, cue.total, cue.words, cue.target, cue.other_side)
+    if cue.kind is CueKind.STEP:
+        return step(cue.words)
+    if cue.kind is CueKind.HOLD:
+        return hold(cue.wait)
+    if cue.kind is CueKind.FOLLOW_UP:
+        return follow_up(cue.words, cue.wait)
+    return RELEASE_SWITCH if cue.switch else RELEASE
 
 
 def _seconds(seconds: float, *, more: bool = False) -> str:

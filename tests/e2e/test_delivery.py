@@ -16,6 +16,7 @@ from bot.core.chat import Chat, Coaching, Schedule
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.storage.tinydb import Storage
+from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.runner import running
 from tests.factories import plain, routines
@@ -70,9 +71,9 @@ async def test_session_cues_overtake_a_reminder_fan_out(
         script = compile_script(routines().default)[:9]  # up to the first hold's release
         planned = 0.0
         for cue in script:
-            message = await emulator.wait_for_message(user, plain(cue.text), timeout=5)
+            message = await emulator.wait_for_message(user, plain(texts.cue(cue)), timeout=5)
             late = message.sent_at - said - planned * SCALE
-            assert -TOLERANCE < late < TOLERANCE, (cue.text, late)
+            assert -TOLERANCE < late < TOLERANCE, (texts.cue(cue), late)
             planned += cue.wait
         session_done = time.monotonic()
         for member in crowd:
