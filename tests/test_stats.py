@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from html.parser import HTMLParser
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,15 +14,22 @@ from bot.core.chat import SessionRecord, SessionStatus
 from bot.core.stats import (
     MAX_WEEKS,
     Progress,
-    chart,
     counts_as_done,
+    day_marks,
     pain_weeks,
     progress,
-    stats_text,
-    streak_phrase,
 )
+from bot.telegram.render import progress as render
+from bot.telegram.render.progress import stats_text, streak_phrase
 
 EVERY_DAY = frozenset(range(7))
+
+
+def chart(records: list[SessionRecord], **marks: Any) -> str:
+    """The text chart of the days :func:`day_marks` finds."""
+    return render.chart(day_marks(records, **marks))
+
+
 MON_FRI = frozenset(range(5))
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 WED = dt.date(2026, 11, 25)  # a Wednesday

@@ -1,4 +1,4 @@
-"""Progress for /stats: counts, streaks, minutes stretched and a small text chart of recent weeks.
+"""Progress for /stats: counts, streaks, minutes stretched, and what each recent day was.
 
 Pure functions over a chat's session history. Every date is a *local* date
 (:attr:`SessionRecord.local_date`, fixed when the session started), so nothing here knows about
@@ -23,42 +23,33 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from html import escape
 
 from bot.core.chat import SessionRecord, SessionStatus
 
 __all__ = [
     "MAX_WEEKS",
+    "DayMark",
     "Progress",
-    "chart",
     "counts_as_done",
+    "day_marks",
     "pain_weeks",
     "progress",
-    "stats_text",
-    "streak_phrase",
 ]
 
-#: The most weeks :func:`chart` draws (about 1,100 characters, well under a message's 4,096).
+#: The most weeks :func:`day_marks` covers.
 MAX_WEEKS = 52
 
-_WEEKDAY_INITIALS = "M T W T F S S"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: The reply word that begins a session (texts.WORD_START; not imported, so texts can use us).
-_WORD_START = "start"
 _DAY = dt.timedelta(days=1)
 
 
-class _Mark(StrEnum):
-    """What one day looks like in the chart; single-width characters from the WGL4 set."""
+class DayMark(StrEnum):
+    """What one day was, for the chart of recent weeks."""
 
-    DONE = "■"
-    MISSED = "□"
-    OFF = "·"
+    DONE = "done"
+    MISSED = "missed"
+    OFF = "off"
     #: Today before its session, the rest of the week, and days before the history begins.
-    BLANK = " "
-
-
-_LEGEND = f"{_Mark.DONE} done  {_Mark.MISSED} missed  {_Mark.OFF} day off"
+    BLANK = "blank"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +79,14 @@ class _Calendar:
     #: Days before this one are drawn blank (nothing to show yet).
     since: dt.date
 
-    def mark(self, day: dt.date) -> _Mark:
+    def mark(self, day: dt.date) -> DayMark:
         if day in self.done:
-            return _Mark.DONE
+            return DayMark.DONE
         if day >= self.today or day < self.since:
-            return _Mark.BLANK
+            return DayMark.BLANK
         if self.is_off(day):
-            return _Mark.OFF
-        return _Mark.MISSED
+            return DayMark.OFF
+        return DayMark.MISSED
 
     def is_off(self, day: dt.date) -> bool:
         if day.weekday() not in self.reminder_days:
@@ -136,10 +127,10 @@ def progress(
         day, last = min(done), max(max(done), today)
         while day <= last:
             mark = calendar.mark(day)
-            if mark is _Mark.DONE:
+            if mark is DayMark.DONE:
                 current += 1
                 longest = max(longest, current)
-            elif mark is _Mark.MISSED:
+            elif mark is DayMark.MISSED:
                 current = 0
             day += _DAY
 
@@ -156,7 +147,7 @@ def progress(
     )
 
 
-def chart(
+def day_marks(
     records: Iterable[SessionRecord],
     *,
     today: dt.date,
@@ -164,12 +155,11 @@ def chart(
     paused: Sequence[tuple[dt.date, dt.date]] = (),
     weeks: int = 4,
     since: dt.date | None = None,
-) -> str:
-    """The last ``weeks`` weeks, one row per week (Monday first, this week last), plain text.
+) -> list[tuple[dt.date, tuple[DayMark, ...]]]:
+    """The last ``weeks`` weeks, oldest first: each week's Monday and its seven days' marks.
 
-    Days before ``since`` are left blank rather than shown as missed; by default ``since`` is the
-    date of the first session of any kind (pass the day the chat subscribed if it is known).
-    Ends with a one-line legend. Meant for ``<pre>``: every character is single-width.
+    Days before ``since`` are blank rather than missed; by default ``since`` is the date of the
+    first session of any kind (pass the day the chat subscribed if it is known).
     """
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValueError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}")
@@ -178,64 +168,11 @@ def chart(
         since = min((record.local_date for record in history), default=today)
     done = frozenset(record.local_date for record in _completed(history))
     calendar = _Calendar(done, today, reminder_days, paused, since)
-
     this_monday = today - dt.timedelta(days=today.weekday())
-    lines = [f"{'':7}{_WEEKDAY_INITIALS}"]
-    for back in range(weeks - 1, -1, -1):
-        monday = this_monday - dt.timedelta(weeks=back)
-        marks = " ".join(calendar.mark(monday + n * _DAY) for n in range(7))
-        lines.append(f"{monday.day:>2} {_MONTHS[monday.month - 1]} {marks}".rstrip())
-    lines.append(_LEGEND)
-    return "\n".join(lines)
-
-
-def streak_phrase(days: int) -> str:
-    """“1 day in a row”, "3 days in a row" — for /stats and the completion message."""
-    return f"{_plural(days, 'day')} in a row"
-
-
-def stats_text(p: Progress, chart_text: str, *, unfinished: int = 0) -> str:
-    """The whole /stats reply (HTML): counts, streaks, minutes, then the chart in ``<pre>``.
-    ``unfinished`` counts sessions that did not complete: with none completed, the reply says
-    so instead of "Nothing here yet", which would contradict the holds listed below it."""
-    title = "📊 <b>Your progress</b>"
-    if not p.total:
-        if unfinished:
-            ended = f"{_plural(unfinished, 'session')} ended early"
-            return (
-                f"{title}\n"
-                f"No routine completed yet — {ended}. Reply <b>{_WORD_START}</b> when you're "
-                "ready, and this is where your streak will grow."
-            )
-        return (
-            f"{title}\n"
-            f"Nothing here yet — reply <b>{_WORD_START}</b> for your first routine, "
-            "and this is where your streak will grow."
-        )
-    streak = streak_phrase(p.current_streak) if p.current_streak else "0 days"
-    if p.longest_streak > p.current_streak:
-        streak += f" (longest: {_plural(p.longest_streak, 'day')})"
-    elif p.current_streak > 1:
-        streak += " — your best yet"
-    return "\n".join(
-        [
-            title,
-            f"This week {p.this_week} · This month {p.this_month} · Ever {p.total}",
-            f"🔥 Current streak: {streak}",
-            f"⏱ {_minutes(p.minutes)} stretched",
-            f"<pre>{escape(chart_text)}</pre>",
-        ]
-    )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _minutes(minutes: float) -> str:
-    if 0 < minutes < 0.5:
-        return "Under a minute"
-    return _plural(round(minutes), "minute")
+    mondays = [this_monday - dt.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    return [
+        (monday, tuple(calendar.mark(monday + n * _DAY) for n in range(7))) for monday in mondays
+    ]
 
 
 def pain_weeks(

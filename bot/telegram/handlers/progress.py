@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.progression import current_holds
-from bot.core.stats import chart, counts_as_done, pain_weeks, progress, stats_text
+from bot.core.stats import counts_as_done, day_marks, pain_weeks, progress
 from bot.core.uploads import available, chat_routine
 from bot.telegram import texts
+from bot.telegram.render.progress import chart, stats_text
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import known_subscriber, reply
 from bot.telegram.handlers.schedule import local_today
@@ -20,7 +21,7 @@ async def show_stats(update: Update, context: BotContext) -> None:
     records = context.services.storage.history(subscriber.chat_id)
     today = local_today(context, subscriber)
     since = subscriber.created_at
-    grid = chart(
+    grid = day_marks(
         records,
         today=today,
         reminder_days=subscriber.schedule.days,
@@ -34,7 +35,7 @@ async def show_stats(update: Update, context: BotContext) -> None:
         paused=subscriber.schedule.pauses,
     )
     unfinished = sum(not counts_as_done(record) for record in records)
-    parts = [stats_text(summary, grid, unfinished=unfinished)]
+    parts = [stats_text(summary, chart(grid), unfinished=unfinished)]
     # Coaching: the holds per side the user has done (held, or moved by feedback), and the
     # pain check's weekly trend.
     routines = context.services.routines
