@@ -55,7 +55,7 @@ def test_every_key() -> None:
         ({"TELEGRAM_BOT_TOKEN": "  "}, "TELEGRAM_BOT_TOKEN is not set"),
         ({"TELEGRAM_BOT_TOKEN": "not a token"}, "does not look like a bot token"),
         ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "must be an http(s) URL"),
-        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE: I don't know"),
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE: unknown time zone"),
         ({"DEFAULT_REMINDER_TIME": "25:00"}, "DEFAULT_REMINDER_TIME:"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"TIME_SCALE": "fast"}, "TIME_SCALE must be a number"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +15,16 @@ from bot.core.chat import Chat, Schedule
 from bot.core.documents import chat_from_doc, chat_to_doc
 from bot.core.parsing import ParseError, parse_timezone
 from bot.core.zones import has_no_dst_rules, offset_name, zone_of
+from bot.telegram import texts
+from tests.factories import plain
+
+
+@contextlib.contextmanager
+def says(pattern: str) -> Iterator[pytest.ExceptionInfo[ParseError]]:
+    """Expect a ParseError whose reply to the user (as rendered) matches ``pattern``."""
+    with pytest.raises(ParseError) as caught:
+        yield caught
+    assert re.search(pattern, plain(texts.parse_error(caught.value))), caught.value
 
 
 @pytest.mark.parametrize(
@@ -45,7 +58,7 @@ def test_offsets_mean_east_of_greenwich(text: str, stored: str) -> None:
 @pytest.mark.parametrize("text", ["UTC+15", "UTC-13", "+5:20", "UTC+02:60"])
 def test_offsets_no_place_uses_are_refused(text: str) -> None:
     """Offsets outside UTC-12…UTC+14, or not in whole, half or three-quarter hours, are refused."""
-    with pytest.raises(ParseError, match="isn't an offset any place uses"):
+    with says("isn't an offset any place uses"):
         parse_timezone(text)
 
 

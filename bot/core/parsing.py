@@ -1,7 +1,7 @@
 """Reading what people type: reminder times, time-zone names and the words used in a session.
 
-Pure functions, no Telegram: every error is a :class:`ParseError` whose message is written to be
-shown to the user as it is.
+Pure functions, no Telegram and no texts: every error is a :class:`ParseError` naming the
+:class:`Problem` and what was typed; ``bot.telegram.render`` says it to the user.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 import zoneinfo
+from enum import StrEnum
 
 from bot.core.zones import MAX_OFFSET, MIN_OFFSET, offset_name
 
@@ -21,6 +22,7 @@ __all__ = [
     "MAX_TIMES",
     "WEEKDAYS",
     "ParseError",
+    "Problem",
     "format_time",
     "normalize_words",
     "parse_days",
@@ -45,12 +47,38 @@ _WORD_TIMES = {"noon": dt.time(12, 0), "midday": dt.time(12, 0), "midnight": dt.
 _AMPM = {"am": "am", "a.m.": "am", "a.m": "am", "pm": "pm", "p.m.": "pm", "p.m": "pm"}
 #: Names in the tz database that are not places a person lives in.
 _NOT_ZONES = {"Factory", "localtime", "posixrules"}
-_EXAMPLE_TIMES = "07:30, 13:00 or 7:30pm"
-_SEVERAL = "07:30 13:00 17:45"
+
+
+class Problem(StrEnum):
+    """Why input cannot be used; the value is a short description for logs and operators."""
+
+    TIME_UNKNOWN = "not a time"
+    TIME_AMPM_HOUR = "with am/pm the hour goes from 1 to 12"
+    TIME_OUT_OF_RANGE = "not a time of day"
+    TIMES_NONE = "no time given"
+    TIMES_TOO_MANY = "too many times a day"
+    ZONE_NONE = "no time zone given"
+    ZONE_OFFSET_IMPOSSIBLE = "no place uses that offset"
+    ZONE_UNKNOWN = "unknown time zone"
+    DAY_UNKNOWN = "not a day"
+    DAYS_NONE = "no days given"
+    PAUSE_OUT_OF_RANGE = "a pause is 1 to 365 days"
+    PAUSE_UNREADABLE = "neither a number of days nor a date"
+    PAUSE_NOT_FUTURE = "not in the future"
+    PAUSE_TOO_LONG = "more than a year away"
+    NUDGE_UNREADABLE = "not a follow-up delay"
+    NUDGE_OUT_OF_RANGE = "a follow-up comes 5 minutes to 4 hours later"
 
 
 class ParseError(ValueError):
-    """Input that cannot be used; the message is meant for the user (plain text, not HTML)."""
+    """Input that cannot be used: the :class:`Problem`, and the facts a reply needs
+    (``text`` as typed, ``count``, ``limit``, ``date``, ``suggestion``…)."""
+
+    def __init__(self, problem: Problem, **facts: object) -> None:
+        shown = f": {facts['text']!r}" if "text" in facts else ""
+        super().__init__(f"{problem.value}{shown}")
+        self.problem = problem
+        self.facts = facts
 
 
 #: User input quoted back in a reply is cut to this many characters, so a 5 000-character
@@ -78,17 +106,17 @@ def parse_time(token: str) -> dt.time:
         return _WORD_TIMES[text]
     match = _TIME_RE.match(text)
     if not match:
-        raise ParseError(f"{quoted(raw)} isn't a time I understand. Try {_EXAMPLE_TIMES}.")
+        raise ParseError(Problem.TIME_UNKNOWN, text=raw)
     if match["hhmm"]:
         hour, minute = int(match["hhmm"][:2]), int(match["hhmm"][2:])
     else:
         hour, minute = int(match["h"]), int(match["m"] or 0)
     if match["ampm"]:
         if not 1 <= hour <= 12:
-            raise ParseError(f"{quoted(raw)}: with am/pm the hour goes from 1 to 12.")
+            raise ParseError(Problem.TIME_AMPM_HOUR, text=raw)
         hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ParseError(f"{quoted(raw)} isn't a time of day: hours go 0–23 and minutes 0–59.")
+        raise ParseError(Problem.TIME_OUT_OF_RANGE, text=raw)
     return dt.time(hour, minute)
 
 
@@ -103,10 +131,10 @@ def parse_times(text: str) -> tuple[dt.time, ...]:
         else:
             tokens.append(piece)
     if not tokens:
-        raise ParseError(f"Which time? For example: /time 07:30 — or several: /time {_SEVERAL}.")
+        raise ParseError(Problem.TIMES_NONE)
     times = sorted({parse_time(token) for token in tokens})
     if len(times) > MAX_TIMES:
-        raise ParseError(f"That's {len(times)} times; at most {MAX_TIMES} reminders a day.")
+        raise ParseError(Problem.TIMES_TOO_MANY, count=len(times), limit=MAX_TIMES)
     return tuple(times)
 
 
@@ -154,10 +182,7 @@ def _offset(text: str) -> str | None:
     hours, minutes = int(match[2]), int(match[3] or 0)
     minutes_east = (-1 if match[1] != "+" else 1) * (hours * 60 + minutes)
     if minutes not in (0, 30, 45) or not MIN_OFFSET <= minutes_east <= MAX_OFFSET:
-        raise ParseError(
-            f"{quoted(text.strip())} isn't an offset any place uses: they go from UTC-12 to "
-            "UTC+14, in whole or half hours. Or send your city, e.g. /timezone Berlin."
-        )
+        raise ParseError(Problem.ZONE_OFFSET_IMPOSSIBLE, text=text.strip())
     return offset_name(minutes_east)
 
 
@@ -166,7 +191,7 @@ def parse_timezone(text: str) -> str:
     name will do), or a fixed offset east of Greenwich ("GMT+2" → "UTC+02:00")."""
     raw = text.strip()
     if not raw:
-        raise ParseError("Which time zone? For example: /timezone Europe/Berlin")
+        raise ParseError(Problem.ZONE_NONE)
     key = _zone_key(raw)
     if key in ("gmt", "z", "zulu", "utc"):
         return "UTC"
@@ -178,11 +203,7 @@ def parse_timezone(text: str) -> str:
     if name:
         return name
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
-    hint = f" Did you mean {names[close[0]]}?" if close else ""
-    raise ParseError(
-        f"I don't know the time zone {quoted(raw)}.{hint} Use a name like Europe/Berlin or "
-        "America/New_York (the zone of the nearest big city)."
-    )
+    raise ParseError(Problem.ZONE_UNKNOWN, text=raw, suggestion=names[close[0]] if close else "")
 
 
 def normalize_words(text: str) -> str:
@@ -234,7 +255,6 @@ _DAY_GROUPS = {
     "weekends": WEEKEND,
     "weekend": WEEKEND,
 }
-_DAYS_EXAMPLE = "/days mon-fri, /days mon wed fri or /days every day"
 #: Longest pause and longest follow-up delay that still make sense.
 MAX_PAUSE_DAYS = 365
 NUDGE_MINUTES = (5, 240)
@@ -243,7 +263,7 @@ NUDGE_MINUTES = (5, 240)
 def _day(token: str) -> int:
     index = _DAY_KEYS.get(token)
     if index is None:
-        raise ParseError(f"{quoted(token)} isn't a day I know. Try {_DAYS_EXAMPLE}.")
+        raise ParseError(Problem.DAY_UNKNOWN, text=token)
     return index
 
 
@@ -251,7 +271,7 @@ def parse_days(text: str) -> frozenset[int]:
     """Weekdays (0 = Monday) from "mon-fri", "mon wed fri", "every day", "weekends"…"""
     words = " ".join(text.lower().replace(",", " ").split())
     if not words:
-        raise ParseError(f"Which days? For example {_DAYS_EXAMPLE}.")
+        raise ParseError(Problem.DAYS_NONE)
     if words in _DAY_GROUPS:
         return _DAY_GROUPS[words]
     days: set[int] = set()
@@ -274,23 +294,18 @@ def parse_pause(text: str, today: dt.date) -> dt.date:
         digits = match[1].lstrip("0") or "0"  # a count of any length: 7 digits are too many
         count = int(digits[:7]) * (7 if (match[2] or "d").startswith("w") else 1)
         if not 1 <= count <= MAX_PAUSE_DAYS:
-            raise ParseError(
-                f"Pause for 1 to {MAX_PAUSE_DAYS} days: /pause 7, or until a date: "
-                "/pause 2026-12-27."
-            )
+            raise ParseError(Problem.PAUSE_OUT_OF_RANGE, limit=MAX_PAUSE_DAYS)
         return today + dt.timedelta(days=count)
     try:
         until = dt.date.fromisoformat(words)
     except ValueError:
-        raise ParseError(
-            "Tell me for how many days, or until which date: /pause 7 or /pause 2026-12-27."
-        ) from None
+        raise ParseError(Problem.PAUSE_UNREADABLE, text=text.strip()) from None
     if until <= today:
-        raise ParseError(f"{until:%d %b %Y} isn't in the future. Try /pause 7.")
+        raise ParseError(Problem.PAUSE_NOT_FUTURE, date=until)
     # Not today.replace(year=…): there is no 29 February in the year after a leap day.
     last = today + dt.timedelta(days=MAX_PAUSE_DAYS)
     if until > last:
-        raise ParseError(f"Pause for at most a year (until {last.isoformat()}).")
+        raise ParseError(Problem.PAUSE_TOO_LONG, date=last)
     return until
 
 
@@ -303,9 +318,9 @@ def parse_nudge(text: str) -> int | None:
         return 60
     match = re.fullmatch(r"(\d{1,3})(m|min|mins|minutes?|h|hours?)?", words)
     if not match:
-        raise ParseError("Try /nudge off, /nudge on, or a delay such as /nudge 30 or /nudge 2h.")
+        raise ParseError(Problem.NUDGE_UNREADABLE, text=text.strip())
     minutes = int(match[1]) * (60 if (match[2] or "m").startswith("h") else 1)
     low, high = NUDGE_MINUTES
     if not low <= minutes <= high:
-        raise ParseError(f"The follow-up can come {low} minutes to {high // 60} hours later.")
+        raise ParseError(Problem.NUDGE_OUT_OF_RANGE, low=low, high=high)
     return minutes

@@ -13,7 +13,16 @@ from html import escape
 
 from bot.core.chat import Chat
 from bot.core.outlook import Outlook, outlook
-from bot.core.parsing import ALL_DAYS, DAY_NAMES, WEEKDAYS, WEEKEND, format_time, quoted
+from bot.core.parsing import (
+    ALL_DAYS,
+    DAY_NAMES,
+    WEEKDAYS,
+    WEEKEND,
+    ParseError,
+    Problem,
+    format_time,
+    quoted,
+)
 from bot.core.safety import PERSISTENT_SESSIONS
 from bot.core.session import Cue, CueKind
 from bot.telegram.fitting import MAX_MESSAGE
@@ -686,9 +695,66 @@ def broadcast(text: str) -> str:
     return f"📢 {escape(text)}"
 
 
-def parse_error(error: Exception) -> str:
-    """A parser's reason, which quotes user input: escaped, since replies are HTML."""
-    return escape(str(error))
+_EXAMPLE_TIMES = "07:30, 13:00 or 7:30pm"
+_SEVERAL = "07:30 13:00 17:45"
+_DAYS_EXAMPLE = "/days mon-fri, /days mon wed fri or /days every day"
+
+
+def parse_error(error: ParseError) -> str:
+    """Why what someone typed cannot be used, quoting it shortened (and escaped: HTML)."""
+    facts, problem = error.facts, error.problem
+    typed = escape(quoted(str(facts.get("text", ""))))
+    suggestion = str(facts.get("suggestion") or "")
+    hint = f" Did you mean {escape(suggestion)}?" if suggestion else ""
+    said = {
+        Problem.TIME_UNKNOWN: f"{typed} isn't a time I understand. Try {_EXAMPLE_TIMES}.",
+        Problem.TIME_AMPM_HOUR: f"{typed}: with am/pm the hour goes from 1 to 12.",
+        Problem.TIME_OUT_OF_RANGE: (
+            f"{typed} isn't a time of day: hours go 0–23 and minutes 0–59."
+        ),
+        Problem.TIMES_NONE: (
+            f"Which time? For example: /time 07:30 — or several: /time {_SEVERAL}."
+        ),
+        Problem.TIMES_TOO_MANY: (
+            f"That's {facts.get('count')} times; at most {facts.get('limit')} reminders a day."
+        ),
+        Problem.ZONE_NONE: "Which time zone? For example: /timezone Europe/Berlin",
+        Problem.ZONE_OFFSET_IMPOSSIBLE: (
+            f"{typed} isn't an offset any place uses: they go from UTC-12 to UTC+14, in whole "
+            "or half hours. Or send your city, e.g. /timezone Berlin."
+        ),
+        Problem.ZONE_UNKNOWN: (
+            f"I don't know the time zone {typed}.{hint}"
+            + " Use a name like Europe/Berlin or America/New_York (the zone of the nearest big "
+            "city)."
+        ),
+        Problem.DAY_UNKNOWN: f"{typed} isn't a day I know. Try {_DAYS_EXAMPLE}.",
+        Problem.DAYS_NONE: f"Which days? For example {_DAYS_EXAMPLE}.",
+        Problem.PAUSE_OUT_OF_RANGE: (
+            f"Pause for 1 to {facts.get('limit')} days: /pause 7, or until a date: "
+            "/pause 2026-12-27."
+        ),
+        Problem.PAUSE_UNREADABLE: (
+            "Tell me for how many days, or until which date: /pause 7 or /pause 2026-12-27."
+        ),
+        Problem.NUDGE_UNREADABLE: (
+            "Try /nudge off, /nudge on, or a delay such as /nudge 30 or /nudge 2h."
+        ),
+    }
+    if problem is Problem.PAUSE_NOT_FUTURE:
+        return f"{_date(facts['date']):%d %b %Y} isn't in the future. Try /pause 7."
+    if problem is Problem.PAUSE_TOO_LONG:
+        return f"Pause for at most a year (until {_date(facts['date']).isoformat()})."
+    if problem is Problem.NUDGE_OUT_OF_RANGE:
+        low, high = int(str(facts["low"])), int(str(facts["high"]))
+        return f"The follow-up can come {low} minutes to {high // 60} hours later."
+    return said[problem]
+
+
+def _date(value: object) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise TypeError(f"not a date: {value!r}")
+    return value
 
 
 # Coaching: progression, pain check, "it hurts", own routines, CSV report (issue 7) -----------

@@ -8,10 +8,10 @@ from bot.core.progression import current_holds
 from bot.core.stats import counts_as_done, day_marks, pain_weeks, progress
 from bot.core.uploads import available, chat_routine
 from bot.telegram import texts
-from bot.telegram.render.progress import chart, stats_text
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import known_subscriber, reply
 from bot.telegram.handlers.schedule import local_today
+from bot.telegram.render.progress import chart, stats_text
 
 
 async def show_stats(update: Update, context: BotContext) -> None:

@@ -4,7 +4,7 @@ per side and the pain trend (HTML)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 
 from bot.core.stats import DayMark, Progress
