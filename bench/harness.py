@@ -26,7 +26,7 @@ from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.chat import Chat, Schedule
-from bot.core.routines import load_routines
+from bot.core.loader import load_routines
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
 from bot.storage.tinydb import Storage

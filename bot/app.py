@@ -24,7 +24,8 @@ from telegram.ext import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
-from bot.core.routines import RoutineBook, load_routines
+from bot.core.loader import load_routines
+from bot.core.routines import RoutineBook
 from bot.features.coach import Coach
 from bot.storage.tinydb import Storage
 from bot.telegram import callbacks, texts

@@ -23,7 +23,8 @@ from bot.core.chat import (
     SessionStatus,
 )
 from bot.core.documents import chat_to_doc, record_to_doc
-from bot.core.routines import Routine, RoutineBook, load_routines, parse_routine
+from bot.core.loader import load_routines, parse_routine
+from bot.core.routines import Routine, RoutineBook
 from bot.core.session import GuidedSession, compile_script
 from bot.storage.tinydb import Storage
 from bot.telegram.context import BotApp

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.routines import ContentError, load_routine, load_routines, mirror, visible
+from bot.core.loader import load_routine, load_routines
+from bot.core.routines import ContentError, mirror, visible
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.loader import load_routine, parse_routine
 from bot.core.progression import Feedback, adjusted, current_holds, phases, side_word
-from bot.core.routines import Bounds, ContentError, Routine, load_routine, parse_routine
+from bot.core.routines import Bounds, ContentError, Routine
 from bot.core.session import CueKind, compile_script
 from bot.telegram import texts
 from tests.factories import routines

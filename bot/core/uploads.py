@@ -8,8 +8,9 @@ stricter loader later cannot let an old upload through unchecked.
 from __future__ import annotations
 
 from bot.core.chat import Chat
+from bot.core.loader import parse_routine
 from bot.core.parsing import quoted
-from bot.core.routines import ContentError, Routine, RoutineBook, parse_routine
+from bot.core.routines import ContentError, Routine, RoutineBook
 
 __all__ = [
     "MAX_BYTES",

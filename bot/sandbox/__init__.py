@@ -25,7 +25,8 @@ from dotenv import dotenv_values
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.routines import RoutineBook, load_routines
+from bot.core.loader import load_routines
+from bot.core.routines import RoutineBook
 from bot.core.zones import zone_of
 from bot.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.logs import setup_logging
