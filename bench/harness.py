@@ -29,7 +29,7 @@ from bot.core.chat import Chat, Schedule
 from bot.core.loader import load_routines
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, Lane, PriorityRateLimiter
 from bot.telegram.runner import running
@@ -164,7 +164,7 @@ async def running_bot(
     """The real bot with a fresh store: ``reminded`` chats due at 09:00, a few seconds after
     start-up, ``coached`` ones due never; yields the ``time.monotonic()`` when 09:00 comes."""
     with tempfile.TemporaryDirectory() as folder:
-        storage = Storage.in_folder(Path(folder))
+        storage = ChatFiles.in_folder(Path(folder))
         storage.add_chats(
             [_subscriber(chat_id, SLOT.timetz()) for chat_id in reminded]
             + [_subscriber(chat_id, SESSION_SLOT) for chat_id in coached]

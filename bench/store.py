@@ -29,7 +29,7 @@ from typing import Any
 
 from bot.core.chat import Chat, Delivery, Schedule, SessionRecord, SessionStatus
 from bot.core.documents import chat_to_doc, record_to_doc
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 
 __all__ = ["main"]
 
@@ -129,7 +129,7 @@ def bench_writes(size: int, samples: int) -> tuple[float, float, float]:
         folder = Path(name)
         write_legacy_store(folder, size)
         started = time.perf_counter()
-        storage = Storage.in_folder(folder)
+        storage = ChatFiles.in_folder(folder)
         opened = time.perf_counter() - started
         rng = random.Random(size)
         timings = []
@@ -168,7 +168,7 @@ def startup_child(folder: Path) -> dict[str, float]:
 
     before = _memory_mb("VmRSS")
     started = time.perf_counter()
-    storage = Storage.in_folder(folder)
+    storage = ChatFiles.in_folder(folder)
     settings = Settings(token="1:bench", data_dir=folder, content_dir=CONTENT)
     application = build_application(settings, storage=storage, clock=Clock.pretending(NOW))
     job_queue = application.job_queue
@@ -185,7 +185,7 @@ def bench_startup(size: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         write_legacy_store(folder, size)
-        Storage.in_folder(folder).close()  # the upgrade, if any, is not part of start-up
+        ChatFiles.in_folder(folder).close()  # the upgrade, if any, is not part of start-up
         out = subprocess.run(
             [sys.executable, "-m", "bench.store", "--startup-child", str(folder)],
             check=True,

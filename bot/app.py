@@ -27,7 +27,7 @@ from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.coach import Coach
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import callbacks, texts
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
@@ -63,7 +63,7 @@ def _file_url(base_url: str) -> str | None:
 def build_application(
     settings: Settings,
     *,
-    storage: Storage | None = None,
+    storage: ChatFiles | None = None,
     routines: RoutineBook | None = None,
     clock: Clock | None = None,
     rate_limiter: PriorityRateLimiter | None = None,
@@ -73,7 +73,7 @@ def build_application(
     ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits).
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
-    storage = storage if storage is not None else Storage.in_folder(settings.data_dir)
+    storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
     clock = clock or Clock()
 
     builder = (

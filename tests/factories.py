@@ -26,7 +26,7 @@ from bot.core.documents import chat_to_doc, record_to_doc
 from bot.core.loader import load_routines, parse_routine
 from bot.core.routines import Routine, RoutineBook
 from bot.core.session import GuidedSession, compile_script
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram.context import BotApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ DAMAGE: dict[str, Callable[[Path, int], object]] = {
 }
 
 
-def damage(storage: Storage, chat_id: int, kind: str) -> Path:
+def damage(storage: ChatFiles, chat_id: int, kind: str) -> Path:
     """Damage the chat's file the way ``kind`` (a key of DAMAGE) says; returns its path."""
     path = storage.chat_file(chat_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,7 @@ def damage(storage: Storage, chat_id: int, kind: str) -> Path:
     return path
 
 
-def bench_application(folder: Path, storage: Storage, clock: Clock) -> BotApp:
+def bench_application(folder: Path, storage: ChatFiles, clock: Clock) -> BotApp:
     """A built (never started) application on ``storage``, for JobQueue tests and benchmarks."""
     settings = Settings(token="1:test", data_dir=folder, content_dir=CONTENT)
     return build_application(settings, storage=storage, clock=clock)

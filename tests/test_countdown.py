@@ -21,7 +21,7 @@ from bot.features.countdown import (
     paused_text,
     progress_text,
 )
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram.context import BotContext
 from tests.factories import bench_application
 
@@ -106,7 +106,7 @@ class _Countdowns:
 def countdowns(tmp_path: Path) -> _Countdowns:
     """Countdowns on a clock the test moves; ticks are called by hand (the JobQueue is idle)."""
     clock = _Clock()
-    application = bench_application(tmp_path, Storage.in_folder(tmp_path), clock)
+    application = bench_application(tmp_path, ChatFiles.in_folder(tmp_path), clock)
     return _Countdowns(Countdowns(clock, time_scale=1.0), clock, _Bot(), application.job_queue)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.chat import Chat, Schedule
-from bot.storage.tinydb import StaleWrite, Storage
+from bot.storage.chatfiles import ChatFiles, StaleWrite
 from tests.factories import DAMAGE, damage
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
@@ -24,20 +24,20 @@ def person(chat_id: int, **changes: object) -> Chat:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Storage:
-    storage = Storage.in_folder(tmp_path)
+def store(tmp_path: Path) -> ChatFiles:
+    storage = ChatFiles.in_folder(tmp_path)
     storage.save(person(GOOD))
     return storage
 
 
-def _quarantined(storage: Storage, chat_id: int) -> list[Path]:
+def _quarantined(storage: ChatFiles, chat_id: int) -> list[Path]:
     folder = storage.quarantine.folder / str(chat_id)
     return sorted(path for path in folder.iterdir() if path.name != "untold")
 
 
 @pytest.mark.parametrize("kind", DAMAGE, ids=list(DAMAGE))
 def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
-    store: Storage, kind: str, caplog: pytest.LogCaptureFixture
+    store: ChatFiles, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Listing every chat skips the damaged one, which is moved, bytes intact, and logged."""
     path = damage(store, BAD, kind)
@@ -55,7 +55,7 @@ def test_a_damaged_file_is_set_aside_and_the_rest_is_served(
 
 
 @pytest.mark.parametrize("kind", DAMAGE, ids=list(DAMAGE))
-def test_reading_one_chat_sets_its_damaged_file_aside(store: Storage, kind: str) -> None:
+def test_reading_one_chat_sets_its_damaged_file_aside(store: ChatFiles, kind: str) -> None:
     """A damaged file met by a read of that chat is set aside; the chat reads as new."""
     damage(store, BAD, kind)
     assert store.chat(BAD) is None
@@ -65,7 +65,7 @@ def test_reading_one_chat_sets_its_damaged_file_aside(store: Storage, kind: str)
     assert store.chat(BAD) == saved
 
 
-def test_copies_in_quarantine_are_never_overwritten(store: Storage) -> None:
+def test_copies_in_quarantine_are_never_overwritten(store: ChatFiles) -> None:
     """Damaged twice, the chat keeps both copies."""
     path = store.chat_file(BAD)
     for text in (b"{", b"[]"):
@@ -75,7 +75,7 @@ def test_copies_in_quarantine_are_never_overwritten(store: Storage) -> None:
     assert sorted(p.read_bytes() for p in _quarantined(store, BAD)) == [b"[]", b"{"]
 
 
-def test_forget_removes_the_quarantined_copy(store: Storage) -> None:
+def test_forget_removes_the_quarantined_copy(store: ChatFiles) -> None:
     """/forget deletes what was set aside too."""
     store.chat_file(BAD).parent.mkdir(parents=True, exist_ok=True)
     store.chat_file(BAD).write_bytes(b"{")
@@ -85,7 +85,7 @@ def test_forget_removes_the_quarantined_copy(store: Storage) -> None:
     assert not (store.quarantine.folder / str(BAD)).exists()
 
 
-def test_a_stale_copy_is_never_saved(store: Storage) -> None:
+def test_a_stale_copy_is_never_saved(store: ChatFiles) -> None:
     """Saving a copy read before another save raises instead of undoing that save."""
     first = store.chat(GOOD)
     assert first is not None
@@ -95,7 +95,7 @@ def test_a_stale_copy_is_never_saved(store: Storage) -> None:
     assert store.chat(GOOD) == replace(first, name="newer", version=first.version + 1)
 
 
-async def test_change_applies_again_after_a_conflicting_save(store: Storage) -> None:
+async def test_change_applies_again_after_a_conflicting_save(store: ChatFiles) -> None:
     """When another save lands between the read and the write, the change is re-applied to
     the newer copy: both changes are kept."""
     calls = 0
@@ -114,14 +114,14 @@ async def test_change_applies_again_after_a_conflicting_save(store: Storage) -> 
     assert store.chat(GOOD) == result
 
 
-async def test_change_without_a_difference_writes_nothing(store: Storage) -> None:
+async def test_change_without_a_difference_writes_nothing(store: ChatFiles) -> None:
     """A change that changes nothing leaves the file (and its version) alone."""
     before = store.dump()
     await store.change(GOOD, lambda current: replace(current))
     assert store.dump() == before
 
 
-def test_only_the_first_answer_to_a_question_counts(store: Storage) -> None:
+def test_only_the_first_answer_to_a_question_counts(store: ChatFiles) -> None:
     """A prompt is taken once, only by its own message; the file is left as it was."""
     before = store.dump()
     store.open_prompt(GOOD, "forget", 10, "payload")

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.core.chat import Chat
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext, services_of
 from bot.telegram.handlers.reminders import rebuild_all, reschedule
@@ -31,7 +31,7 @@ def person(chat_id: int, zone: str = "Europe/Berlin", *times: dt.time, **changes
 
 def rebuilt(tmp_path: Path, people: list[Chat]) -> BotApp:
     """An application (not started) whose JobQueue was rebuilt from these subscribers."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.add_chats(people)
     application = bench_application(tmp_path, storage, Clock.pretending(NOW))
     assert application.job_queue is not None

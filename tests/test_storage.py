@@ -16,9 +16,9 @@ import pytest
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord, SessionStatus
 from bot.core.documents import chat_from_doc, record_from_doc
+from bot.storage.chatfiles import ChatFiles
 from bot.storage.files import AtomicJSONStorage
 from bot.storage.quarantine import CorruptChat
-from bot.storage.tinydb import Storage
 from tests.factories import make_chat, session_record, write_legacy_store
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
@@ -38,11 +38,11 @@ def subscriber(chat_id: int = 42, **changes: object) -> Chat:
 
 def test_subscriber_round_trip(tmp_path: Path) -> None:
     """A subscriber reads back exactly as saved, after reopening the file."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     saved = storage.save(subscriber(last_sent={"07:30": NOW}))
     assert saved.version == 1
     storage.close()
-    again = Storage.in_folder(tmp_path)
+    again = ChatFiles.in_folder(tmp_path)
     assert again.chat(42) == saved
     assert again.chat(43) is None
     assert list(again.chats()) == [saved]
@@ -50,14 +50,14 @@ def test_subscriber_round_trip(tmp_path: Path) -> None:
 
 def test_negative_group_ids_work(tmp_path: Path) -> None:
     """Group chats have negative ids; they are stored like any other."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.save(subscriber(-1001234567890))
     assert storage.chat(-1001234567890) is not None
 
 
 def test_claim_reminder_only_once(tmp_path: Path) -> None:
     """A slot's reminder can be claimed once; an earlier or equal instant never again."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.save(subscriber())
     assert storage.claim_reminder(42, "07:30", NOW)
     assert not storage.claim_reminder(42, "07:30", NOW)
@@ -65,13 +65,13 @@ def test_claim_reminder_only_once(tmp_path: Path) -> None:
     assert storage.claim_reminder(42, "13:00", NOW)
     assert storage.claim_reminder(42, "07:30", NOW + dt.timedelta(days=1))
     assert not storage.claim_reminder(99, "07:30", NOW)
-    reopened = Storage.in_folder(tmp_path)
+    reopened = ChatFiles.in_folder(tmp_path)
     assert not reopened.claim_reminder(42, "07:30", NOW + dt.timedelta(days=1))
 
 
 def test_sessions_move_from_active_to_history(tmp_path: Path) -> None:
     """A session is active until it ends, then it is in the history."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     active = ActiveSession(42, "back", NOW, NOW.date())
     storage.begin_session(active)
     assert storage.active_sessions() == [active]
@@ -86,7 +86,7 @@ def test_sessions_move_from_active_to_history(tmp_path: Path) -> None:
 
 def test_each_chat_has_its_own_valid_file_written_atomically(tmp_path: Path) -> None:
     """Each chat's write replaces that chat's file with a complete one, leaving no temp files."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     for chat_id in range(5):
         storage.save(subscriber(chat_id))
     files = sorted(path for path in tmp_path.rglob("*") if path.is_file())
@@ -105,7 +105,7 @@ def stamp(path: Path) -> tuple[int, int]:
 def test_a_write_leaves_other_chats_files_untouched(tmp_path: Path) -> None:
     """Saving, claiming and ending a session for one chat never rewrites another chat's file,
     which is what keeps a write's cost independent of the number of users."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.add_chats(subscriber(chat_id) for chat_id in range(300))
     before = {path: stamp(path) for path in tmp_path.rglob("*.json")}
     storage.save(subscriber(7, name="Sam"))
@@ -118,23 +118,23 @@ def test_a_write_leaves_other_chats_files_untouched(tmp_path: Path) -> None:
 
 def test_add_subscribers_rejects_existing_ids_and_writes_nothing(tmp_path: Path) -> None:
     """A bulk add with an id already stored fails before writing any of the new ones."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.add_chats([subscriber(1), subscriber(2)])
     with pytest.raises(ValueError, match="already exist"):
         storage.add_chats([subscriber(3), subscriber(2, name="Other")])
     assert storage.chat(3) is None
     assert storage.chat(2) == subscriber(2)
-    assert sorted(s.chat_id for s in Storage.in_folder(tmp_path).chats()) == [1, 2]
+    assert sorted(s.chat_id for s in ChatFiles.in_folder(tmp_path).chats()) == [1, 2]
 
 
 def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
     """An active-session marker whose session already ended (a crash in between) lists
     nothing, and a session begun is listed after a reopen."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.begin_session(ActiveSession(5, "back", NOW, NOW.date()))
     storage.save(subscriber(6))
     (tmp_path / "active" / "6").touch()
-    assert Storage.in_folder(tmp_path).active_sessions() == [
+    assert ChatFiles.in_folder(tmp_path).active_sessions() == [
         ActiveSession(5, "back", NOW, NOW.date())
     ]
     storage.clear_active_session(5)
@@ -143,7 +143,7 @@ def test_stale_active_marker_is_ignored(tmp_path: Path) -> None:
 
 def test_dump_shows_every_change_and_nothing_else(tmp_path: Path) -> None:
     """The whole-store dump is stable across reads and differs after any write."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     saved = storage.save(subscriber())
     before = storage.dump()
     storage.chat(42)
@@ -165,7 +165,7 @@ def test_upgrade_splits_the_old_file_and_keeps_it_as_a_backup(tmp_path: Path) ->
     active = ActiveSession(1, "back", NOW, NOW.date())
     legacy = write_legacy_store(tmp_path, people, records, [active])
     original = legacy.read_bytes()
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     assert sorted(storage.chats(), key=lambda s: s.chat_id) == sorted(
         people, key=lambda s: s.chat_id
     )
@@ -175,7 +175,7 @@ def test_upgrade_splits_the_old_file_and_keeps_it_as_a_backup(tmp_path: Path) ->
     assert not legacy.exists()
     assert (tmp_path / "stretchbot.json.v1-backup").read_bytes() == original
     dumped = storage.dump()
-    assert Storage.in_folder(tmp_path).dump() == dumped
+    assert ChatFiles.in_folder(tmp_path).dump() == dumped
 
 
 def test_upgrade_cut_short_starts_over(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_upgrade_cut_short_starts_over(tmp_path: Path) -> None:
         path = tmp_path / leftover
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{")
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     assert [s.chat_id for s in storage.chats()] == [1]
     assert storage.active_sessions() == []
     assert not (tmp_path / "chats.upgrading").exists()
@@ -196,10 +196,10 @@ def test_upgrade_is_not_repeated_after_its_commit(tmp_path: Path) -> None:
     """If the process dies after the upgrade but before the old file is renamed, the next
     start only renames it: changes made since the upgrade are not overwritten by old data."""
     write_legacy_store(tmp_path, [subscriber(1)], [], [])
-    Storage.in_folder(tmp_path).save(subscriber(1, name="Changed"))
+    ChatFiles.in_folder(tmp_path).save(subscriber(1, name="Changed"))
     backup = tmp_path / "stretchbot.json.v1-backup"
     backup.replace(tmp_path / "stretchbot.json")
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     changed = storage.chat(1)
     assert changed is not None
     assert changed.name == "Changed"
@@ -245,7 +245,7 @@ def test_older_documents_without_new_fields_still_load() -> None:
 
 def test_schedule_fields_round_trip(tmp_path: Path) -> None:
     """Weekdays, pauses, skip, follow-up, routine and pending snooze survive a reopen."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     saved = subscriber(
         days=frozenset({0, 2, 4}),
         pauses=((dt.date(2026, 12, 20), dt.date(2026, 12, 27)),),
@@ -257,7 +257,7 @@ def test_schedule_fields_round_trip(tmp_path: Path) -> None:
         nudge_due=NOW,
     )
     saved = storage.save(saved)
-    assert Storage.in_folder(tmp_path).chat(42) == saved
+    assert ChatFiles.in_folder(tmp_path).chat(42) == saved
 
 
 def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
@@ -283,7 +283,7 @@ def test_reminds_on_combines_weekdays_pauses_and_skip() -> None:
 def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> None:
     """Holds, hurt marks, the pain setting, an own routine and a session's holds and pain read
     back as saved; documents written before these fields existed load with the defaults."""
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     saved = subscriber(
         holds={"back:0:3:0": 27.0},
         hurt=frozenset({"back:1"}),
@@ -308,7 +308,7 @@ def test_coaching_fields_round_trip_and_old_documents_load(tmp_path: Path) -> No
     assert storage.update_session(replace(done, pain_after=2))
     assert not storage.update_session(replace(done, started_at=NOW + dt.timedelta(seconds=1)))
     storage.close()
-    reopened = Storage.in_folder(tmp_path)
+    reopened = ChatFiles.in_folder(tmp_path)
     assert reopened.chat(42) == saved
     assert reopened.history(42) == [replace(done, pain_after=2)]
     old = {"chat_id": 7, "timezone": "UTC", "times": ["09:00"]}
@@ -346,9 +346,9 @@ CHURN = """
 import sys
 from dataclasses import replace
 from pathlib import Path
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from tests.test_storage import subscriber
-storage = Storage.in_folder(Path(sys.argv[1]))
+storage = ChatFiles.in_folder(Path(sys.argv[1]))
 for n in range(100_000):
     current = storage.chat(n % 20) or subscriber(n % 20)
     storage.save(replace(current, name=str(n)))
@@ -370,7 +370,7 @@ def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Pat
         child.send_signal(signal.SIGKILL)
         confirmed += [int(line) for line in child.stdout.read().split()]
     assert child.returncode == -signal.SIGKILL
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     for chat_id in range(20):
         last = max(n for n in confirmed if n % 20 == chat_id)
         stored = storage.chat(chat_id)
@@ -384,7 +384,7 @@ def test_chat_files_are_private_however_written(tmp_path: Path) -> None:
     """Chat files are readable by the bot's user only, whether written one by one, in bulk or
     by the upgrade (they hold names and habits)."""
     write_legacy_store(tmp_path, [subscriber(1)], [], [])
-    storage = Storage.in_folder(tmp_path)
+    storage = ChatFiles.in_folder(tmp_path)
     storage.add_chats([subscriber(2)])
     storage.save(subscriber(3))
     for chat_id in (1, 2, 3):
@@ -396,5 +396,5 @@ def test_an_existing_data_folder_is_made_private(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
-    Storage.in_folder(folder)
+    ChatFiles.in_folder(folder)
     assert folder.stat().st_mode & 0o777 == 0o700

@@ -38,7 +38,7 @@ from bot.core.session import (
 from bot.core.stats import progress
 from bot.core.uploads import own_routine
 from bot.features.countdown import Countdowns
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import callbacks, jobs, texts
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
@@ -60,7 +60,7 @@ class Coach:
     """The guided sessions in progress, one per chat, kept in memory (and noted in storage)."""
 
     def __init__(
-        self, storage: Storage, routines: RoutineBook, clock: Clock, time_scale: float = 1.0
+        self, storage: ChatFiles, routines: RoutineBook, clock: Clock, time_scale: float = 1.0
     ) -> None:
         self._storage = storage
         self._routines = routines

@@ -1,429 +1,85 @@
-"""The embedded store: every chat in its own small TinyDB file, in the data folder.
+"""The embedded store: the :class:`~bot.ports.Store` port over a data folder's chat files.
 
-**One TinyDB file per chat.** TinyDB reads and rewrites its whole file on every operation, so with
-one file for everybody a settings change cost grew linearly with the number of users (15 ms at
-1 000 users with their history, 150 ms at 10 000, 2.8 s at 100 000; see ``bench/README.md``).
-Each chat has its own small TinyDB file (see :mod:`bot.storage.layout`), so one chat's write
-rewrites about a kilobyte whatever the total. This was chosen over an append-only journal
-compacted into snapshots because it keeps TinyDB as the real format on disk, keeps crash safety
-as simple as it was (each write is still one atomic replace, :mod:`bot.storage.files`), needs
-no background compaction, and makes per-chat work trivial: forgetting a chat deletes one file,
-exporting one reads one file. The price is start-up, which opens and parses every file once
-(about 2 s of a 5 s start-up at 100 000 chats) instead of parsing one big file.
+Each method is one operation on one chat's small TinyDB file (:mod:`bot.storage.chatfiles`),
+complete before it returns: with a single process, nothing else can run in the middle of it.
+A unit of work (:meth:`change`) holds the chat's lock around its read and write and checks the
+version it read; a conflicting save makes it re-read and re-apply, never lose a change.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
-import json
-import logging
-import os
-import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-from tinydb import Query, TinyDB
-from tinydb.table import Document
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord
-from bot.core.documents import (
-    active_from_doc,
-    active_to_doc,
-    chat_from_doc,
-    chat_to_doc,
-    record_from_doc,
-    record_to_doc,
-)
-from bot.storage.files import (
-    PRIVATE_FOLDER,
-    AtomicJSONStorage,
-    chat_name,
-    fsync_dir,
-    read_json,
-    write_many,
-)
-from bot.storage.layout import (
-    ACTIVE,
-    ACTIVE_SESSION,
-    CHATS,
-    ONLY,
-    PROMPTS,
-    QUARANTINE,
-    SESSIONS,
-    SUBSCRIBER,
-    open_layout,
-)
-from bot.storage.quarantine import CorruptChat, Quarantine
+from bot.storage.chatfiles import ChatFiles
 
-__all__ = ["StaleWrite", "Storage"]
-
-_T = TypeVar("_T")
-_LOGGER = logging.getLogger(__name__)
+__all__ = ["TinyStore"]
 
 
-class StaleWrite(RuntimeError):
-    """A save of a chat read before some later save: applying it would undo that change.
+class TinyStore:
+    """Chats and their sessions in TinyDB files, one per chat, under ``files.path``."""
 
-    :meth:`Storage.change` re-reads and re-applies its change when it meets one; a plain
-    :meth:`Storage.save` of an old copy raises it instead of losing an update.
-    """
-
-
-#: How often :meth:`Storage.change` re-reads and re-applies after a conflicting save.
-_CHANGE_ATTEMPTS = 5
-
-
-class Storage:
-    """Chats, active sessions and session history, one TinyDB file per chat.
-
-    **Units of work.** Every change to a chat's settings is one read → change → write, done by
-    :meth:`change` under the chat's lock, and never across a Telegram call: a reminder that
-    waits 1.5 s for Telegram's answer must not write back the chat it read before, over a
-    ``/time`` confirmed meanwhile. Each save checks the version it read is still the stored one
-    (:class:`StaleWrite` otherwise), the same rule a database backend needs across processes.
-
-    **Damaged files** are set aside by :class:`~bot.storage.quarantine.Quarantine` the first
-    time they are read: that chat starts afresh, every other chat is served as usual.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder
-        self._chats = folder / CHATS
-        self._active = folder / ACTIVE
-        self._locks: dict[int, asyncio.Lock] = {}
-        self.quarantine = Quarantine(folder / QUARANTINE, PRIVATE_FOLDER)
-        open_layout(self.path)
-        # Made here, not by the mkdir of a file's folder, whose parents get the default mode.
-        for folder in (self._chats, self._active):
-            folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-            folder.chmod(PRIVATE_FOLDER)
-        try:  # a data folder that already existed (the repository's data/) is made private too
-            folder.parent.chmod(PRIVATE_FOLDER)
-        except PermissionError:  # someone else's folder (a mounted volume): say so, carry on
-            _LOGGER.warning("Could not make %s private (mode 0700)", folder.parent)
+    def __init__(self, files: ChatFiles) -> None:
+        self.files = files
 
     @classmethod
-    def in_folder(cls, folder: Path) -> Storage:
-        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-        return cls(folder)
+    def in_folder(cls, folder: Path) -> TinyStore:
+        return cls(ChatFiles.in_folder(folder))
 
-    def close(self) -> None:
-        """Nothing is held open between operations."""
+    async def chat(self, chat_id: int) -> Chat | None:
+        return self.files.chat(chat_id)
 
-    def lock(self, chat_id: int) -> asyncio.Lock:
-        """The chat's lock for units of work (:meth:`change`); never held across a send."""
-        return self._locks.setdefault(chat_id, asyncio.Lock())
-
-    def chat_file(self, chat_id: int) -> Path:
-        """The TinyDB file holding everything about one chat (forget it by deleting it)."""
-        return self._chats / chat_name(chat_id)
-
-    def _open(self, chat_id: int, operation: Callable[[TinyDB], _T]) -> _T:
-        """Run ``operation`` on the chat's TinyDB file. A file that cannot be read as a chat
-        is set aside first, and the operation runs on a fresh (empty) file instead."""
-        for _ in range(2):
-            db = TinyDB(self.chat_file(chat_id), storage=AtomicJSONStorage)
-            try:
-                return operation(db)
-            except CorruptChat as exc:
-                self._set_aside(chat_id, exc.reason)
-            finally:
-                db.close()
-        raise CorruptChat(self.chat_file(chat_id), "still unreadable after setting it aside")
-
-    def _set_aside(self, chat_id: int, reason: str) -> None:
-        self.quarantine.set_aside(self.chat_file(chat_id), chat_id, reason)
-        (self._active / str(chat_id)).unlink(missing_ok=True)
-
-    # Chats -----------------------------------------------------------------------------------
-
-    def chat(self, chat_id: int) -> Chat | None:
-        def read(db: TinyDB) -> Chat | None:
-            doc = db.table(SUBSCRIBER).get(doc_id=ONLY)
-            return _chat(doc, chat_id, self.chat_file(chat_id)) if doc is not None else None
-
-        return self._open(chat_id, read)
-
-    def save(self, chat: Chat) -> Chat:
-        """Store ``chat`` if it is the version stored (0 for a new chat); returns it with its
-        new version. Raises :class:`StaleWrite` for an out-of-date copy."""
-        path = self.chat_file(chat.chat_id)
-
-        def write(db: TinyDB) -> Chat:
-            table = db.table(SUBSCRIBER)
-            doc = table.get(doc_id=ONLY)
-            stored = _chat(doc, chat.chat_id, path).version if doc is not None else 0
-            if stored != chat.version:
-                raise StaleWrite(
-                    f"chat {chat.chat_id}: saving version {chat.version}, "
-                    f"but version {stored} is stored"
-                )
-            saved = replace(chat, version=stored + 1)
-            table.upsert(Document(chat_to_doc(saved), doc_id=ONLY))
-            return saved
-
-        return self._open(chat.chat_id, write)
+    async def create(self, chat: Chat) -> Chat:
+        return self.files.save(chat)
 
     async def change(self, chat_id: int, change: Callable[[Chat], Chat]) -> Chat | None:
-        """One unit of work: apply ``change`` to the chat's current settings and save the
-        result; returns what was saved, or None if the chat has no settings.
+        return await self.files.change(chat_id, change)
 
-        ``change`` must be a pure function of the chat it is given: if another save got
-        in first, it is applied again to the newer copy, so a confirmed change is never lost
-        and never fails. Nothing is written if it returns an equal chat.
-        """
-        async with self.lock(chat_id):
-            for _ in range(_CHANGE_ATTEMPTS):
-                current = self.chat(chat_id)
-                if current is None:
-                    return None
-                changed = change(current)
-                if changed == current:
-                    return current
-                try:
-                    return self.save(changed)
-                except StaleWrite:
-                    _LOGGER.info("Chat %s changed meanwhile; applying the change again", chat_id)
-        raise StaleWrite(f"chat {chat_id}: gave up after {_CHANGE_ATTEMPTS} conflicting saves")
+    async def chats(self) -> AsyncIterator[Chat]:
+        for chat in self.files.chats():
+            yield chat
 
-    def add_chats(self, chats: Iterable[Chat]) -> None:
-        """Add many new chats with one sync to disk (imports, benchmarks); existing ids fail
-        before anything is written."""
-        new = list(chats)
-        ids = [chat.chat_id for chat in new]
-        taken = [chat_id for chat_id in ids if self.chat(chat_id) is not None]
-        if taken or len(set(ids)) != len(ids):
-            raise ValueError(f"chats already exist: {sorted(set(taken)) or ids}")
-        files = []
-        for chat in new:
-            data = read_json(self.chat_file(chat.chat_id)) or {}
-            data[SUBSCRIBER] = {str(ONLY): chat_to_doc(chat)}
-            files.append((chat_name(chat.chat_id), data))
-        write_many(self._chats, files)
+    async def claim_reminder(self, chat_id: int, slot: str, at: dt.datetime) -> bool:
+        return self.files.claim_reminder(chat_id, slot, at)
 
-    def chats(self) -> Iterator[Chat]:
-        """Every chat that has ever subscribed, subscribed or not; damaged files are set aside
-        (and skipped) on the way."""
-        for path, chat_id, data in self._all_chats():
-            doc = data.get(SUBSCRIBER, {}).get(str(ONLY))
-            if doc is None:
-                continue
-            try:
-                yield _chat(doc, chat_id, path)
-            except CorruptChat as exc:
-                self._set_aside_file(path, chat_id, exc.reason)
-
-    def claim_reminder(self, chat_id: int, slot: str, at: dt.datetime) -> bool:
-        """Record that the reminder for ``slot`` at instant ``at`` is being sent.
-
-        Returns False if it (or a later one for the same slot) was already sent: the guard that
-        keeps a reminder from going out twice, across restarts and duplicate jobs. Synchronous:
-        read and write happen with no await between them, so this is a unit of work in itself.
-        """
-        current = self.chat(chat_id)
-        if current is None:
-            return False
-        delivery = current.delivery
-        previous = delivery.last_sent.get(slot)
-        if previous is not None and previous >= at:
-            return False
-        last_sent = {**delivery.last_sent, slot: at}
-        self.save(replace(current, delivery=replace(delivery, last_sent=last_sent)))
-        return True
-
-    def release_reminder(
+    async def release_reminder(
         self, chat_id: int, slot: str, at: dt.datetime, previous: dt.datetime | None
     ) -> None:
-        """Undo :meth:`claim_reminder` after a send that failed, so a retry (or the catch-up
-        after a restart) may claim it again; ``previous`` is what ``last_sent`` held before."""
-        current = self.chat(chat_id)
-        if current is None or current.delivery.last_sent.get(slot) != at:
-            return
-        delivery = current.delivery
-        last_sent = {key: value for key, value in delivery.last_sent.items() if key != slot}
-        if previous is not None:
-            last_sent[slot] = previous
-        self.save(replace(current, delivery=replace(delivery, last_sent=last_sent)))
+        self.files.release_reminder(chat_id, slot, at, previous)
 
-    # Confirmation prompts ------------------------------------------------------------------
+    async def begin_session(self, active: ActiveSession) -> None:
+        self.files.begin_session(active)
 
-    def open_prompt(self, chat_id: int, kind: str, message_id: int, payload: str = "") -> None:
-        """Remember the one live question of this ``kind`` ("forget", "broadcast") in the chat:
-        its message, and what it is about."""
+    async def end_session(self, record: SessionRecord) -> None:
+        self.files.end_session(record)
 
-        def write(db: TinyDB) -> None:
-            table = db.table(PROMPTS)
-            prompts = dict(table.get(doc_id=ONLY) or {})
-            prompts[kind] = {"message_id": message_id, "payload": payload}
-            table.upsert(Document(prompts, doc_id=ONLY))
+    async def clear_active_session(self, chat_id: int) -> None:
+        self.files.clear_active_session(chat_id)
 
-        self._open(chat_id, write)
+    async def active_sessions(self) -> list[ActiveSession]:
+        return self.files.active_sessions()
 
-    def take_prompt(self, chat_id: int, kind: str, message_id: int) -> str | None:
-        """Close the question if ``message_id`` is the live one: its payload, once; None for a
-        second press, an older question, or after /forget."""
-        path = self.chat_file(chat_id)
-        if not path.exists():
-            return None
+    async def history(self, chat_id: int) -> list[SessionRecord]:
+        return self.files.history(chat_id)
 
-        def take(db: TinyDB) -> str | None:
-            table = db.table(PROMPTS)
-            prompts = dict(table.get(doc_id=ONLY) or {})
-            prompt = prompts.get(kind)
-            if not isinstance(prompt, dict) or prompt.get("message_id") != message_id:
-                return None
-            del prompts[kind]
-            if prompts:
-                table.upsert(Document(prompts, doc_id=ONLY))
-            else:  # leave the file as it was before the question
-                db.drop_table(PROMPTS)
-            return str(prompt.get("payload", ""))
+    async def update_session(self, record: SessionRecord) -> bool:
+        return self.files.update_session(record)
 
-        return self._open(chat_id, take)
+    async def open_prompt(
+        self, chat_id: int, kind: str, message_id: int, payload: str = ""
+    ) -> None:
+        self.files.open_prompt(chat_id, kind, message_id, payload)
 
-    # Sessions ------------------------------------------------------------------------------
+    async def take_prompt(self, chat_id: int, kind: str, message_id: int) -> str | None:
+        return self.files.take_prompt(chat_id, kind, message_id)
 
-    def begin_session(self, active: ActiveSession) -> None:
-        # The marker first: a marker without a session is skipped, a session without a marker
-        # would never be closed as interrupted.
-        self._active.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-        (self._active / str(active.chat_id)).touch()
-        fsync_dir(self._active)
-        doc = active_to_doc(active)
-        self._open(
-            active.chat_id,
-            lambda db: db.table(ACTIVE_SESSION).upsert(Document(doc, doc_id=ONLY)),
-        )
+    async def forget(self, chat_id: int) -> None:
+        self.files.forget_chat(chat_id)
 
-    def end_session(self, record: SessionRecord) -> None:
-        """Move a session from active to the history."""
-        self._open(record.chat_id, lambda db: db.table(SESSIONS).insert(record_to_doc(record)))
-        self.clear_active_session(record.chat_id)
+    async def unreadable(self, chat_id: int) -> bool:
+        return self.files.quarantine.holds(chat_id)
 
-    def clear_active_session(self, chat_id: int) -> None:
-        def clear(db: TinyDB) -> None:
-            table = db.table(ACTIVE_SESSION)
-            if table.contains(doc_id=ONLY):
-                table.remove(doc_ids=[ONLY])
-
-        if self.chat_file(chat_id).exists():
-            self._open(chat_id, clear)
-        (self._active / str(chat_id)).unlink(missing_ok=True)
-
-    def active_sessions(self) -> list[ActiveSession]:
-        try:
-            names = sorted(path.name for path in self._active.iterdir())
-        except FileNotFoundError:
-            return []
-        sessions = []
-        for name in names:
-            if not name.lstrip("-").isdigit():
-                continue
-            chat_id = int(name)
-            path = self.chat_file(chat_id)
-            try:
-                data = read_json(path) or {}
-                doc = data.get(ACTIVE_SESSION, {}).get(str(ONLY))
-                if doc is not None:
-                    sessions.append(_parsed(path, functools.partial(active_from_doc, doc)))
-            except CorruptChat as exc:
-                self._set_aside_file(path, chat_id, exc.reason)
-        return sessions
-
-    def forget_chat(self, chat_id: int) -> None:
-        """Delete everything stored about a chat (/forget): its file, its marker, and any
-        copy set aside in quarantine."""
-        path = self.chat_file(chat_id)
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        path.unlink(missing_ok=True)
-        if path.parent.exists():
-            fsync_dir(path.parent)
-        (self._active / str(chat_id)).unlink(missing_ok=True)
-        self.quarantine.remove(chat_id)
-
-    def update_session(self, record: SessionRecord) -> bool:
-        """Replace the history entry of the same start (a late pain answer); False if there
-        is none."""
-        found = self._open(
-            record.chat_id,
-            lambda db: db.table(SESSIONS).update(
-                record_to_doc(record), Query().started_at == record.started_at.isoformat()
-            ),
-        )
-        return bool(found)
-
-    def history(self, chat_id: int) -> list[SessionRecord]:
-        """A chat's sessions, oldest first."""
-        path = self.chat_file(chat_id)
-
-        def read(db: TinyDB) -> list[SessionRecord]:
-            docs = db.table(SESSIONS).all()
-            return [_parsed(path, functools.partial(record_from_doc, doc)) for doc in docs]
-
-        return sorted(self._open(chat_id, read), key=lambda record: record.started_at)
-
-    # The whole store -----------------------------------------------------------------------
-
-    def dump(self) -> str:
-        """Everything stored, as one text: lets a test see that nothing changed."""
-        files = {
-            path.relative_to(self.path).as_posix(): path.read_text(encoding="utf-8")
-            for folder in (self._chats, self._active)
-            if folder.exists()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
-        return json.dumps(files, indent=1, sort_keys=True)
-
-    def _set_aside_file(self, path: Path, chat_id: int | None, reason: str) -> None:
-        self.quarantine.set_aside(path, chat_id, reason)
-        if chat_id is not None:
-            (self._active / str(chat_id)).unlink(missing_ok=True)
-
-    def _all_chats(self) -> Iterator[tuple[Path, int, dict[str, Any]]]:
-        """Every chat file with its chat id and content; a file deleted meanwhile is skipped,
-        and one that cannot be read is set aside."""
-        # os.scandir and str paths: at 100 000 files, pathlib objects cost a second of start-up.
-        try:
-            with os.scandir(self._chats) as found:
-                buckets = sorted(entry.path for entry in found if entry.is_dir())
-        except FileNotFoundError:
-            return
-        for bucket in buckets:
-            with os.scandir(bucket) as entries:
-                names = [
-                    (entry.path, entry.name[: -len(".json")])
-                    for entry in entries
-                    if entry.name.endswith(".json") and not entry.name.startswith(".")
-                ]
-            for name, stem in names:
-                chat_id = int(stem) if stem.lstrip("-").isdigit() else None
-                try:
-                    if chat_id is None:
-                        raise CorruptChat(name, "the file name is not a chat id")
-                    data = read_json(name)
-                except CorruptChat as exc:
-                    self._set_aside_file(Path(name), chat_id, exc.reason)
-                    continue
-                if data is not None and chat_id is not None:
-                    yield Path(name), chat_id, data
-
-
-def _parsed(path: str | Path, parse: Callable[[], _T]) -> _T:
-    """A stored document read by ``parse``; any error in it makes the file CorruptChat."""
-    try:
-        return parse()
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CorruptChat(path, f"{type(exc).__name__}: {exc}") from None
-
-
-def _chat(doc: Mapping[str, Any], chat_id: int, path: str | Path) -> Chat:
-    chat = _parsed(path, lambda: chat_from_doc(doc))
-    if chat.chat_id != chat_id:
-        raise CorruptChat(path, f"it holds chat {chat.chat_id}, not {chat_id}")
-    return chat
+    async def take_unreadable_notice(self, chat_id: int) -> bool:
+        return self.files.quarantine.take_notice(chat_id)

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 
 if TYPE_CHECKING:
     from bot.features.coach import Coach
@@ -31,7 +31,7 @@ class Services:
     """Everything the handlers need, built once per application."""
 
     settings: Settings
-    storage: Storage
+    storage: ChatFiles
     routines: RoutineBook
     clock: Clock
     coach: Coach

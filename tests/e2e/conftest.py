@@ -16,7 +16,7 @@ from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, MessageMatch
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram.context import BotApp, services_of
 from bot.telegram.runner import running
 from tests.factories import CONTENT
@@ -37,7 +37,7 @@ class Bot:
     settings: Settings
 
     @property
-    def storage(self) -> Storage:
+    def storage(self) -> ChatFiles:
         return services_of(self.app).storage
 
     @property

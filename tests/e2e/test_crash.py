@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.core.chat import Chat
 from bot.emulator import BotAPIEmulator, EmulatedUser, WaitTimeout
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from tests.e2e.process import environment
 from tests.factories import REPO
 
@@ -26,7 +26,7 @@ def _stored(data: Path) -> dict[int, Chat]:
     """The store as a fresh process reads it; fails if any chat file is not valid JSON."""
     if not data.exists():
         return {}
-    return {subscriber.chat_id: subscriber for subscriber in Storage(data).chats()}
+    return {subscriber.chat_id: subscriber for subscriber in ChatFiles(data).chats()}
 
 
 async def _drive(emulator: BotAPIEmulator, confirmed: dict[int, str], rng: random.Random) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core.chat import Chat, Schedule
 from bot.emulator import BotAPIEmulator, EmulatedUser
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from tests.e2e.process import BotProcess, bot_process
 from tests.factories import DAMAGE, damage
 from tests.waiting import eventually
@@ -41,7 +41,7 @@ async def test_the_bot_starts_and_serves_everyone_despite_damaged_files(tmp_path
     async with BotAPIEmulator() as emulator:
         good = emulator.add_user("Alex")
         damaged = {kind: emulator.add_user(f"U{n}") for n, kind in enumerate(DAMAGE)}
-        storage = Storage.in_folder(data)
+        storage = ChatFiles.in_folder(data)
         storage.save(_subscriber(good))
         paths = {kind: damage(storage, user.id, kind) for kind, user in damaged.items()}
         async with bot_process(emulator, data, ADMIN_IDS=str(good.id)) as bot:
@@ -59,7 +59,7 @@ async def test_the_bot_starts_and_serves_everyone_despite_damaged_files(tmp_path
         for kind, path in paths.items():
             assert not path.exists(), kind
             assert bot.log.count(str(path)) == 1, kind
-            assert Storage(data).quarantine.holds(damaged[kind].id), kind
+            assert ChatFiles(data).quarantine.holds(damaged[kind].id), kind
         assert "Traceback" not in bot.log
         assert emulator.internal_errors == []
 
@@ -70,7 +70,7 @@ async def test_a_damaged_chat_can_export_forget_and_start_afresh(tmp_path: Path)
     data = tmp_path / "data"
     async with BotAPIEmulator() as emulator:
         user = emulator.add_user("Sam")
-        storage = Storage.in_folder(data)
+        storage = ChatFiles.in_folder(data)
         path = damage(storage, user.id, "empty")
         async with bot_process(emulator, data) as bot:
             await _up(emulator, user, bot, UNREADABLE)
@@ -95,7 +95,7 @@ async def test_a_file_damaged_while_running_breaks_nothing_for_admins(tmp_path: 
     data = tmp_path / "data"
     async with BotAPIEmulator() as emulator:
         admin, other = emulator.add_user("Admin"), emulator.add_user("Kim")
-        storage = Storage.in_folder(data)
+        storage = ChatFiles.in_folder(data)
         for user in (admin, other):
             storage.save(_subscriber(user))
         async with bot_process(emulator, data, ADMIN_IDS=str(admin.id)) as bot:

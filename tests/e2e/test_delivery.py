@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.core.chat import Chat, Coaching, Schedule
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.runner import running
@@ -38,7 +38,7 @@ async def fan_out_soon(
 ) -> AsyncIterator[list[EmulatedUser]]:
     """The bot, with REMINDERS chats due ``lead`` seconds from now and ``user`` subscribed."""
     crowd = [emulator.add_user(f"U{index}") for index in range(REMINDERS)]
-    storage = Storage.in_folder(settings.data_dir)
+    storage = ChatFiles.in_folder(settings.data_dir)
     storage.add_chats(
         Chat(
             chat_id=chat.id,

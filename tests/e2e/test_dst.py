@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.core.chat import Chat, Schedule
 from bot.emulator import EmulatedUser
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from tests.e2e.conftest import BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -24,7 +24,7 @@ UTC = dt.UTC
 
 def _seed(settings: Settings, chat_id: int, slot: dt.time) -> None:
     """A subscriber already in the database, as after any earlier run."""
-    storage = Storage.in_folder(settings.data_dir)
+    storage = ChatFiles.in_folder(settings.data_dir)
     storage.save(
         Chat(
             chat_id=chat_id,

@@ -16,7 +16,7 @@ from bot.core.chat import Chat, SessionStatus
 from bot.core.outlook import outlook
 from bot.core.routines import Routine
 from bot.core.uploads import chat_routine
-from bot.storage.tinydb import Storage
+from bot.storage.chatfiles import ChatFiles
 from bot.telegram import callbacks, delivery, jobs, texts
 from bot.telegram.context import BotContext, Services
 
@@ -377,7 +377,7 @@ def _with_pending(subscriber: Chat, field: Pending, due: dt.datetime | None) -> 
 
 
 async def _take_pending(
-    storage: Storage, chat_id: int, field: Pending, due: object
+    storage: ChatFiles, chat_id: int, field: Pending, due: object
 ) -> Chat | None:
     """Clear the chat's pending snooze or follow-up (``field``) if it is still the one due at
     ``due``; returns the chat's settings if this call took it, None if it was cancelled,
@@ -394,7 +394,7 @@ async def _take_pending(
 
 
 async def _restore_pending(
-    storage: Storage, chat_id: int, field: Pending, due: dt.datetime
+    storage: ChatFiles, chat_id: int, field: Pending, due: dt.datetime
 ) -> None:
     """A send failed after :func:`_take_pending`: put it back for the retry, unless something
     newer (another snooze, /stop) took its place meanwhile."""

@@ -1,0 +1,96 @@
+"""The :class:`~bot.ports.Outbox` port over the Bot API: render a note, fit it into Telegram's
+limits, send it in its lane through the rate limiter (``bot.telegram.delivery``), and turn
+Telegram's errors into the port's (:class:`~bot.ports.Blocked`, :class:`~bot.ports.Unreachable`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
+
+from bot.ports import Blocked, Lane, Note, Unreachable
+from bot.telegram import delivery
+from bot.telegram.fitting import fit
+from bot.telegram.render import Rendered, Renderers
+
+__all__ = ["TelegramOutbox"]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class TelegramOutbox:
+    """Notes to messages, through one bot."""
+
+    def __init__(self, bot: ExtBot[Any], renderers: Renderers) -> None:
+        self._bot = bot
+        self._renderers = dict(renderers)
+
+    def render(self, note: Note) -> Rendered:
+        """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
+        return self._renderers[type(note)](note)
+
+    async def send(
+        self, chat_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE, sound: bool = False
+    ) -> int:
+        """Send the note (split in several messages if it is too long for one, the buttons on
+        the last); the id of the last message."""
+        rendered = self.render(note)
+        parts = fit(rendered.text)
+        message_id = 0
+        for number, part in enumerate(parts, start=1):
+            last = number == len(parts)
+            try:
+                message = await self._bot.send_message(
+                    chat_id,
+                    part,
+                    reply_markup=rendered.buttons if last else None,
+                    disable_notification=not sound,
+                    rate_limit_args=delivery.Lane(lane.value),
+                )
+            except Forbidden as exc:
+                raise Blocked(str(exc)) from exc
+            except RetryAfter as exc:
+                raise Unreachable(str(exc), _seconds(exc.retry_after)) from exc
+            except BadRequest:
+                raise  # a bug, or a chat that is gone: not a passing fault
+            except NetworkError as exc:
+                raise Unreachable(str(exc)) from exc
+            message_id = message.message_id
+        return message_id
+
+    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
+        rendered = self.render(note)
+        try:
+            await self._bot.edit_message_text(
+                fit(rendered.text, parts=1)[0],
+                chat_id,
+                message_id,
+                reply_markup=rendered.buttons,
+            )
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from exc
+        except (BadRequest, NetworkError) as exc:
+            # Deleted by the user, unchanged, too old, or Telegram away for a moment.
+            _LOGGER.info("Could not edit message %s in chat %s: %s", message_id, chat_id, exc)
+            return False
+        return True
+
+    async def drop_buttons(self, chat_id: int, message_id: int) -> None:
+        try:
+            await self._bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from exc
+        except (BadRequest, NetworkError) as exc:
+            _LOGGER.info("Could not take the buttons off in chat %s: %s", chat_id, exc)
+
+    def bulk_slot(self) -> contextlib.AbstractAsyncContextManager[object]:
+        return delivery.bulk_slot(self._bot)
+
+
+def _seconds(wait: dt.timedelta | float) -> float:
+    return wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)

@@ -1,0 +1,208 @@
+"""Subscribing, the help and errors, privacy (/forget, /export) and the operators' commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from bot.core.outlook import Outlook
+from bot.core.parsing import (
+    quoted,
+)
+from bot.telegram.render.schedule import schedule
+from bot.telegram.render.words import (
+    DISCLAIMER_PREFIX,
+    WORD_PAUSE,
+    WORD_SKIP,
+    WORD_START,
+    WORD_STOP,
+    b,
+)
+
+# Subscription -------------------------------------------------------------------------------
+
+
+def welcome(
+    name: str,
+    routine_title: str,
+    routine_length: str,
+    disclaimer: str,
+    schedule_now: Outlook,
+    *,
+    group: bool = False,
+) -> str:
+    hello = f"Hi {escape(name)}! 👋" if name else "Hi! 👋"
+    together = (
+        "Anyone here can reply <b>start</b> to my reminder (or send /go) and the whole group "
+        "follows the same session. Only admins change the settings.\n\n"
+        if group
+        else ""
+    )
+    return (
+        f"{hello} I help people who sit all day keep a healthy lower back.\n\n"
+        f"{together}"
+        f"I'll remind you to do a short routine — {b(routine_title)}, "
+        f"{routine_length} — and guide you through it message by message, timing every hold.\n\n"
+        f"{DISCLAIMER_PREFIX}<i>{escape(disclaimer)}</i>\n\n"
+        f"Your reminders: {schedule(schedule_now, first=True)}\n"
+        "• Change the time: /time 07:30 — or several a day: /time 07:30 13:00 17:45\n"
+        "• Change the time zone: /timezone Europe/Berlin\n"
+        "• Everything else: /help\n\n"
+        f"Want to try it now? Reply {b(WORD_START)}."
+    )
+
+
+def already_subscribed(o: Outlook, *, in_session: bool = False) -> str:
+    then = (
+        f"We're in a session right now: say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)}."
+        if in_session
+        else f"Reply {b(WORD_START)} to stretch now, or see /settings."
+    )
+    return f"You're already set up. Your reminders: {schedule(o)}\n{then}"
+
+
+def resubscribed(o: Outlook) -> str:
+    return f"Welcome back! Reminders are on again: {schedule(o)}"
+
+
+UNSUBSCRIBED = (
+    "Reminders are off. Your times, zone and history are kept — /start turns reminders back on."
+)
+ALREADY_UNSUBSCRIBED = "Reminders are already off. /start turns them back on."
+NOT_SET_UP = "We haven't met yet — send /start and I'll set you up."
+GROUP_NOT_SET_UP = "I'm not set up in this group yet: a group admin can send /start."
+ADMINS_ONLY = "Only the group's admins can change its settings."
+
+
+# Errors and help ----------------------------------------------------------------------------
+
+
+def unknown_command(command: str) -> str:
+    return f"Sorry, I don't know {escape(quoted(command)[1:-1])}. /help lists what I can do."
+
+
+BUTTON_EXPIRED = "This button has expired."
+NOT_TEXT = (
+    f"I can only read text. Reply {b(WORD_START)} to begin a routine, or /help for commands."
+)
+NOT_UNDERSTOOD = (
+    f"I didn't catch that. Reply {b(WORD_START)} to begin a routine, or /help for commands."
+)
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
+HELP = (
+    "<b>What I do</b>: a daily reminder to stretch your lower back, then a guided routine with "
+    "every hold timed.\n\n"
+    "<b>Commands</b>\n"
+    "/start — set up reminders (or turn them back on)\n"
+    "/go — start a routine now (/go quick for the short one)\n"
+    "/settings — your schedule, with buttons to change it\n"
+    "/time 07:30 — your daily reminder time; several: /time 07:30 13:00 17:45\n"
+    "/timezone Europe/Berlin — your time zone\n"
+    "/days mon-fri — which days (also: /days mon wed fri, /days every day)\n"
+    "/pause 7 — no reminders for 7 days (or /pause 2026-12-27); /resume ends it\n"
+    "/nudge 60 — one follow-up an hour after an unanswered reminder; /nudge off\n"
+    "/routine — pick the routine your reminders offer\n"
+    "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
+    "/pain off — no pain question before and after sessions (/pain on)\n"
+    "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
+    "/stop — turn reminders off (your data is kept)\n"
+    "/export — everything I keep about you, as a file; /export csv — your sessions as a "
+    "spreadsheet, for a physio; /forget — delete it all\n"
+    "/help — this message\n\n"
+    "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
+    "(in 15 minutes), or use its buttons.\n"
+    "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
+    "or <b>stop</b> — or <b>it hurts</b> to stop at once.\n\n"
+    "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
+    "reminder and the whole group follows along. Only admins change settings."
+)
+
+#: The command menu Telegram shows (setMyCommands).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("go", "Start a routine now"),
+    ("settings", "Your schedule, with buttons to change it"),
+    ("stats", "Your streak and the last four weeks"),
+    ("time", "Set reminder times, e.g. /time 07:30"),
+    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
+    ("days", "Which days, e.g. /days mon-fri"),
+    ("pause", "Pause reminders, e.g. /pause 7"),
+    ("resume", "End a pause"),
+    ("nudge", "Follow-up after an unanswered reminder, or off"),
+    ("routine", "Pick your routine"),
+    ("pain", "Pain question before and after sessions: on or off"),
+    ("stop", "Turn reminders off"),
+    ("start", "Set up or turn reminders back on"),
+    ("help", "Everything I can do"),
+    ("export", "Your data as a file (JSON, or /export csv)"),
+    ("forget", "Delete everything about you"),
+)
+
+
+# Reliability, privacy and admin (issue 5) ---------------------------------------------------
+
+SLOW_DOWN = "That's a lot of messages at once — I'll skip some. Give me a second between them."
+FORGET_CONFIRM = (
+    "This deletes everything I keep about this chat: your schedule, settings and session "
+    "history. It can't be undone. Delete it all?"
+)
+BUTTON_FORGET = "Yes, delete everything"
+BUTTON_KEEP = "No, keep it"
+FORGOTTEN = "Done: I deleted everything about this chat. Send /start if you ever want me back."
+FORGET_CANCELLED = "Nothing was deleted."
+NOTHING_STORED = "I don't keep anything about this chat."
+SETTINGS_UNREADABLE = (
+    "⚠️ Sorry — I couldn't read the settings I had saved for this chat, so I've set them aside. "
+    "Send /start to begin afresh, or /forget to delete the unreadable copy too."
+)
+NOTHING_READABLE = (
+    "I couldn't read what I had saved about this chat, so there's nothing I can export. "
+    "/forget deletes the unreadable copy; /start begins afresh."
+)
+#: The caption of each /export format's file.
+EXPORT_CAPTIONS = {
+    "json": "Everything I keep about this chat.",
+    "csv": "Your sessions as a spreadsheet, one row per session — for you or your physio.",
+}
+
+
+def export_unknown_format(given: str, formats: Sequence[str]) -> str:
+    choices = " or ".join(f"/export {name}" for name in formats)
+    return f"I can't export as {escape(quoted(given))}. Try /export, or {choices}."
+
+
+def admin_report(
+    subscribed: int, paused: int, blocked: int, stopped: int, failures: dict[str, int]
+) -> str:
+    lines = [
+        "<b>Subscribers</b>",
+        f"Getting reminders: {subscribed}",
+        f"Paused today: {paused}",
+        f"Blocked the bot: {blocked}",
+        f"Stopped (/stop): {stopped}",
+        "",
+        "<b>Delivery failures since start-up</b>",
+    ]
+    lines += [f"{escape(kind)}: {count}" for kind, count in sorted(failures.items())] or ["none"]
+    return "\n".join(lines)
+
+
+BROADCAST_USAGE = "Write the message after the command: /broadcast The bot restarts at 22:00."
+
+
+def broadcast_confirm(text: str, recipients: int) -> str:
+    return f"Send this to {recipients} chat(s)?\n\n{broadcast(text)}"
+
+
+BUTTON_SEND = "Send it"
+BUTTON_CANCEL = "Cancel"
+BROADCAST_CANCELLED = "Not sent."
+
+
+def broadcast_done(sent: int, failed: int) -> str:
+    return f"Sent to {sent} chat(s); {failed} failed."
+
+
+def broadcast(text: str) -> str:
+    """An admin's maintenance message, shown exactly as typed."""
+    return f"📢 {escape(text)}"

@@ -1,0 +1,76 @@
+"""Words every feature uses: the session words people type, emphasis, counts and lengths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+
+from bot.core.parsing import (
+    format_time,
+)
+
+# Session control words: a user types them during a guided session.
+WORD_START = "start"
+WORD_STOP = "stop"
+WORD_PAUSE = "pause"
+WORD_RESUME = "resume"
+WORD_SKIP = "skip"
+WORD_LATER = "later"
+
+BUTTON_START = "▶️ Start now"
+BUTTON_SKIP_TODAY = "🚫 Skip today"
+
+
+def button_quick(length: str) -> str:
+    return f"⚡ Quick {length}"
+
+
+def button_snooze(minutes: int) -> str:
+    return f"⏰ In {minutes} min" if minutes < 60 else f"⏰ In {minutes // 60} h"
+
+
+def short_minutes(seconds: float) -> str:
+    """A length for a button: "2 min"."""
+    return f"{max(1, round(seconds / 60))} min"
+
+
+DISCLAIMER_PREFIX = "⚕️ "
+
+
+def b(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def minutes(seconds: float) -> str:
+    """A length for a human: "about 6 minutes", "under a minute"."""
+    if seconds < 60:
+        return "under a minute"
+    return f"about {plural(round(seconds / 60), 'minute')}"
+
+
+def elapsed(seconds: float) -> str:
+    """A measured duration: "5 min 40 s", "45 s"."""
+    whole = round(seconds)
+    mins, secs = divmod(whole, 60)
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs} s" if secs else f"{mins} min"
+
+
+def listed(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def times_list(times: Sequence[dt.time]) -> str:
+    return listed([format_time(time) for time in times])
+
+
+def count_seconds(seconds: float, *, more: bool = False) -> str:
+    count = f"{seconds:g}"
+    return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
