@@ -7,6 +7,9 @@ the same bot.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -27,7 +30,9 @@ from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.coach import Coach
+from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
+from bot.storage.tinydb import TinyStore
 from bot.telegram import callbacks, texts
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
@@ -45,6 +50,9 @@ from bot.telegram.handlers import (
     subscription,
 )
 from bot.telegram.handlers.reminders import rebuild_all
+from bot.telegram.outbox import TelegramOutbox
+from bot.telegram.render import Rendered, Renderers
+from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
 
@@ -98,6 +106,14 @@ def build_application(
         if file_url:
             builder = builder.base_file_url(file_url)
     application: BotApp = builder.build()  # type: ignore[assignment]
+    job_queue = application.job_queue
+    if job_queue is None:  # pragma: no cover - the builder always makes one
+        raise RuntimeError("the application has no JobQueue")
+
+    async def timer_failed(timer: Timer, error: Exception) -> None:
+        _LOGGER.debug("Timer %s failed", timer.name)
+        await application.process_error(None, error)
+
     attach_services(
         application,
         Services(
@@ -106,11 +122,23 @@ def build_application(
             routines=routines,
             clock=clock,
             coach=Coach(storage, routines, clock, settings.time_scale),
+            store=TinyStore(storage),
+            timers=JobQueueTimers(job_queue, clock, timer_failed),
+            outbox=TelegramOutbox(application.bot, _renderers()),
             flood=FloodGuard(burst=settings.flood_burst),
         ),
     )
     _register_handlers(application)
     return application
+
+
+def _renderers() -> Renderers:
+    """Every note type and the function that says it, from each feature's render module."""
+    renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
+    modules: tuple[ModuleType, ...] = ()
+    for module in modules:
+        renderers.update(module.RENDERERS)
+    return renderers
 
 
 def _register_handlers(application: BotApp) -> None:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
+from bot.ports import Outbox, Store, Timers
 from bot.storage.chatfiles import ChatFiles
 
 if TYPE_CHECKING:
@@ -28,13 +29,18 @@ _SERVICES = "services"
 
 @dataclass(slots=True)
 class Services:
-    """Everything the handlers need, built once per application."""
+    """Everything the handlers need, built once per application (see ``bot.app``)."""
 
     settings: Settings
+    #: The chat files themselves (sync): for the parts not yet moved to the Store port.
     storage: ChatFiles
     routines: RoutineBook
     clock: Clock
     coach: Coach
+    #: The ports the features use: the store, the timers and the outbox.
+    store: Store
+    timers: Timers
+    outbox: Outbox
     #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.
