@@ -16,12 +16,17 @@ scheduled as a one-off job.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+
+from bot.core.chat import Chat, Schedule
 
 __all__ = [
     "DayFilter",
     "Occurrence",
+    "Planner",
+    "following",
+    "missed",
     "next_occurrence",
     "occurrence_on",
     "previous_occurrence",
@@ -92,3 +97,61 @@ def upcoming(
     """The soonest next occurrence over several slots; None if there are no slots."""
     occurrences = [next_occurrence(slot, zone, after, allowed) for slot in slots]
     return min(occurrences, key=lambda occurrence: occurrence.at, default=None)
+
+
+# Applied to a chat's schedule ------------------------------------------------------------
+
+
+def following(schedule: Schedule, done: Occurrence) -> Occurrence | None:
+    """The occurrence of ``done``'s slot after it, if the schedule still wants that slot."""
+    if not schedule.subscribed or done.slot not in schedule.times:
+        return None
+    return next_occurrence(done.slot, schedule.zone, done.at, schedule.reminds_on)
+
+
+class Planner:
+    """Next and previous reminder instants, memoised for a rebuild of every chat at once.
+
+    Most chats share a zone, a slot and their weekdays, and computing an instant (zone
+    conversions over several candidate days) is the bulk of a start-up's work otherwise. The
+    key is :meth:`Schedule.calendar_key` plus the slot; ``now`` is fixed for the planner's life.
+    """
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self._next: dict[Hashable, Occurrence] = {}
+        self._previous: dict[Hashable, Occurrence | None] = {}
+
+    def next(self, schedule: Schedule, slot: dt.time) -> Occurrence:
+        key = (schedule.calendar_key(), slot)
+        found = self._next.get(key)
+        if found is None:
+            found = self._next[key] = next_occurrence(
+                slot, schedule.zone, self.now, schedule.reminds_on
+            )
+        return found
+
+    def previous(self, schedule: Schedule, slot: dt.time) -> Occurrence | None:
+        key = (schedule.calendar_key(), slot)
+        if key not in self._previous:
+            self._previous[key] = previous_occurrence(
+                slot, schedule.zone, self.now, schedule.reminds_on
+            )
+        return self._previous[key]
+
+
+def missed(
+    chat: Chat, slot: dt.time, slot_name: str, planner: Planner, grace: dt.timedelta
+) -> Occurrence | None:
+    """The catch-up rule: the slot's last occurrence before ``planner.now``, if the bot missed it
+    (at most ``grace`` ago, after the chat subscribed, and not recorded as sent under
+    ``slot_name``); else None."""
+    previous = planner.previous(chat.schedule, slot)
+    if previous is None or planner.now - previous.at > grace:
+        return None
+    if chat.created_at and previous.at < chat.created_at:
+        return None
+    last = chat.delivery.last_sent.get(slot_name)
+    if last is not None and last >= previous.at:
+        return None
+    return previous

@@ -1,14 +1,26 @@
-"""Reminder instants: one per local day per slot, right across daylight-saving changes."""
+"""Reminder instants: one per local day per slot, right across daylight-saving changes; the
+start-up memo and the catch-up rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.calendar import Occurrence, next_occurrence, previous_occurrence, upcoming
+from bot.core.calendar import (
+    Occurrence,
+    Planner,
+    following,
+    missed,
+    next_occurrence,
+    previous_occurrence,
+    upcoming,
+)
+from bot.core.chat import Chat
+from tests.factories import make_chat
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SPRING = dt.date(2026, 3, 29)  # 02:00 → 03:00 in Europe/Berlin
@@ -139,3 +151,68 @@ def test_pause_across_the_fall_back_change_resumes_at_local_time() -> None:
     occurrence = next_occurrence(dt.time(9), BERLIN, after, not_paused)
     assert occurrence.day == dt.date(2026, 10, 27)
     assert occurrence.at == dt.datetime(2026, 10, 27, 8, 0, tzinfo=dt.UTC)
+
+
+# Applied to a chat -------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)  # a Wednesday, 09:00 in Berlin
+GRACE = dt.timedelta(minutes=30)
+
+
+def berliner(*times: dt.time, **fields: object) -> Chat:
+    values: dict[str, Any] = {
+        "timezone": "Europe/Berlin",
+        "times": times,
+        "created_at": NOW - dt.timedelta(days=1),
+    }
+    values.update(fields)
+    return make_chat(**values)
+
+
+def test_planner_shares_instants_only_between_equal_calendars() -> None:
+    """Chats at one zone and time share the planner's instant, but one with today skipped,
+    paused or off gets its own: the memo keys on everything the calendar depends on."""
+    today = NOW.date()
+    one = dt.time(13, 0)
+    planner = Planner(NOW)
+    days = [
+        planner.next(chat.schedule, one).day
+        for chat in (
+            berliner(one),
+            berliner(one),
+            berliner(one, skipped_day=today),
+            berliner(one, pauses=((today, today + dt.timedelta(days=2)),)),
+            berliner(one, days=frozenset({4})),  # Fridays only
+        )
+    ]
+    assert days == [today, today, *(today + dt.timedelta(days=n) for n in (1, 2, 2))]
+
+
+def test_a_missed_reminder_is_caught_up_within_the_grace_window_only() -> None:
+    """08:45 (fifteen minutes ago) is caught up; 08:15 (45 minutes ago) is not."""
+    planner = Planner(NOW)
+    recent, old = dt.time(8, 45), dt.time(8, 15)
+    caught = missed(berliner(recent), recent, "08:45", planner, GRACE)
+    assert caught is not None
+    assert caught.at == dt.datetime(2026, 11, 25, 7, 45, tzinfo=dt.UTC)
+    assert missed(berliner(old), old, "08:15", planner, GRACE) is None
+
+
+def test_a_reminder_already_sent_or_from_before_subscribing_is_not_caught_up() -> None:
+    """Recorded as sent, or due before the chat existed: nothing to catch up."""
+    slot, due = dt.time(8, 45), dt.datetime(2026, 11, 25, 7, 45, tzinfo=dt.UTC)
+    planner = Planner(NOW)
+    assert missed(berliner(slot, last_sent={"08:45": due}), slot, "08:45", planner, GRACE) is None
+    newcomer = berliner(slot, created_at=NOW - dt.timedelta(minutes=5))
+    assert missed(newcomer, slot, "08:45", planner, GRACE) is None
+
+
+def test_following_is_the_slots_next_occurrence_while_the_slot_is_wanted() -> None:
+    """After a reminder, the same slot's next one; none once the slot or reminders are gone."""
+    slot = dt.time(9, 0)
+    done = next_occurrence(slot, BERLIN, NOW - dt.timedelta(minutes=1))
+    upcoming_one = following(berliner(slot).schedule, done)
+    assert upcoming_one is not None
+    assert upcoming_one.day == done.day + dt.timedelta(days=1)
+    assert following(berliner(dt.time(10, 0)).schedule, done) is None
+    assert following(berliner(slot, subscribed=False).schedule, done) is None
