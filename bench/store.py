@@ -15,6 +15,7 @@ its peak memory is the bot's, not the benchmark's.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import random
@@ -164,18 +165,15 @@ def startup_child(folder: Path) -> dict[str, float]:
     from bot.clock import Clock
     from bot.config import Settings
     from bot.telegram.context import services_of
-    from bot.telegram.handlers.reminders import rebuild_all
 
     before = _memory_mb("VmRSS")
     started = time.perf_counter()
     storage = ChatFiles.in_folder(folder)
     settings = Settings(token="1:bench", data_dir=folder, content_dir=CONTENT)
     application = build_application(settings, storage=storage, clock=Clock.pretending(NOW))
-    job_queue = application.job_queue
-    assert job_queue is not None
     services = services_of(application)
     services.coach.close_interrupted(services.clock.now())
-    count = rebuild_all(job_queue, services)
+    count = asyncio.run(services.reminders.rebuild())
     took = time.perf_counter() - started
     peak = _memory_mb("VmHWM")
     return {"seconds": took, "reminders": count, "rss_before": before, "peak": peak}

@@ -7,6 +7,7 @@ the same bot.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -30,6 +31,7 @@ from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.coach import Coach
+from bot.features.reminders import Reminders
 from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.tinydb import TinyStore
@@ -49,9 +51,9 @@ from bot.telegram.handlers import (
     settings,
     subscription,
 )
-from bot.telegram.handlers.reminders import rebuild_all
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import reminders as reminders_render
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -114,6 +116,22 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
+    coach = Coach(storage, routines, clock, settings.time_scale)
+    store = TinyStore(storage)
+    timers = JobQueueTimers(job_queue, clock, timer_failed)
+    outbox = TelegramOutbox(application.bot, _renderers())
+    failures: Counter[str] = Counter()
+    reminders = Reminders(
+        store,
+        timers,
+        outbox,
+        clock,
+        routines,
+        coach,
+        time_scale=settings.time_scale,
+        grace=settings.reminder_grace,
+        failures=failures,
+    )
     attach_services(
         application,
         Services(
@@ -121,10 +139,12 @@ def build_application(
             storage=storage,
             routines=routines,
             clock=clock,
-            coach=Coach(storage, routines, clock, settings.time_scale),
-            store=TinyStore(storage),
-            timers=JobQueueTimers(job_queue, clock, timer_failed),
-            outbox=TelegramOutbox(application.bot, _renderers()),
+            coach=coach,
+            store=store,
+            timers=timers,
+            outbox=outbox,
+            reminders=reminders,
+            failures=failures,
             flood=FloodGuard(burst=settings.flood_burst),
         ),
     )
@@ -135,7 +155,7 @@ def build_application(
 def _renderers() -> Renderers:
     """Every note type and the function that says it, from each feature's render module."""
     renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
-    modules: tuple[ModuleType, ...] = ()
+    modules: tuple[ModuleType, ...] = (reminders_render,)
     for module in modules:
         renderers.update(module.RENDERERS)
     return renderers
@@ -236,10 +256,7 @@ async def on_startup(application: BotApp) -> None:
             await application.bot.send_message(chat_id, texts.INTERRUPTED)
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
-    job_queue = application.job_queue
-    if job_queue is None:  # pragma: no cover - the builder always makes one
-        raise RuntimeError("the application has no JobQueue")
-    count = rebuild_all(job_queue, services)
+    count = await services.reminders.rebuild()
     await application.bot.set_my_commands(
         [BotCommand(command, description) for command, description in texts.COMMANDS]
     )

@@ -21,6 +21,7 @@ from bot.storage.chatfiles import ChatFiles
 
 if TYPE_CHECKING:
     from bot.features.coach import Coach
+    from bot.features.reminders import Reminders
 
 __all__ = ["BotApp", "BotContext", "Services", "attach_services", "services_of"]
 
@@ -41,6 +42,8 @@ class Services:
     store: Store
     timers: Timers
     outbox: Outbox
+    #: The features built on the ports.
+    reminders: Reminders
     #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.

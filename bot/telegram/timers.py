@@ -1,11 +1,12 @@
 """The :class:`~bot.ports.Timers` port over PTB's JobQueue (APScheduler).
 
-Timers are batched: **one job per instant** carries every timer due then, and an index (name →
-instant) replaces or cancels one timer in O(1). With one job per timer, 100 000 subscribers'
-reminders meant 200 000 APScheduler jobs and a 20 s start-up (adding a job costs more the more
-there are); reminders cluster on whole quarter hours, so batches number in the hundreds. A batch
-that fires runs each timer's handler as its own task, yielding between them, so 10 000 reminders
-due together never hold up a session's cue.
+Timers are batched: **one job per kind and instant** (``reminder:2026-11-25T08:00:00.000000Z``)
+carries every timer of that kind due then, and indexes (name → batch, chat → names) replace or
+cancel one timer in O(1) and find one chat's in O(its timers). With one job per timer, 100 000
+subscribers' reminders meant 200 000 APScheduler jobs and a 20 s start-up (adding a job costs
+more the more there are); reminders cluster on whole quarter hours, so batches number in the
+hundreds. A batch that fires runs each timer's handler as its own task, yielding between them,
+so 10 000 reminders due together never hold up a session's cue.
 
 Every job is added with ``misfire_grace_time=None``: PTB keeps APScheduler's default of one
 second, so a job that starts more than a second late (a busy loop, a slow disk) would be dropped
@@ -39,12 +40,12 @@ ErrorReporter = Callable[[Timer, Exception], Coroutine[Any, Any, None]]
 
 
 @functools.lru_cache(maxsize=4096)  # a start-up names a few hundred instants 200 000 times
-def _batch_name(at: dt.datetime) -> str:
-    return f"timers:{at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S.%f}Z"
+def _batch_name(kind: str, at: dt.datetime) -> str:
+    return f"{kind}:{at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S.%f}Z"
 
 
 class JobQueueTimers:
-    """Timers in one JobQueue: a batch job per instant, handlers by kind."""
+    """Timers in one JobQueue: a batch job per kind and instant, handlers by kind."""
 
     def __init__(
         self, job_queue: JobQueue[Any], clock: Clock, on_error: ErrorReporter | None = None
@@ -57,13 +58,15 @@ class JobQueueTimers:
         self._batches: dict[str, dict[str, Timer]] = {}
         #: Timer name → its batch job name.
         self._where: dict[str, str] = {}
+        #: Chat → the names of its timers.
+        self._by_chat: dict[int, set[str]] = {}
 
     def on(self, kind: str, handler: TimerHandler) -> None:
         self._handlers[kind] = handler
 
     def set(self, timer: Timer) -> None:
         self.cancel(timer.name)
-        batch_name = _batch_name(timer.due)
+        batch_name = _batch_name(timer.kind, timer.due)
         batch = self._batches.get(batch_name)
         if batch is None:
             batch = self._batches[batch_name] = {}
@@ -77,6 +80,10 @@ class JobQueueTimers:
             )
         batch[timer.name] = timer
         self._where[timer.name] = batch_name
+        names = self._by_chat.get(timer.chat_id)
+        if names is None:
+            names = self._by_chat[timer.chat_id] = set()
+        names.add(timer.name)
 
     def cancel(self, name: str) -> None:
         batch_name = self._where.pop(name, None)
@@ -85,7 +92,9 @@ class JobQueueTimers:
         batch = self._batches.get(batch_name)
         if batch is None:
             return
-        batch.pop(name, None)
+        timer = batch.pop(name, None)
+        if timer is not None:
+            self._forget(timer)
         if not batch:  # nothing left at that instant: no job
             del self._batches[batch_name]
             job = self._jobs.scheduler.get_job(batch_name)
@@ -93,13 +102,20 @@ class JobQueueTimers:
                 job.remove()
 
     def pending(self, chat_id: int | None = None) -> list[Timer]:
-        found = [
-            timer
-            for batch in self._batches.values()
-            for timer in batch.values()
-            if chat_id is None or timer.chat_id == chat_id
-        ]
+        if chat_id is None:
+            found = [timer for batch in self._batches.values() for timer in batch.values()]
+        else:
+            names = self._by_chat.get(chat_id, ())
+            found = [self._batches[self._where[name]][name] for name in names]
         return sorted(found, key=lambda timer: (timer.due, timer.name))
+
+    def _forget(self, timer: Timer) -> None:
+        """Take a timer that fired or was cancelled out of its chat's names."""
+        names = self._by_chat.get(timer.chat_id)
+        if names is not None:
+            names.discard(timer.name)
+            if not names:
+                del self._by_chat[timer.chat_id]
 
     async def _fire(self, context: Any) -> None:
         """Job callback: every timer due at this instant, each as its own task."""
@@ -112,6 +128,7 @@ class JobQueueTimers:
         for timer in due:
             if self._where.get(timer.name) == batch_name:
                 del self._where[timer.name]
+                self._forget(timer)
         tasks = []
         for timer in due:
             tasks.append(asyncio.ensure_future(self._run(timer)))

@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.core.chat import Chat, Schedule
 from bot.emulator import EmulatedUser
-from bot.telegram import jobs
 from bot.telegram.context import services_of
-from bot.telegram.handlers.reminders import reschedule
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import session_record, write_legacy_store
 
@@ -35,7 +33,7 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
         )
         bot.storage.save(ghost)
         assert bot.app.job_queue is not None
-        reschedule(bot.app.job_queue, services_of(bot.app), ghost)
+        services_of(bot.app).reminders.reschedule(ghost)
         for person in people:
             await person.subscribe("09:30")
         assert len(bot.app.job_queue.jobs(r"^reminder:")) == 1
@@ -45,7 +43,7 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
         for person in people:
             assert sum(REMINDER in m.text for m in bot.emulator.messages(person.user)) == 1
         # Each chat's next one is chained into tomorrow's batch.
-        pending = jobs.pending_reminders(bot.app.job_queue)
+        pending = services_of(bot.app).reminders.scheduled()
         assert {due.chat_id for due in pending} == {p.user.id for p in people} | {987_654}
         assert {due.occurrence.day for due in pending} == {dt.date(2026, 11, 26)}
         assert len(bot.app.job_queue.jobs(r"^reminder:")) == 1

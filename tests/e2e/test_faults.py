@@ -30,11 +30,11 @@ def reminders_sent(bot: Bot) -> int:
 
 
 def reminder_jobs(bot: Bot) -> list[str]:
-    """The chat's scheduled reminders ("HH:MM YYYY-MM-DD"), then its retry jobs by name."""
-    job_queue = bot.app.job_queue
-    assert job_queue is not None
-    pending = jobs.pending_reminders(job_queue, bot.user.id)
-    retries = [job.name or "" for job in job_queue.jobs() if (job.name or "").endswith(":retry")]
+    """The chat's scheduled reminders ("HH:MM YYYY-MM-DD"), then its retry timers by name."""
+    services = services_of(bot.app)
+    pending = services.reminders.scheduled(bot.user.id)
+    timers = services.timers.pending(bot.user.id)
+    retries = [timer.name for timer in timers if timer.name.endswith(":retry")]
     return [f"{due.slot} {due.occurrence.day}" for due in pending] + retries
 
 

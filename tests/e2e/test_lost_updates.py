@@ -17,7 +17,8 @@ import pytest
 
 from bot.core.chat import Chat
 from bot.emulator import Fault
-from bot.telegram import jobs
+from bot.features.reminders import NUDGE
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 from tests.waiting import eventually
 
@@ -94,9 +95,8 @@ async def test_no_follow_up_after_nudge_off_during_a_slow_reminder(start_bot: Bo
         fault = await _reminder_in_flight(bot)
         await bot.ask("/nudge off", "no follow-ups")
         await _answer_arrived(bot, fault)
-        job_queue = bot.app.job_queue
-        assert job_queue is not None
-        assert job_queue.scheduler.get_job(jobs.nudge_job_name(bot.user.id)) is None
+        timers = services_of(bot.app).timers.pending(bot.user.id)
+        assert [timer for timer in timers if timer.kind == NUDGE] == []
 
 
 @pytest.mark.parametrize("button", ["⏰ In 15 min", "🚫 Skip today"])

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.chat import SessionStatus
 from bot.telegram.context import services_of
-from bot.telegram.handlers.reminders import reminder_keyboard
+from bot.telegram.render.reminders import reminder_keyboard
 from tests.e2e.conftest import Bot, BotFactory
 
 
@@ -25,8 +25,7 @@ async def slow(start_bot: BotFactory) -> AsyncIterator[Bot]:
 async def test_ways_to_start(subscribed: Bot, how: str) -> None:
     """“start” in any case and punctuation, /go and the reminder's button all start it."""
     if how == "button":
-        services = services_of(subscribed.app)
-        keyboard = reminder_keyboard(services, services.routines.default, 1)
+        keyboard = reminder_keyboard(1)
         message = await subscribed.app.bot.send_message(
             subscribed.user.id, "test reminder", reply_markup=keyboard
         )

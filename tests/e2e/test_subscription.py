@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.telegram import jobs
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot
 
 
@@ -23,7 +23,7 @@ async def test_start_welcomes_with_disclaimer_and_default_schedule(bot: Bot) -> 
     assert subscriber.schedule.timezone == "UTC"
     assert subscriber.name == "Alex"
     assert bot.app.job_queue is not None
-    pending = jobs.pending_reminders(bot.app.job_queue)
+    pending = services_of(bot.app).reminders.scheduled()
     assert [(due.chat_id, due.slot) for due in pending] == [(bot.user.id, "09:00")]
 
 
@@ -48,7 +48,7 @@ async def test_stop_and_start_again(subscribed: Bot) -> None:
     await subscribed.ask("/stop", "already off")
     reply = await subscribed.ask("/start", "Welcome back")
     assert "07:15" in reply.text
-    pending = jobs.pending_reminders(subscribed.app.job_queue)
+    pending = services_of(subscribed.app).reminders.scheduled()
     assert [(due.chat_id, due.slot) for due in pending] == [(subscribed.user.id, "07:15")]
 
 

@@ -81,6 +81,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
     await close_reminder(context, chat.id)  # its "Start now" would find nobody
     async with services.storage.lock(chat.id):
         jobs.cancel_chat(context.jobs, chat.id)
+        services.reminders.cancel(chat.id)
         services.storage.forget_chat(chat.id)
     if context.chat_data is not None:
         context.chat_data.clear()

@@ -26,7 +26,8 @@ from bot.core.parsing import (
     parse_timezone,
 )
 from bot.core.zones import has_no_dst_rules
-from bot.telegram import jobs, texts
+from bot.features.reminders import NUDGE, SNOOZE
+from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import coaching
 from bot.telegram.handlers.common import known_subscriber, reply, subscriber_to_change
@@ -111,8 +112,7 @@ async def apply_pause(context: BotContext, subscriber: Chat, until: dt.date) -> 
             delivery=replace(current.delivery, snoozed_until=None, nudge_due=None),
         )
 
-    for name in (jobs.snooze_job_name, jobs.nudge_job_name):
-        jobs.cancel_jobs(context.jobs, name(subscriber.chat_id))
+    context.services.reminders.cancel(subscriber.chat_id, {SNOOZE, NUDGE})
     return await change_and_reschedule(context, subscriber.chat_id, change) or subscriber
 
 
@@ -269,7 +269,7 @@ async def set_nudge(update: Update, context: BotContext) -> None:
         return
     subscriber, minutes = parsed
     if minutes is None:  # a pending follow-up is dropped too
-        jobs.cancel_jobs(context.jobs, jobs.nudge_job_name(subscriber.chat_id))
+        context.services.reminders.cancel(subscriber.chat_id, {NUDGE})
 
     def change(current: Chat) -> Chat:
         nudge_due = current.delivery.nudge_due if minutes is not None else None

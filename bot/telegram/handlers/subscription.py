@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.core.chat import Chat, Schedule
 from bot.core.outlook import outlook
-from bot.telegram import jobs, texts
+from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import is_group, may_change, reply
 from bot.telegram.handlers.reminders import close_reminder, reschedule
@@ -92,8 +92,7 @@ async def stop(update: Update, context: BotContext) -> None:
     if not subscriber.schedule.subscribed:
         await reply(update, texts.ALREADY_UNSUBSCRIBED)
         return
-    for name in (jobs.snooze_job_name, jobs.nudge_job_name):
-        jobs.cancel_jobs(context.jobs, name(chat.id))
+    services.reminders.cancel(chat.id)
     await services.storage.change(
         chat.id,
         lambda current: replace(
@@ -102,8 +101,7 @@ async def stop(update: Update, context: BotContext) -> None:
             delivery=replace(current.delivery, snoozed_until=None, nudge_due=None),
         ),
     )
-    jobs.cancel_reminders(context.jobs, chat.id)
-    jobs.cancel_jobs(context.jobs, jobs.snooze_job_name(chat.id))
+    services.reminders.cancel(chat.id)
     await close_reminder(context, chat.id)
     await reply(update, texts.UNSUBSCRIBED)
 

@@ -18,23 +18,6 @@ WORD_RESUME = "resume"
 WORD_SKIP = "skip"
 WORD_LATER = "later"
 
-BUTTON_START = "▶️ Start now"
-BUTTON_SKIP_TODAY = "🚫 Skip today"
-
-
-def button_quick(length: str) -> str:
-    return f"⚡ Quick {length}"
-
-
-def button_snooze(minutes: int) -> str:
-    return f"⏰ In {minutes} min" if minutes < 60 else f"⏰ In {minutes // 60} h"
-
-
-def short_minutes(seconds: float) -> str:
-    """A length for a button: "2 min"."""
-    return f"{max(1, round(seconds / 60))} min"
-
-
 DISCLAIMER_PREFIX = "⚕️ "
 
 
