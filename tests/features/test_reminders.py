@@ -14,7 +14,14 @@ from bot.core.chat import Chat, SessionRecord, SessionStatus
 from bot.core.routines import Routine
 from bot.core.session import compile_script, script_seconds
 from bot.features.reminder_notes import Nudge, Reminder, SkippedToday, Snoozed
-from bot.features.reminder_timers import NUDGE, REMINDER, SNOOZE, reminder_timer, snooze_name
+from bot.features.reminder_timers import (
+    NUDGE,
+    REMINDER,
+    SNOOZE,
+    nudge_name,
+    reminder_timer,
+    snooze_name,
+)
 from bot.features.reminders import Reminders
 from bot.ports import Lane, Note, Timer, Unreachable
 from tests.factories import make_chat, routines
@@ -257,6 +264,8 @@ async def test_the_follow_up_comes_once_an_hour_after_an_unanswered_reminder(
     await world.timers.advance(minutes(60))
     assert len(world.notes(Nudge)) == 1
     assert world.chat().delivery.nudge_due is None
+    # The same follow-up firing again (a duplicate timer) finds nothing to send.
+    world.timers.set(Timer(nudge_name(CHAT), NUDGE, CHAT, DUE + dt.timedelta(hours=1)))
     await world.timers.advance(minutes(180))
     assert len(world.notes(Nudge)) == 1
 
