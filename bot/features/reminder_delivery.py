@@ -216,7 +216,9 @@ class ReminderDelivery:
         _LOGGER.warning("%s failed (%s); retrying in %.1f s", timer.name, error, delay)
         # A slot's own name already holds its next occurrence; a snooze or follow-up keeps its
         # name, so a newer one replaces the retry.
-        name = f"{timer.name}:retry" if timer.kind == REMINDER else timer.name
+        name = timer.name
+        if timer.kind == REMINDER and attempt == 0:
+            name = f"{name}:retry"
         data = {**timer.data, "at": at.isoformat(), "attempt": attempt + 1}
         self._timers.set(replace(timer, name=name, due=when, data=data))
 

@@ -160,7 +160,7 @@ async def test_a_failed_send_is_released_and_retried_with_back_off(world: World)
     assert retry.due == DUE + dt.timedelta(seconds=5)
     await world.timers.advance(5)
     (retry,) = [t for t in world.timers.pending(CHAT) if t.name.endswith(":retry")]
-    assert retry.due == DUE + dt.timedelta(seconds=15)
+    assert (retry.name, retry.due) == ("reminder:42:08:30:retry", DUE + dt.timedelta(seconds=15))
     await world.timers.advance(10)
     assert len(world.notes(Reminder)) == 1
     assert world.chat().delivery.last_sent == {"08:30": DUE}

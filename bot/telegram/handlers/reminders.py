@@ -52,10 +52,6 @@ async def snooze_for(context: BotContext, chat_id: int, minutes: int) -> dt.date
     return await context.services.reminders.snooze(chat_id, minutes)
 
 
-async def skip_today(context: BotContext, chat_id: int) -> Chat | None:
-    return await context.services.reminders.skip_today(chat_id)
-
-
 async def undo_skip(context: BotContext, chat_id: int) -> bool:
     return await context.services.reminders.undo_skip(chat_id)
 
