@@ -7,6 +7,7 @@ the same bot.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -29,7 +30,12 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
+from bot.features.account import Account
 from bot.features.coach import Coach
+from bot.features.operators import Operators
+from bot.features.privacy import Privacy
+from bot.features.schedule_settings import ScheduleSettings
+from bot.features.settings_menu import SettingsMenu
 from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.tinydb import TinyStore
@@ -52,6 +58,11 @@ from bot.telegram.handlers import (
 from bot.telegram.handlers.reminders import rebuild_all
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import account as render_account
+from bot.telegram.render import progress as render_progress
+from bot.telegram.render import schedule as render_schedule
+from bot.telegram.render import settings as render_settings
+from bot.telegram.seams import CoachSessions, HandlerReminders
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -114,6 +125,14 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
+    store = TinyStore(storage)
+    outbox = TelegramOutbox(application.bot, _renderers())
+    coach = Coach(storage, routines, clock, settings.time_scale)
+    flood = FloodGuard(burst=settings.flood_burst)
+    failures: Counter[str] = Counter()
+    # The account reaches reminders and sessions through seams (bot.features.account).
+    reminder_seam, session_seam = HandlerReminders(application), CoachSessions(application, coach)
+    schedules = ScheduleSettings(store, clock, reminder_seam)
     attach_services(
         application,
         Services(
@@ -121,11 +140,34 @@ def build_application(
             storage=storage,
             routines=routines,
             clock=clock,
-            coach=Coach(storage, routines, clock, settings.time_scale),
-            store=TinyStore(storage),
+            coach=coach,
+            store=store,
             timers=JobQueueTimers(job_queue, clock, timer_failed),
-            outbox=TelegramOutbox(application.bot, _renderers()),
-            flood=FloodGuard(burst=settings.flood_burst),
+            outbox=outbox,
+            account=Account(
+                store,
+                clock,
+                routines,
+                reminder_seam,
+                session_seam,
+                default_zone=settings.default_timezone,
+                default_time=settings.default_reminder_time,
+                flood=flood,
+                failures=failures,
+            ),
+            schedules=schedules,
+            settings_menu=SettingsMenu(store, routines, schedules, session_seam),
+            privacy=Privacy(store, clock, routines, reminder_seam, session_seam),
+            operators=Operators(
+                store,
+                clock,
+                outbox,
+                reminder_seam,
+                admin_ids=settings.admin_ids,
+                failures=failures,
+            ),
+            failures=failures,
+            flood=flood,
         ),
     )
     _register_handlers(application)
@@ -135,7 +177,12 @@ def build_application(
 def _renderers() -> Renderers:
     """Every note type and the function that says it, from each feature's render module."""
     renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
-    modules: tuple[ModuleType, ...] = ()
+    modules: tuple[ModuleType, ...] = (
+        render_account,
+        render_schedule,
+        render_settings,
+        render_progress,
+    )
     for module in modules:
         renderers.update(module.RENDERERS)
     return renderers
