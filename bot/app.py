@@ -30,8 +30,13 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
+from bot.features.account import Account
 from bot.features.coach import Coach
+from bot.features.operators import Operators
+from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
+from bot.features.schedule_settings import ScheduleSettings
+from bot.features.settings_menu import SettingsMenu
 from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.tinydb import TinyStore
@@ -53,7 +58,12 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import account as render_account
+from bot.telegram.render import progress as render_progress
 from bot.telegram.render import reminders as reminders_render
+from bot.telegram.render import schedule as render_schedule
+from bot.telegram.render import settings as render_settings
+from bot.telegram.seams import CoachSessions
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -132,6 +142,10 @@ def build_application(
         grace=settings.reminder_grace,
         failures=failures,
     )
+    flood = FloodGuard(burst=settings.flood_burst)
+    # The account reaches the sessions through a seam until they take plain values.
+    session_seam = CoachSessions(application, coach)
+    schedules = ScheduleSettings(store, clock, reminders)
     attach_services(
         application,
         Services(
@@ -144,8 +158,30 @@ def build_application(
             timers=timers,
             outbox=outbox,
             reminders=reminders,
+            account=Account(
+                store,
+                clock,
+                routines,
+                reminders,
+                session_seam,
+                default_zone=settings.default_timezone,
+                default_time=settings.default_reminder_time,
+                flood=flood,
+                failures=failures,
+            ),
+            schedules=schedules,
+            settings_menu=SettingsMenu(store, routines, schedules, session_seam),
+            privacy=Privacy(store, clock, routines, reminders, session_seam),
+            operators=Operators(
+                store,
+                clock,
+                outbox,
+                reminders,
+                admin_ids=settings.admin_ids,
+                failures=failures,
+            ),
             failures=failures,
-            flood=FloodGuard(burst=settings.flood_burst),
+            flood=flood,
         ),
     )
     _register_handlers(application)
@@ -155,7 +191,13 @@ def build_application(
 def _renderers() -> Renderers:
     """Every note type and the function that says it, from each feature's render module."""
     renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
-    modules: tuple[ModuleType, ...] = (reminders_render,)
+    modules: tuple[ModuleType, ...] = (
+        reminders_render,
+        render_account,
+        render_schedule,
+        render_settings,
+        render_progress,
+    )
     for module in modules:
         renderers.update(module.RENDERERS)
     return renderers

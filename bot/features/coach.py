@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from bot.clock import Clock
 from bot.core import progression, safety
 from bot.core.chat import ActiveSession, Chat, SessionRecord, SessionStatus
+from bot.core.outlook import outlook
 from bot.core.progression import Feedback
 from bot.core.routines import Routine, RoutineBook
 from bot.core.session import (
@@ -530,7 +531,7 @@ class Coach:
             reminder_days=subscriber.schedule.days,
             paused=subscriber.schedule.pauses,
         ).current_streak
-        return streak, texts.next_when(subscriber, now)
+        return streak, texts.next_reminder(outlook(subscriber, now))
 
     async def _say(
         self,

@@ -175,6 +175,14 @@ class Reminders:
         its snooze and follow-up): for /stop, /pause, /forget."""
         self._delivery.cancel(chat_id, kinds)
 
+    def cancel_pending(self, chat_id: int, *, snooze: bool = True, follow_up: bool = True) -> None:
+        """Cancel the timer of a snoozed reminder and/or of the follow-up."""
+        self.cancel(chat_id, {kind for kind, on in ((SNOOZE, snooze), (NUDGE, follow_up)) if on})
+
+    def forget(self, chat_id: int) -> None:
+        """Cancel every reminder timer of a chat that is being forgotten."""
+        self.cancel(chat_id)
+
     def scheduled(self, chat_id: int | None = None) -> list[ScheduledReminder]:
         """The slots' reminders waiting (of one chat), soonest first; retries not included."""
         found = [

@@ -16,6 +16,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
+from bot.features.account import Account
+from bot.features.operators import Operators
+from bot.features.privacy import Privacy
+from bot.features.schedule_settings import ScheduleSettings
+from bot.features.settings_menu import SettingsMenu
 from bot.ports import Outbox, Store, Timers
 from bot.storage.chatfiles import ChatFiles
 
@@ -44,6 +49,13 @@ class Services:
     outbox: Outbox
     #: The features built on the ports.
     reminders: Reminders
+    #: The account feature: /start and /stop, the guards and /stats; the schedule commands;
+    #: the settings keyboard and /routine; /forget and /export; /admin and /broadcast.
+    account: Account
+    schedules: ScheduleSettings
+    settings_menu: SettingsMenu
+    privacy: Privacy
+    operators: Operators
     #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.

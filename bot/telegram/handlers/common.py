@@ -1,17 +1,21 @@
-"""Small helpers shared by the handlers: replying, finding the chat's settings, group rules."""
+"""Small helpers shared by the handlers: replying (a text, or a feature's note), finding the
+chat's settings, group rules."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import ChatMember, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.core.chat import Chat
+from bot.ports import Note
 from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
+from bot.telegram.render import Rendered, account, progress, schedule, settings
 
 _LOGGER = logging.getLogger(__name__)
 _ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
@@ -31,6 +35,27 @@ async def reply(
         last = number == len(parts)
         sent = await message.reply_text(part, reply_markup=markup if last else None)
     return sent
+
+
+#: The notes the account's handlers reply with, and what says each.
+_RENDERERS = {
+    **account.RENDERERS,
+    **schedule.RENDERERS,
+    **settings.RENDERERS,
+    **progress.RENDERERS,
+}
+
+
+def render(note: Note) -> Rendered:
+    """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
+    return _RENDERERS[type(note)](note)
+
+
+async def answer(update: Update, note: Note) -> Message | None:
+    """Reply with a note, as :func:`reply` replies with a text: in the update's chat, quoting
+    the command in a group, in its topic; the last message sent."""
+    rendered = render(note)
+    return await reply(update, rendered.text, rendered.buttons)
 
 
 def is_group(update: Update) -> bool:
@@ -65,6 +90,12 @@ async def is_admin(update: Update, context: BotContext) -> bool:
         _LOGGER.warning("Could not check admin rights in chat %s: %s", chat.id, exc)
         return False
     return member.status in _ADMINS
+
+
+def permission(update: Update, context: BotContext) -> Callable[[], Awaitable[bool]]:
+    """The group rule, for a feature to ask only when a change is requested (in a group it
+    costs a ``getChatMember`` call); the feature says "admins only" itself."""
+    return lambda: is_admin(update, context)
 
 
 async def may_change(update: Update, context: BotContext) -> bool:

@@ -14,11 +14,9 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.flood import Verdict
-from bot.core.outlook import outlook
 from bot.telegram import callbacks, texts
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import reply
-from bot.telegram.handlers.reminders import unblocked
+from bot.telegram.handlers.common import answer, reply
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -32,11 +30,9 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    services = context.services
-    verdict = services.flood.check(user.id, services.clock.monotonic())
+    verdict = context.services.account.admit(user.id)
     if verdict is Verdict.ALLOW:
         return
-    services.failures["flood dropped"] += 1
     query = update.callback_query
     if query is not None:
         # A button press must be answered, or the button spins; this sends no chat message.
@@ -71,8 +67,5 @@ async def welcome_back(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or update.effective_user is None:
         return
-    back = await unblocked(context, chat.id)
-    if back is not None:
-        await reply(update, texts.resubscribed(outlook(back, context.services.clock.now())))
-    if context.services.storage.quarantine.take_notice(chat.id):
-        await reply(update, texts.SETTINGS_UNREADABLE)
+    for note in await context.services.account.arrived(chat.id):
+        await answer(update, note)

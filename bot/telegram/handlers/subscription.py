@@ -1,77 +1,25 @@
-"""/start, /stop and /help."""
+"""/start, /stop and /help (the rules: :class:`bot.features.account.Account`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import Update
 
-from bot.core.chat import Chat, Schedule
-from bot.core.outlook import outlook
 from bot.telegram import texts
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import is_group, may_change, reply
-from bot.telegram.handlers.reminders import close_reminder, reschedule
+from bot.telegram.handlers.common import answer, is_group, permission, reply
 
 
 async def start(update: Update, context: BotContext) -> None:
     """Subscribe with the default schedule, or turn reminders back on; harmless when repeated."""
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
-    services = context.services
-    storage, now = services.storage, services.clock.now()
-    subscriber = storage.chat(chat.id)
-    if subscriber is not None and subscriber.schedule.subscribed:
-        in_session = services.coach.running(chat.id) is not None
-        await reply(
-            update, texts.already_subscribed(outlook(subscriber, now), in_session=in_session)
-        )
-        return
-    if not await may_change(update, context):
-        return
     group = is_group(update)
-    if subscriber is None:
-        user = update.effective_user
-        subscriber = Chat(
-            chat_id=chat.id,
-            name=(chat.title or "") if group else (user.first_name if user else ""),
-            created_at=now,
-            schedule=Schedule(
-                timezone=services.settings.default_timezone,
-                times=(services.settings.default_reminder_time,),
-            ),
-        )
-        subscriber = storage.save(subscriber)
-        first_time = True
-    else:
-        subscriber = (
-            await storage.change(
-                chat.id,
-                lambda current: replace(
-                    current, schedule=replace(current.schedule, subscribed=True)
-                ),
-            )
-            or subscriber
-        )
-        first_time = False
-    reschedule(context.jobs, services, subscriber)
-    schedule_now = outlook(subscriber, now)
-    if first_time:
-        routine = services.routines.default
-        await reply(
-            update,
-            texts.welcome(
-                subscriber.name,
-                routine.title,
-                services.coach.length(routine),
-                routine.disclaimer,
-                schedule_now,
-                group=group,
-            ),
-        )
-    else:
-        await reply(update, texts.resubscribed(schedule_now))
+    name = (chat.title or "") if group else (user.first_name if user else "")
+    note = await context.services.account.start(
+        chat.id, name=name, group=group, allowed=permission(update, context)
+    )
+    await answer(update, note)
 
 
 async def stop(update: Update, context: BotContext) -> None:
@@ -79,31 +27,8 @@ async def stop(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    services = context.services
-    if await services.coach.stop(context, chat.id):
-        await reply(update, texts.STOP_SESSION_FIRST)
-        return
-    if not await may_change(update, context):
-        return
-    subscriber = services.storage.chat(chat.id)
-    if subscriber is None:
-        await reply(update, texts.NOT_SET_UP)
-        return
-    if not subscriber.schedule.subscribed:
-        await reply(update, texts.ALREADY_UNSUBSCRIBED)
-        return
-    services.reminders.cancel(chat.id)
-    await services.storage.change(
-        chat.id,
-        lambda current: replace(
-            current,
-            schedule=replace(current.schedule, subscribed=False),
-            delivery=replace(current.delivery, snoozed_until=None, nudge_due=None),
-        ),
-    )
-    services.reminders.cancel(chat.id)
-    await close_reminder(context, chat.id)
-    await reply(update, texts.UNSUBSCRIBED)
+    note = await context.services.account.stop(chat.id, allowed=permission(update, context))
+    await answer(update, note)
 
 
 async def help_command(update: Update, _: BotContext) -> None:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.core.outlook import Outlook
 from bot.core.parsing import (
     quoted,
 )
+from bot.features import account, operators, privacy
+from bot.telegram import callbacks
+from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render.schedule import schedule
+from bot.telegram.render.session import STOP_SESSION_FIRST
 from bot.telegram.render.words import (
     DISCLAIMER_PREFIX,
     WORD_PAUSE,
@@ -17,6 +23,7 @@ from bot.telegram.render.words import (
     WORD_START,
     WORD_STOP,
     b,
+    minutes,
 )
 
 # Subscription -------------------------------------------------------------------------------
@@ -206,3 +213,68 @@ def broadcast_done(sent: int, failed: int) -> str:
 def broadcast(text: str) -> str:
     """An admin's maintenance message, shown exactly as typed."""
     return f"📢 {escape(text)}"
+
+
+# Notes --------------------------------------------------------------------------------------
+
+
+def _welcome(note: account.Welcome) -> Rendered:
+    return Rendered(
+        welcome(
+            note.name,
+            note.routine_title,
+            minutes(note.routine_seconds),
+            note.disclaimer,
+            note.schedule,
+            group=note.group,
+        )
+    )
+
+
+def _confirm(prefix: str, yes: str, no: str) -> InlineKeyboardMarkup:
+    """A question's two buttons; the callback codec carries which question and the answer."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=callbacks.confirm(prefix, True)),
+                InlineKeyboardButton(no, callback_data=callbacks.confirm(prefix, False)),
+            ]
+        ]
+    )
+
+
+def _text(text: str) -> Rendered:
+    return Rendered(text)
+
+
+RENDERERS: Renderers = {
+    account.NotSetUp: lambda n: _text(GROUP_NOT_SET_UP if n.group else NOT_SET_UP),
+    account.AdminsOnly: lambda _: _text(ADMINS_ONLY),
+    account.Welcome: _welcome,
+    account.AlreadySetUp: lambda n: _text(already_subscribed(n.schedule, in_session=n.in_session)),
+    account.Resubscribed: lambda n: _text(resubscribed(n.schedule)),
+    account.StopSessionFirst: lambda _: _text(STOP_SESSION_FIRST),
+    account.Unsubscribed: lambda _: _text(UNSUBSCRIBED),
+    account.AlreadyUnsubscribed: lambda _: _text(ALREADY_UNSUBSCRIBED),
+    account.SettingsUnreadable: lambda _: _text(SETTINGS_UNREADABLE),
+    privacy.NothingStored: lambda _: _text(NOTHING_STORED),
+    privacy.NothingReadable: lambda _: _text(NOTHING_READABLE),
+    privacy.ForgetQuestion: lambda _: Rendered(
+        FORGET_CONFIRM, _confirm(privacy.FORGET, BUTTON_FORGET, BUTTON_KEEP)
+    ),
+    privacy.Forgotten: lambda _: _text(FORGOTTEN),
+    privacy.ForgetCancelled: lambda _: _text(FORGET_CANCELLED),
+    privacy.UnknownExportFormat: lambda n: _text(export_unknown_format(n.given, n.formats)),
+    privacy.Exported: lambda n: _text(EXPORT_CAPTIONS[n.format]),
+    operators.AdminReport: lambda n: _text(
+        admin_report(n.subscribed, n.paused, n.blocked, n.stopped, dict(n.failures))
+    ),
+    operators.BroadcastUsage: lambda _: _text(BROADCAST_USAGE),
+    operators.BroadcastQuestion: lambda n: Rendered(
+        broadcast_confirm(n.text, n.recipients),
+        _confirm(operators.BROADCAST, BUTTON_SEND, BUTTON_CANCEL),
+    ),
+    operators.BroadcastCancelled: lambda _: _text(BROADCAST_CANCELLED),
+    operators.Broadcast: lambda n: _text(broadcast(n.text)),
+    operators.BroadcastDone: lambda n: _text(broadcast_done(n.sent, n.failed)),
+}

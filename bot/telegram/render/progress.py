@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.core.stats import DayMark, Progress
+from bot.features.account import Stats
+from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render.coaching import holds_summary, pain_trend
 
-__all__ = ["chart", "stats_text", "streak_phrase"]
+__all__ = ["RENDERERS", "chart", "stats", "stats_text", "streak_phrase"]
 
 _WEEKDAY_INITIALS = "M T W T F S S"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -77,3 +80,17 @@ def _minutes(minutes: float) -> str:
     if 0 < minutes < 0.5:
         return "Under a minute"
     return _plural(round(minutes), "minute")
+
+
+def stats(note: Stats) -> Rendered:
+    """The /stats reply: progress and chart, then the holds per side and the pain trend if
+    there are any."""
+    parts = [stats_text(note.progress, chart(note.weeks), unfinished=note.unfinished)]
+    if any(note.holds.values()):
+        parts.append(holds_summary(note.holds))
+    if note.pain:
+        parts.append(pain_trend(note.pain))
+    return Rendered("\n\n".join(parts))
+
+
+RENDERERS: Renderers = {Stats: stats}

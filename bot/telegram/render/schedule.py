@@ -7,8 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
-from bot.core.chat import Chat
-from bot.core.outlook import Outlook, outlook
+from bot.core.outlook import Outlook
 from bot.core.parsing import (
     ALL_DAYS,
     DAY_NAMES,
@@ -19,6 +18,8 @@ from bot.core.parsing import (
     format_time,
     quoted,
 )
+from bot.features import schedule_settings as notes
+from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render.words import b, listed, plural, times_list
 
 _DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -80,11 +81,6 @@ def next_reminder(o: Outlook) -> str | None:
         return None
     upcoming = when(o.next, o.today)
     return f"{upcoming}, after your pause" if o.paused_until is not None else upcoming
-
-
-def next_when(subscriber: Chat, now: dt.datetime) -> str | None:
-    """:func:`next_reminder` for a stored chat (the completion message's "See you …")."""
-    return next_reminder(outlook(subscriber, now))
 
 
 # Schedule -----------------------------------------------------------------------------------
@@ -174,21 +170,6 @@ def resumed_reminders(o: Outlook) -> str:
     return f"▶️ Reminders are back on: {schedule(o)}"
 
 
-# The settings keyboard's short answers to a tap.
-
-
-def resumed_note(o: Outlook) -> str:
-    return f"Next: {next_reminder(o) or '—'}"
-
-
-def paused_note(until: dt.date) -> str:
-    return f"Paused until {day(until)}"
-
-
-def time_note(at: dt.time) -> str:
-    return f"Daily reminder at {format_time(at)}"
-
-
 def nudge_set(minutes: int | None) -> str:
     if minutes is None:
         return "OK — no follow-ups. Only the reminder itself."
@@ -215,24 +196,6 @@ def unknown_routine(name: str, known: Sequence[RoutineName], *, command: str = "
         how = _go(routine_id, current) if command == "go" else f"/routine {escape(routine_id)}"
         lines.append(f"• {b(title)} — {how}")
     return "\n".join(lines)
-
-
-def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
-    """entries: (id, title, length, is the chat's routine)."""
-    lines = ["🧘 <b>Routines</b>"]
-    for routine_id, title, length, current in entries:
-        if current:
-            how = "✓ your reminders offer this one; /go starts it now"
-        else:
-            name = escape(routine_id)
-            how = f"/go {name} starts it now; /routine {name} makes it yours"
-        lines.append(f"• {b(title)} — {length}\n  {how}")
-    lines.append("\nOr tap the one your reminders should offer:")
-    return "\n".join(lines)
-
-
-def routine_set(title: str) -> str:
-    return f"Done ✅ Your reminders now offer {b(title)}."
 
 
 _EXAMPLE_TIMES = "07:30, 13:00 or 7:30pm"
@@ -301,3 +264,25 @@ def after_minutes(minutes: int) -> str:
     if minutes % 60 == 0:
         return f"{plural(minutes // 60, 'hour')} later"
     return f"{minutes} minutes later"
+
+
+def _text(text: str) -> Rendered:
+    return Rendered(text)
+
+
+RENDERERS: Renderers = {
+    notes.TimeNow: lambda n: _text(time_now(n.schedule)),
+    notes.TimesSet: lambda n: _text(times_set(n.schedule)),
+    notes.TimezoneNow: lambda n: _text(timezone_now(n.schedule, no_dst=n.no_dst)),
+    notes.TimezoneSet: lambda n: _text(timezone_set(n.schedule, no_dst=n.no_dst)),
+    notes.DaysNow: lambda n: _text(days_now(n.schedule)),
+    notes.DaysSet: lambda n: _text(days_set(n.schedule)),
+    notes.PauseNow: lambda n: _text(pause_now(n.schedule)),
+    notes.Paused: lambda n: _text(paused(n.schedule)),
+    notes.NotPaused: lambda _: _text(NOT_PAUSED_REMINDERS),
+    notes.Resumed: lambda n: _text(resumed_reminders(n.schedule)),
+    notes.NudgeNow: lambda n: _text(nudge_now(n.minutes)),
+    notes.NudgeSet: lambda n: _text(nudge_set(n.minutes)),
+    notes.PainNow: lambda n: _text(pain_now(n.on)),
+    notes.BadArgument: lambda n: _text(parse_error(n.error)),
+}

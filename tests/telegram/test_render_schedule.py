@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.core.outlook import outlook
-from bot.telegram import texts
+from bot.telegram.render import schedule as texts
 from tests.factories import make_chat, plain
 
 #: Thursday 26 November 2026, 10:00 UTC.
