@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import REPO
 from tests.sandbox.driver import sandbox_env
 
 TOKEN = "123456:ABCdef_ghi-jkl"
@@ -18,7 +19,7 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env={**sandbox_env(tmp_path), **env},
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=60,
@@ -51,7 +52,7 @@ def test_broken_content_stops_with_one_line(tmp_path: Path) -> None:
     """A broken routine file stops the bot naming the file, exercise and step."""
     content = tmp_path / "content"
     content.mkdir()
-    routine = (Path(__file__).resolve().parent.parent / "content" / "back.toml").read_text()
+    routine = (REPO / "content" / "back.toml").read_text()
     (content / "back.toml").write_text(routine.replace("hold = 20", "hold = -20", 1))
     result = run_cli(
         tmp_path,

@@ -19,7 +19,7 @@ from bot.core.documents import chat_from_doc, record_from_doc
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.files import AtomicJSONStorage
 from bot.storage.quarantine import CorruptChat
-from tests.factories import make_chat, session_record, write_legacy_store
+from tests.factories import REPO, make_chat, session_record, write_legacy_store
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 
@@ -347,7 +347,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 from bot.storage.chatfiles import ChatFiles
-from tests.test_storage import subscriber
+from tests.storage.test_storage import subscriber
 storage = ChatFiles.in_folder(Path(sys.argv[1]))
 for n in range(100_000):
     current = storage.chat(n % 20) or subscriber(n % 20)
@@ -363,7 +363,7 @@ def test_kill_9_loses_no_confirmed_write_and_leaves_no_broken_file(tmp_path: Pat
         [sys.executable, "-c", CHURN, str(tmp_path)],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPO,
     ) as child:
         assert child.stdout is not None
         confirmed = [int(child.stdout.readline()) for _ in range(150)]

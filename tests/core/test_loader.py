@@ -9,8 +9,9 @@ import pytest
 
 from bot.core.loader import load_routine, load_routines
 from bot.core.routines import ContentError, mirror, visible
+from tests.factories import REPO
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = REPO / "content"
 
 GOOD = """
 id = "tiny"
