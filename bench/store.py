@@ -26,11 +26,10 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from bot.core.chat import Chat, Delivery, Schedule, SessionRecord, SessionStatus
-from bot.core.documents import chat_to_doc, record_to_doc
 from bot.storage.chatfiles import ChatFiles
+from tests import factories
 
 __all__ = ["main"]
 
@@ -102,21 +101,12 @@ def _history(rng: random.Random, chat_id: int) -> list[SessionRecord]:
 def write_legacy_store(folder: Path, size: int, seed: int = 6) -> None:
     """A store of ``size`` subscribers in the original format: one TinyDB file, four tables."""
     rng = random.Random(seed)
-    subscribers: dict[str, Any] = {}
-    sessions: dict[str, Any] = {}
+    chats, records = [], []
     for index in range(size):
         chat_id = 10_000_000 + index
-        subscribers[str(chat_id)] = chat_to_doc(_subscriber(rng, chat_id))
-        for record in _history(rng, chat_id):
-            sessions[str(len(sessions) + 1)] = record_to_doc(record)
-    data = {
-        "subscribers": subscribers,
-        "active_sessions": {},
-        "sessions": sessions,
-        "meta": {"1": {"schema": 1}},
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "stretchbot.json").write_text(json.dumps(data, separators=(",", ":")))
+        chats.append(_subscriber(rng, chat_id))
+        records += _history(rng, chat_id)
+    factories.write_legacy_store(folder, chats, records, [])
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
