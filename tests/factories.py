@@ -211,3 +211,46 @@ def make_chat(chat_id: int = 42, **fields: Any) -> Chat:
         coaching=Coaching(**parts["coaching"]),
         **top,
     )
+
+
+def routine_toml(
+    routine_id: str = "tiny",
+    *,
+    title: str = "Tiny",
+    step: str = "Lean to the left.",
+    hold: float = 10,
+    followup: tuple[str, float] | None = ("Further", 20),
+    sides: str = "both",
+    progress: str = "",
+) -> str:
+    """A one-exercise routine file for tests: one timed step (and a follow-up), on ``sides``;
+    ``progress`` is a TOML table such as ``{ min = 12, max = 30, step = 3 }``."""
+    lines = [
+        f'id = "{routine_id}"',
+        f'title = "{title}"',
+        'summary = "A routine for tests."',
+        'source = "Test"',
+        'disclaimer = "Not medical advice."',
+        "",
+        "[[exercises]]",
+        'title = "Stretch"',
+        'target = "the back"',
+        f'sides = "{sides}"',
+        "",
+        "  [[exercises.steps]]",
+        f'  text = "{step}"',
+        f"  hold = {hold:g}",
+    ]
+    if followup is not None:
+        lines.append(f'  followups = [{{ text = "{followup[0]}", hold = {followup[1]:g} }}]')
+    if progress:
+        lines.append(f"  progress = {progress}")
+    return "\n".join(lines) + "\n"
+
+
+def content_folder(folder: Path, *routines: str) -> Path:
+    """A content folder holding these routine files (as ``routine_toml`` makes them)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, text in enumerate(routines):
+        (folder / f"routine{number}.toml").write_text(text, encoding="utf-8")
+    return folder

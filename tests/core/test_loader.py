@@ -9,27 +9,11 @@ import pytest
 
 from bot.core.loader import load_routine, load_routines
 from bot.core.routines import ContentError, mirror, visible
-from tests.factories import REPO
+from tests.factories import REPO, routine_toml
 
 CONTENT = REPO / "content"
 
-GOOD = """
-id = "tiny"
-title = "Tiny"
-summary = "A tiny routine."
-source = "Test"
-disclaimer = "Not medical advice."
-
-[[exercises]]
-title = "Stretch"
-target = "the back"
-sides = "both"
-
-  [[exercises.steps]]
-  text = "Lean to the left."
-  hold = 10
-  followups = [{ text = "Further", hold = 20 }]
-"""
+GOOD = routine_toml()
 
 
 def write(tmp_path: Path, text: str, name: str = "tiny.toml") -> Path:

@@ -12,26 +12,12 @@ from bot.core.progression import Feedback, adjusted, current_holds, phases, side
 from bot.core.routines import Bounds, ContentError, Routine
 from bot.core.session import CueKind, compile_script
 from bot.telegram import texts
-from tests.factories import routines
+from tests.factories import routine_toml, routines
 
-GOOD = """
-id = "tiny"
-title = "Tiny"
-summary = "A tiny routine."
-source = "Test"
-disclaimer = "Not medical advice."
-
-[[exercises]]
-title = "Stretch"
-target = "the back"
-sides = "both"
-
-  [[exercises.steps]]
-  text = "Lean forward until you feel it in your left side."
-  hold = 10
-  followups = [{ text = "Further", hold = 20 }]
-  progress = { min = 12, max = 30, step = 3 }
-"""
+GOOD = routine_toml(
+    step="Lean forward until you feel it in your left side.",
+    progress="{ min = 12, max = 30, step = 3 }",
+)
 
 
 def without_bounds(routine: Routine) -> Routine:

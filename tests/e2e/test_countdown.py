@@ -10,34 +10,17 @@ import pytest
 
 from bot.features.countdown import MIN_EDIT_GAP
 from tests.e2e.conftest import TIME_SCALE, Bot, BotFactory
+from tests.factories import content_folder, routine_toml
 
 #: A 12 s hold then lasts 4.2 s: long enough for a live countdown update or two.
 SLOW = 0.35
 
-HOLDS = """
-id = "holds"
-title = "Two holds"
-summary = "A hold with a follow-up."
-source = "Test"
-disclaimer = "Not medical advice."
-
-[[exercises]]
-title = "Lean"
-target = "timing"
-
-  [[exercises.steps]]
-  text = "Lean."
-  hold = 12
-  followups = [{ text = "Further", hold = 2 }]
-"""
+HOLDS = routine_toml("holds", step="Lean.", hold=12, followup=("Further", 2), sides="one")
 
 
 @pytest.fixture
 def holds(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    (folder / "holds.toml").write_text(HOLDS, encoding="utf-8")
-    return folder
+    return content_folder(tmp_path / "content", HOLDS)
 
 
 def assert_edit_rate(bot: Bot) -> None:

@@ -7,30 +7,15 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import BotFactory
+from tests.factories import content_folder, routine_toml
 
-TWO_SECOND_HOLD = """
-id = "hold"
-title = "One hold"
-summary = "A single two-second hold."
-source = "Test"
-disclaimer = "Not medical advice."
-
-[[exercises]]
-title = "Lean"
-target = "timing"
-
-  [[exercises.steps]]
-  text = "Lean."
-  hold = 2
-"""
+TWO_SECOND_HOLD = routine_toml("hold", step="Lean.", hold=2, followup=None, sides="one")
 
 
 @pytest.mark.realtime
 async def test_two_second_hold_takes_two_seconds(start_bot: BotFactory, tmp_path: Path) -> None:
     """At TIME_SCALE 1 a 2 s hold is 2 s ± 0.15 s between "Hold" and "Release"."""
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "hold.toml").write_text(TWO_SECOND_HOLD, encoding="utf-8")
+    content = content_folder(tmp_path / "content", TWO_SECOND_HOLD)
     async with start_bot(content_dir=content, time_scale=1.0) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("start", "1 exercise,")
