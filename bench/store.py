@@ -15,6 +15,7 @@ its peak memory is the bot's, not the benchmark's.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import random
@@ -174,7 +175,7 @@ def startup_child(folder: Path) -> dict[str, float]:
     job_queue = application.job_queue
     assert job_queue is not None
     services = services_of(application)
-    services.coach.close_interrupted(services.clock.now())
+    asyncio.run(services.coach.close_interrupted(services.clock.now()))
     count = rebuild_all(job_queue, services)
     took = time.perf_counter() - started
     peak = _memory_mb("VmHWM")

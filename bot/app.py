@@ -29,7 +29,9 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
-from bot.features.coach import Coach
+from bot.features.coaching import CoachingService
+from bot.features.session_notes import Interrupted
+from bot.features.sessions import Sessions
 from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.tinydb import TinyStore
@@ -52,6 +54,8 @@ from bot.telegram.handlers import (
 from bot.telegram.handlers.reminders import rebuild_all
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import coaching as render_coaching
+from bot.telegram.render import session as render_session
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -114,6 +118,17 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
+    store = TinyStore(storage)
+    timers = JobQueueTimers(job_queue, clock, timer_failed)
+    outbox = TelegramOutbox(application.bot, _renderers())
+    sessions = Sessions(
+        store=store,
+        timers=timers,
+        outbox=outbox,
+        clock=clock,
+        routines=routines,
+        time_scale=settings.time_scale,
+    )
     attach_services(
         application,
         Services(
@@ -121,10 +136,11 @@ def build_application(
             storage=storage,
             routines=routines,
             clock=clock,
-            coach=Coach(storage, routines, clock, settings.time_scale),
-            store=TinyStore(storage),
-            timers=JobQueueTimers(job_queue, clock, timer_failed),
-            outbox=TelegramOutbox(application.bot, _renderers()),
+            coach=sessions,
+            coaching=CoachingService(store=store, sessions=sessions, routines=routines),
+            store=store,
+            timers=timers,
+            outbox=outbox,
             flood=FloodGuard(burst=settings.flood_burst),
         ),
     )
@@ -135,7 +151,7 @@ def build_application(
 def _renderers() -> Renderers:
     """Every note type and the function that says it, from each feature's render module."""
     renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
-    modules: tuple[ModuleType, ...] = ()
+    modules: tuple[ModuleType, ...] = (render_coaching, render_session)
     for module in modules:
         renderers.update(module.RENDERERS)
     return renderers
@@ -231,9 +247,9 @@ async def on_startup(application: BotApp) -> None:
     """
     services = services_of(application)
     now = services.clock.now()
-    for chat_id in services.coach.close_interrupted(now):
+    for chat_id in await services.coach.close_interrupted(now):
         try:
-            await application.bot.send_message(chat_id, texts.INTERRUPTED)
+            await services.outbox.send(chat_id, Interrupted(), sound=True)
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
     job_queue = application.job_queue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
@@ -16,11 +16,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
+from bot.features.coaching import CoachingService
+from bot.features.sessions import Sessions
 from bot.ports import Outbox, Store, Timers
 from bot.storage.chatfiles import ChatFiles
-
-if TYPE_CHECKING:
-    from bot.features.coach import Coach
 
 __all__ = ["BotApp", "BotContext", "Services", "attach_services", "services_of"]
 
@@ -36,7 +35,10 @@ class Services:
     storage: ChatFiles
     routines: RoutineBook
     clock: Clock
-    coach: Coach
+    #: The guided sessions (bot.features.sessions); coaching around them (feedback, pain,
+    #: own routines).
+    coach: Sessions
+    coaching: CoachingService
     #: The ports the features use: the store, the timers and the outbox.
     store: Store
     timers: Timers

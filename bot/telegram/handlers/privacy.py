@@ -77,7 +77,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
     if not yes:
         await query.edit_message_text(texts.FORGET_CANCELLED)
         return
-    await services.coach.discard(context, chat.id)
+    await services.coach.discard(chat.id)
     await close_reminder(context, chat.id)  # its "Start now" would find nobody
     async with services.storage.lock(chat.id):
         jobs.cancel_chat(context.jobs, chat.id)

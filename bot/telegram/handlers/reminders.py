@@ -263,7 +263,7 @@ async def unblocked(context: BotContext, chat_id: int) -> Chat | None:
 
 def _reminder_text(services: Services, subscriber: Chat, *, again: bool = False) -> str:
     routine = chat_routine(services.routines, subscriber)
-    length = services.coach.length(routine)
+    length = texts.minutes(services.coach.script_seconds(routine))
     return texts.reminder(routine.title, len(routine.exercises), length, again=again)
 
 
@@ -449,7 +449,7 @@ async def _send_nudge(context: BotContext) -> None:
     if done_today or not subscriber.schedule.subscribed or services.coach.running(job.chat_id):
         return
     routine = chat_routine(services.routines, subscriber)
-    length = services.coach.length(routine)
+    length = texts.minutes(services.coach.script_seconds(routine))
     try:
         await _send_reminder_message(context, subscriber, texts.nudge(length), due=job.data)
     except BadRequest:

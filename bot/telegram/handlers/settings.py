@@ -41,7 +41,7 @@ def _view(context: BotContext, subscriber: Chat) -> tuple[str, Markup]:
         outlook_of(context, subscriber),
         subscriber.schedule.nudge_minutes,
         routine.title,
-        services.coach.length(routine),
+        texts.minutes(services.coach.script_seconds(routine)),
     )
     paused = subscriber.schedule.paused_until(local_today(context, subscriber)) is not None
     pause = (
@@ -114,7 +114,10 @@ def _routines(context: BotContext, subscriber: Chat) -> tuple[str, Markup]:
     services = context.services
     current = chat_routine(services.routines, subscriber).id
     routines = available(services.routines, subscriber).values()  # with the chat's own
-    entries = [(r.id, r.title, services.coach.length(r), r.id == current) for r in routines]
+    entries = [
+        (r.id, r.title, texts.minutes(services.coach.script_seconds(r)), r.id == current)
+        for r in routines
+    ]
     buttons = [
         [Button(f"{'✓ ' if r.id == current else ''}{r.title}", callback_data=setting("use", r.id))]
         for r in routines

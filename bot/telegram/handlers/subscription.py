@@ -64,7 +64,7 @@ async def start(update: Update, context: BotContext) -> None:
             texts.welcome(
                 subscriber.name,
                 routine.title,
-                services.coach.length(routine),
+                texts.minutes(services.coach.script_seconds(routine)),
                 routine.disclaimer,
                 schedule_now,
                 group=group,
@@ -80,7 +80,7 @@ async def stop(update: Update, context: BotContext) -> None:
     if chat is None:
         return
     services = context.services
-    if await services.coach.stop(context, chat.id):
+    if await services.coach.stop(chat.id):
         await reply(update, texts.STOP_SESSION_FIRST)
         return
     if not await may_change(update, context):
