@@ -42,6 +42,7 @@ __all__ = [
     "CountPaused",
     "Countdowns",
     "Counting",
+    "countdown_timer",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -234,13 +235,8 @@ class Countdowns:
         wants this countdown to wait, or the tick is late (then skip it)."""
         chat_id = timer.chat_id
         hold = self._holds.get(chat_id)
-        if (
-            hold is None
-            or hold.serial != timer.data.get("hold")
-            or hold.paused_left is not None
-            or chat_id not in self._ticking
-        ):
-            return  # a tick of an earlier hold, or one that ended as this tick came due
+        if hold is None or hold.serial != timer.data.get("hold") or chat_id not in self._ticking:
+            return  # a tick of an earlier hold, or of one paused or ended as it came due
         now = self._clock.monotonic()
         self._arm(chat_id, hold, now)  # before any await: ending the hold cancels it
         left = hold.left(now)
