@@ -45,7 +45,6 @@ from bot.telegram.render.words import (
     WORD_STOP,
     b,
     count_seconds,
-    elapsed,
     minutes,
     plural,
 )
@@ -96,6 +95,15 @@ def cue(cue: Cue) -> str:
     if cue.kind is CueKind.FOLLOW_UP:
         return follow_up(cue.words, cue.wait)
     return RELEASE_SWITCH if cue.switch else RELEASE
+
+
+def elapsed(seconds: float) -> str:
+    """A measured duration: "5 min 40 s", "45 s"."""
+    whole = round(seconds)
+    mins, secs = divmod(whole, 60)
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs} s" if secs else f"{mins} min"
 
 
 def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
