@@ -31,11 +31,13 @@ from bot.core.flood import FloodGuard
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
-from bot.features.coach import Coach
+from bot.features.coaching import CoachingService
 from bot.features.operators import Operators
 from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
+from bot.features.session_notes import Interrupted
+from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
 from bot.ports import Note, Timer
 from bot.storage.chatfiles import ChatFiles
@@ -59,11 +61,12 @@ from bot.telegram.handlers import (
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render import account as render_account
+from bot.telegram.render import coaching as render_coaching
 from bot.telegram.render import progress as render_progress
 from bot.telegram.render import reminders as reminders_render
 from bot.telegram.render import schedule as render_schedule
+from bot.telegram.render import session as render_session
 from bot.telegram.render import settings as render_settings
-from bot.telegram.seams import CoachSessions
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -126,10 +129,17 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
-    coach = Coach(storage, routines, clock, settings.time_scale)
     store = TinyStore(storage)
     timers = JobQueueTimers(job_queue, clock, timer_failed)
     outbox = TelegramOutbox(application.bot, _renderers())
+    sessions = Sessions(
+        store=store,
+        timers=timers,
+        outbox=outbox,
+        clock=clock,
+        routines=routines,
+        time_scale=settings.time_scale,
+    )
     failures: Counter[str] = Counter()
     reminders = Reminders(
         store,
@@ -137,14 +147,12 @@ def build_application(
         outbox,
         clock,
         routines,
-        coach,
+        sessions,
         time_scale=settings.time_scale,
         grace=settings.reminder_grace,
         failures=failures,
     )
     flood = FloodGuard(burst=settings.flood_burst)
-    # The account reaches the sessions through a seam until they take plain values.
-    session_seam = CoachSessions(application, coach)
     schedules = ScheduleSettings(store, clock, reminders)
     attach_services(
         application,
@@ -153,7 +161,8 @@ def build_application(
             storage=storage,
             routines=routines,
             clock=clock,
-            coach=coach,
+            coach=sessions,
+            coaching=CoachingService(store=store, sessions=sessions, routines=routines),
             store=store,
             timers=timers,
             outbox=outbox,
@@ -163,15 +172,15 @@ def build_application(
                 clock,
                 routines,
                 reminders,
-                session_seam,
+                sessions,
                 default_zone=settings.default_timezone,
                 default_time=settings.default_reminder_time,
                 flood=flood,
                 failures=failures,
             ),
             schedules=schedules,
-            settings_menu=SettingsMenu(store, routines, schedules, session_seam),
-            privacy=Privacy(store, clock, routines, reminders, session_seam),
+            settings_menu=SettingsMenu(store, routines, schedules, sessions),
+            privacy=Privacy(store, clock, routines, reminders, sessions),
             operators=Operators(
                 store,
                 clock,
@@ -197,6 +206,8 @@ def _renderers() -> Renderers:
         render_schedule,
         render_settings,
         render_progress,
+        render_coaching,
+        render_session,
     )
     for module in modules:
         renderers.update(module.RENDERERS)
@@ -293,9 +304,9 @@ async def on_startup(application: BotApp) -> None:
     """
     services = services_of(application)
     now = services.clock.now()
-    for chat_id in services.coach.close_interrupted(now):
+    for chat_id in await services.coach.close_interrupted(now):
         try:
-            await application.bot.send_message(chat_id, texts.INTERRUPTED)
+            await services.outbox.send(chat_id, Interrupted(), sound=True)
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
     count = await services.reminders.rebuild()

@@ -25,6 +25,7 @@ __all__ = [
     "exercise_key",
     "hold_key",
     "label",
+    "milliseconds",
     "parse_key",
     "phases",
     "side_word",
@@ -48,6 +49,12 @@ def hold_key(routine_id: str, exercise: int, step: int, mirrored: bool) -> str:
 
 def exercise_key(routine_id: str, exercise: int) -> str:
     return f"{routine_id}:{exercise}"
+
+
+def milliseconds(seconds: float) -> int:
+    """A time in position in whole milliseconds, as feedback buttons carry it: any hold the
+    loader accepts (12.345 s) is carried exactly, and a press is compared with it."""
+    return round(seconds * 1000)
 
 
 def parse_key(key: str) -> tuple[str, int, int, bool] | None:

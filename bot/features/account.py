@@ -86,7 +86,9 @@ class Reminders(Protocol):
 class Sessions(Protocol):
     """What the account needs from the guided sessions feature."""
 
-    def running(self, chat_id: int) -> bool: ...
+    def running(self, chat_id: int) -> object | None:
+        """The chat's running session (anything but None), or None."""
+        ...
 
     async def stop(self, chat_id: int) -> bool:
         """Stop the chat's session, saying so; False if none was running."""
@@ -208,7 +210,8 @@ class Account:
         now = self._clock.now()
         chat = await self._store.chat(chat_id)
         if chat is not None and chat.schedule.subscribed:
-            return AlreadySetUp(outlook(chat, now), self._sessions.running(chat_id))
+            running = self._sessions.running(chat_id) is not None
+            return AlreadySetUp(outlook(chat, now), running)
         if not await allowed():
             return AdminsOnly()
         first_time = chat is None

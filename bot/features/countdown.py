@@ -15,23 +15,35 @@ Countdown updates are the bot's lowest-priority requests, so under load they giv
   rather than adding an HTTP request to a loop that is already behind with cues.
 
 The final edit of a hold (done, and what is next) is never dropped.
+
+Ticks are timers (kind ``countdown``, one per chat) re-armed by each tick on a grid of
+:data:`UPDATE_EVERY` from the hold's start; a delayed edit is a timer too (kind
+``countdown-edit``), its text kept here, as timer data holds only small values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, NetworkError
+from bot.ports import Blocked, Clock, Note, Outbox, Timer, Timers, Unreachable
 
-from bot.clock import Clock
-from bot.telegram import jobs
-from bot.telegram.context import BotContext
-from bot.telegram.fitting import fit
-
-__all__ = ["Countdowns", "bar", "final_text", "paused_text", "progress_text"]
+__all__ = [
+    "COUNTDOWN",
+    "EDIT",
+    "EDIT_RATE",
+    "LATE_TICK",
+    "MIN_EDIT_GAP",
+    "UPDATE_EVERY",
+    "CountDone",
+    "CountOff",
+    "CountPaused",
+    "Countdowns",
+    "Counting",
+    "countdown_timer",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,49 +57,66 @@ MIN_EDIT_GAP = 1.1
 EDIT_RATE = 20.0
 #: Real seconds a tick may run behind its time before it is dropped (the loop is busy).
 LATE_TICK = 0.25
-BAR_CELLS = 10
+#: Timer kinds: a countdown's tick, and an edit waiting for the chat's gate.
+COUNTDOWN = "countdown"
+EDIT = "countdown-edit"
 
 
-def bar(fraction: float) -> str:
-    done = min(BAR_CELLS, max(0, round(fraction * BAR_CELLS)))
-    return "▓" * done + "░" * (BAR_CELLS - done)
+# What the countdown says: the hold message as sent (``message``), edited --------------------
 
 
-def progress_text(cue_text: str, hold: float, left: float) -> str:
-    """The hold message while it counts down: its text, a bar and the seconds left."""
-    seconds = max(1, math.ceil(left - 1e-6))
-    return f"{cue_text}\n{bar(1 - left / hold)} {seconds} s"
+@dataclass(frozen=True, slots=True)
+class Counting(Note):
+    """The hold message counting down: ``left`` of ``hold`` routine seconds; buttons kept."""
+
+    message: Note
+    hold: float
+    left: float
 
 
-def paused_text(cue_text: str, hold: float, left: float) -> str:
-    """The hold message while the session is paused: the bar stops, marked paused."""
-    seconds = max(1, math.ceil(left - 1e-6))
-    return f"{cue_text}\n{bar(1 - left / hold)} ⏸ paused, {seconds} s left"
+@dataclass(frozen=True, slots=True)
+class CountPaused(Note):
+    """The hold message while its session is paused (with its buttons while it may resume
+    there; without them once the hold resumed in a new message)."""
+
+    message: Note
+    hold: float
+    left: float
+    buttons: bool
 
 
-def final_text(cue_text: str, next_text: str | None) -> str:
-    """The hold message once the hold is over, ending with what to do next."""
-    ending = f" → {next_text}" if next_text else ""
-    return f"{cue_text}\n{bar(1.0)} ✓{ending}"
+@dataclass(frozen=True, slots=True)
+class CountDone(Note):
+    """The hold message once the hold is over, ending with what comes next (if anything)."""
+
+    message: Note
+    next: Note | None
+
+
+@dataclass(frozen=True, slots=True)
+class CountOff(Note):
+    """The hold message as sent, without its countdown and buttons (skipped, stopped)."""
+
+    message: Note
+
+
+def countdown_timer(chat_id: int) -> str:
+    return f"countdown:{chat_id}"
 
 
 @dataclass(slots=True)
 class _Hold:
     message_id: int
-    text: str
+    message: Note
     #: The hold in routine seconds (what the user is told) and in real seconds.
     hold: float
     real: float
     started: float
+    #: Tells this hold's ticks from an earlier hold's in the same chat.
+    serial: int
     paused_left: float | None = None
-    edited: bool = False
     #: When the last countdown update was made (or the hold began), monotonic.
     updated: float = 0.0
-    #: When the tick job was (re)started: ticks are due every UPDATE_EVERY from here.
-    ticks_from: float = 0.0
-    #: The hold message's buttons, kept through countdown edits (an edit without them would
-    #: remove them); the final edit drops them, as the hold is over.
-    markup: InlineKeyboardMarkup | None = None
 
     def left(self, now: float) -> float:
         """Real seconds left."""
@@ -99,7 +128,16 @@ class _Hold:
 class Countdowns:
     """The running countdown of each chat, and each chat's edit gate."""
 
-    def __init__(self, clock: Clock, time_scale: float, edit_rate: float = EDIT_RATE) -> None:
+    def __init__(
+        self,
+        timers: Timers,
+        outbox: Outbox,
+        clock: Clock,
+        time_scale: float = 1.0,
+        edit_rate: float = EDIT_RATE,
+    ) -> None:
+        self._timers = timers
+        self._outbox = outbox
         self._clock = clock
         self._scale = time_scale
         self._edit_rate = edit_rate
@@ -107,87 +145,84 @@ class Countdowns:
         self._gate: dict[int, float] = {}
         #: Chats whose countdown is ticking (live, running, not paused).
         self._ticking: set[int] = set()
+        #: Edits waiting for their chat's gate, by timer name.
+        self._edits: dict[str, Note] = {}
+        self._serial = 0
+        timers.on(COUNTDOWN, self._tick)
+        timers.on(EDIT, self._edit_due)
 
-    def begin(
-        self,
-        context: BotContext,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        hold: float,
-        live: bool,
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
-        """A hold message was sent: count it down (if ``live`` and long enough to bother)."""
+    def begin(self, chat_id: int, message_id: int, message: Note, hold: float, live: bool) -> None:
+        """A hold message was sent: count it down (if ``live`` and long enough to bother).
+        ``hold`` is in routine seconds."""
         real = hold * self._scale
         now = self._clock.monotonic()
-        self._holds[chat_id] = _Hold(message_id, text, hold, real, now, markup=markup, updated=now)
+        self._serial += 1
+        counted = _Hold(message_id, message, hold, real, now, self._serial, updated=now)
+        self._holds[chat_id] = counted
         if live and real >= 2 * UPDATE_EVERY:
-            self._tick_every(context, chat_id)
+            self._ticking.add(chat_id)
+            self._arm(chat_id, counted, now)
         else:
-            self._stop_ticking(context, chat_id)
+            self._stop_ticking(chat_id)
 
     def update_interval(self) -> float:
         """Real seconds between two updates of one countdown: UPDATE_EVERY, or longer when
         more countdowns are live than the shared budget serves at that pace."""
         return max(UPDATE_EVERY, len(self._ticking) / self._edit_rate)
 
-    def _tick_every(self, context: BotContext, chat_id: int) -> None:
-        hold = self._holds.get(chat_id)
-        if hold is not None:
-            hold.ticks_from = self._clock.monotonic()
-        self._ticking.add(chat_id)
-        jobs.schedule_repeating(
-            context.jobs,
-            self._tick,
-            UPDATE_EVERY,
-            name=jobs.countdown_job_name(chat_id),
-            chat_id=chat_id,
-        )
+    def _arm(self, chat_id: int, hold: _Hold, now: float) -> None:
+        """The next tick, on the hold's grid (a tick that ran late does not shift it), while
+        there is still something to show then."""
+        at = hold.started + (math.floor((now - hold.started) / UPDATE_EVERY) + 1) * UPDATE_EVERY
+        if hold.real - (at - hold.started) < UPDATE_EVERY / 2:
+            self._timers.cancel(countdown_timer(chat_id))
+            return
+        due = self._clock.now() + dt.timedelta(seconds=at - now)
+        data = {"hold": hold.serial, "at": at}
+        self._timers.set(Timer(countdown_timer(chat_id), COUNTDOWN, chat_id, due, data))
 
-    def pause(self, context: BotContext, chat_id: int) -> None:
+    def pause(self, chat_id: int) -> None:
         """The session paused: the countdown stops and its message says so (in groups too:
         one edit, and a bar that silently stopped would look like a hang). The "it hurts"
         button stays."""
         hold = self._holds.get(chat_id)
         if hold is not None and hold.paused_left is None:
             hold.paused_left = hold.left(self._clock.monotonic())
-            self._stop_ticking(context, chat_id)
-            hold.edited = True
-            text = self._paused(hold)
-            self._edit_later(context, chat_id, hold.message_id, text, hold.markup)
+            self._stop_ticking(chat_id)
+            self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=True))
 
-    def retire(self, context: BotContext, chat_id: int) -> None:
+    def retire(self, chat_id: int) -> None:
         """The paused hold resumes in a new message (where the user is looking, not one
         further up): this one keeps its paused mark and loses its button."""
-        self._stop_ticking(context, chat_id)
+        self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
         if hold is not None and hold.paused_left is not None:
-            self._edit_later(context, chat_id, hold.message_id, self._paused(hold))
+            self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=False))
 
-    def _paused(self, hold: _Hold) -> str:
-        return paused_text(hold.text, hold.hold, (hold.paused_left or 0.0) / self._scale)
+    def _paused(self, hold: _Hold, *, buttons: bool) -> CountPaused:
+        left = (hold.paused_left or 0.0) / self._scale
+        return CountPaused(hold.message, hold.hold, left, buttons)
 
-    def end(self, context: BotContext, chat_id: int, *, done: bool, next_text: str | None) -> None:
-        """The hold is over: ``done`` shows it completed (and what is next); otherwise (skip,
-        stop) the countdown is simply taken off the message."""
-        self._stop_ticking(context, chat_id)
+    def end(self, chat_id: int, *, done: bool, next_note: Note | None) -> None:
+        """The hold is over: ``done`` shows it completed (and ``next_note``, what is next);
+        otherwise (skip, stop) the countdown and the button are taken off the message (a hold
+        message always has its "it hurts" button, so there is always something to take off)."""
+        self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
         if hold is None:
             return
-        if done:
-            self._edit_later(context, chat_id, hold.message_id, final_text(hold.text, next_text))
-        elif hold.edited or hold.markup is not None:
-            self._edit_later(context, chat_id, hold.message_id, hold.text)
+        edited = CountDone(hold.message, next_note) if done else CountOff(hold.message)
+        self._edit_later(chat_id, hold.message_id, edited)
 
     def forget(self, chat_id: int) -> None:
+        """The chat is gone (it blocked the bot): no countdown, no gate."""
+        self._stop_ticking(chat_id)
         self._holds.pop(chat_id, None)
         self._gate.pop(chat_id, None)
-        self._ticking.discard(chat_id)
 
-    def _stop_ticking(self, context: BotContext, chat_id: int) -> None:
+    def _stop_ticking(self, chat_id: int) -> None:
         self._ticking.discard(chat_id)
-        jobs.cancel_jobs(context.jobs, jobs.countdown_job_name(chat_id))
+        self._timers.cancel(countdown_timer(chat_id))
 
     def _take_slot(self, chat_id: int, now: float) -> float:
         """The earliest time this chat may be edited, reserving it."""
@@ -195,71 +230,48 @@ class Countdowns:
         self._gate[chat_id] = at + MIN_EDIT_GAP
         return at
 
-    async def _tick(self, context: BotContext) -> None:
-        """Job callback: one countdown update, unless the gate is shut, the shared budget
+    async def _tick(self, timer: Timer) -> None:
+        """Timer handler: one countdown update, unless the gate is shut, the shared budget
         wants this countdown to wait, or the tick is late (then skip it)."""
-        job = context.job
-        chat_id = job.chat_id if job else None
-        hold = self._holds.get(chat_id) if chat_id is not None else None
+        chat_id = timer.chat_id
+        hold = self._holds.get(chat_id)
+        if hold is None or hold.serial != timer.data.get("hold") or chat_id not in self._ticking:
+            return  # a tick of an earlier hold, or of one paused or ended as it came due
         now = self._clock.monotonic()
-        if chat_id is None or hold is None or hold.paused_left is not None:
-            return
+        self._arm(chat_id, hold, now)  # before any await: ending the hold cancels it
         left = hold.left(now)
         if left < UPDATE_EVERY / 2 or now < self._gate.get(chat_id, 0.0):
             return  # the final edit is moments away, or the last edit was too recent
         if now - hold.updated < self.update_interval() - UPDATE_EVERY / 2:
             return  # more countdowns than the budget: this one's turn comes later
-        if (now - hold.ticks_from) % UPDATE_EVERY > LATE_TICK:
+        at = timer.data.get("at")
+        if isinstance(at, float | int) and now - at > LATE_TICK:
             return  # the loop is behind: a cue may be waiting, and the next tick will do
         self._take_slot(chat_id, now)
-        hold.edited = True
         hold.updated = now
         await self._edit(
-            context,
-            chat_id,
-            hold.message_id,
-            progress_text(hold.text, hold.hold, left / self._scale),
-            hold.markup,
+            chat_id, hold.message_id, Counting(hold.message, hold.hold, left / self._scale)
         )
 
-    def _edit_later(
-        self,
-        context: BotContext,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
+    def _edit_later(self, chat_id: int, message_id: int, note: Note) -> None:
+        """Edit when the chat's gate opens (a timer even when it is open: the caller's next
+        message is not held up by the edit)."""
         now = self._clock.monotonic()
         at = self._take_slot(chat_id, now)
-        jobs.schedule_once(
-            context.jobs,
-            self._edit_job,
-            at - now,
-            name=f"edit:{chat_id}:{message_id}",
-            chat_id=chat_id,
-            data=(message_id, text, markup),
-        )
+        name = f"edit:{chat_id}:{message_id}"
+        self._edits[name] = note
+        due = self._clock.now() + dt.timedelta(seconds=at - now)
+        self._timers.set(Timer(name, EDIT, chat_id, due, {"message": message_id}))
 
-    async def _edit_job(self, context: BotContext) -> None:
-        job = context.job
-        if job is None or job.chat_id is None or not isinstance(job.data, tuple):
-            return
-        message_id, text, markup = job.data
-        await self._edit(context, job.chat_id, message_id, text, markup)
+    async def _edit_due(self, timer: Timer) -> None:
+        note = self._edits.pop(timer.name, None)
+        message_id = timer.data.get("message")
+        if note is not None and isinstance(message_id, int):
+            await self._edit(timer.chat_id, message_id, note)
 
-    @staticmethod
-    async def _edit(
-        context: BotContext,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
+    async def _edit(self, chat_id: int, message_id: int, note: Note) -> None:
         try:
-            await context.bot.edit_message_text(
-                fit(text, parts=1)[0], chat_id, message_id, reply_markup=markup
-            )
-        except (BadRequest, NetworkError) as exc:
-            # Deleted by the user, unchanged, or Telegram briefly away: a countdown can miss one.
+            await self._outbox.edit(chat_id, message_id, note)
+        except (Blocked, Unreachable) as exc:
+            # Blocked, or Telegram briefly away: a countdown can miss one.
             _LOGGER.debug("Countdown edit in chat %s skipped: %s", chat_id, exc)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.core.progression import milliseconds
+
 __all__ = [
     "BROADCAST_PATTERN",
     "FEEDBACK_PATTERN",
@@ -279,11 +281,6 @@ def _base36(number: int) -> str:
         digits = _DIGITS36[digit] + digits
         if not number:
             return digits
-
-
-def milliseconds(seconds: float) -> int:
-    """A time in position as feedback buttons carry it and the coach compares it."""
-    return round(seconds * 1000)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
@@ -17,16 +17,15 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
+from bot.features.coaching import CoachingService
 from bot.features.operators import Operators
 from bot.features.privacy import Privacy
+from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
+from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
 from bot.ports import Outbox, Store, Timers
 from bot.storage.chatfiles import ChatFiles
-
-if TYPE_CHECKING:
-    from bot.features.coach import Coach
-    from bot.features.reminders import Reminders
 
 __all__ = ["BotApp", "BotContext", "Services", "attach_services", "services_of"]
 
@@ -42,7 +41,10 @@ class Services:
     storage: ChatFiles
     routines: RoutineBook
     clock: Clock
-    coach: Coach
+    #: The guided sessions (bot.features.sessions); coaching around them (feedback, pain,
+    #: own routines).
+    coach: Sessions
+    coaching: CoachingService
     #: The ports the features use: the store, the timers and the outbox.
     store: Store
     timers: Timers

@@ -7,7 +7,9 @@ import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.telegram import jobs
+from bot.features.countdown import countdown_timer
+from bot.features.sessions import session_timer
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -55,10 +57,9 @@ async def test_restart_mid_session_leaves_no_timer(start_bot: BotFactory) -> Non
         await bot.ask("start", "Go at your own pace")
     async with start_bot() as again:
         await again.expect("your session was cut short")
-        assert again.app.job_queue is not None
-        names = {job.name for job in again.app.job_queue.jobs()}
-        assert jobs.session_job_name(again.user.id) not in names
-        assert jobs.countdown_job_name(again.user.id) not in names
+        names = {timer.name for timer in services_of(again.app).timers.pending(again.user.id)}
+        assert session_timer(again.user.id) not in names
+        assert countdown_timer(again.user.id) not in names
         assert again.storage.active_sessions() == []
 
 

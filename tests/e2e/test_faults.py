@@ -13,7 +13,8 @@ import pytest
 from bot.core.chat import SessionStatus
 from bot.emulator import FaultKind
 from bot.emulator.server import CLIENT_CLOSED
-from bot.telegram import jobs
+from bot.features.countdown import countdown_timer
+from bot.features.sessions import session_timer
 from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
@@ -158,10 +159,10 @@ async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> No
     (record,) = subscribed.storage.history(subscribed.user.id)
     assert record.status is SessionStatus.STOPPED
     assert subscribed.storage.active_sessions() == []
-    assert subscribed.app.job_queue is not None
-    names = [job.name for job in subscribed.app.job_queue.jobs()]
-    assert jobs.session_job_name(subscribed.user.id) not in names
-    assert jobs.countdown_job_name(subscribed.user.id) not in names
+    timers = services_of(subscribed.app).timers.pending(subscribed.user.id)
+    names = [timer.name for timer in timers]
+    assert session_timer(subscribed.user.id) not in names
+    assert countdown_timer(subscribed.user.id) not in names
 
 
 async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:

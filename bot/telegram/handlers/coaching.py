@@ -1,23 +1,23 @@
 """Coaching: the feedback and "it hurts" buttons, the pain check and /pain, a chat's own routine
-sent as a file, and /export csv. The decisions live in the coach, bot/progression.py,
-bot/safety.py, bot/uploads.py and bot/report.py; these handlers parse and answer."""
+sent as a file. The decisions live in ``services.coaching``
+(:class:`bot.features.coaching.CoachingService`); these handlers parse and answer."""
 
 from __future__ import annotations
 
 import html
 import logging
-from dataclasses import replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot.core import safety
 from bot.core.parsing import quoted
-from bot.core.uploads import MAX_BYTES, UploadError, validate_upload
+from bot.core.progression import Feedback
+from bot.core.uploads import MAX_BYTES, UploadError
 from bot.telegram import callbacks, texts
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
 from bot.telegram.handlers.common import reply, subscriber_to_change
+from bot.telegram.render import coaching as words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -28,12 +28,20 @@ async def feedback_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     vote = callbacks.parse_feedback(query.data) if isinstance(query.data, str) else None
-    result = await context.services.coach.feedback(chat.id, vote) if vote and chat else None
+    result = None
+    if vote is not None and chat is not None:
+        result = await context.services.coaching.feedback(
+            chat.id,
+            vote=Feedback(vote.vote),
+            key=vote.key,
+            used_ms=vote.used_ms,
+            session=vote.session,
+        )
     if result is None or chat is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    note = texts.feedback_noted(
+    note = words.feedback_noted(
         result.label, result.before, result.after, hurt=result.hurt, limit=result.limit
     )
     message = query.message
@@ -52,81 +60,36 @@ async def hurts_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await query.answer()
-    coach = context.services.coach
-    if chat is not None and not await coach.hurts(context, chat.id):
-        await coach.note(context, chat.id, texts.HURT_NOTE)
+    if chat is not None:
+        await context.services.coaching.hurts(chat.id)
 
 
 async def pain_button(update: Update, context: BotContext) -> None:
     """An answer to “How is your back, 0–10?”, before or after a session, acted on by the
-    rules of bot/safety.py; a question from before the latest session has expired."""
+    rules of bot/core/safety.py; a question from before the latest session has expired."""
     query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
     answer = callbacks.parse_pain(query.data) if isinstance(query.data, str) else None
-    coach = context.services.coach
-    answers = await coach.record_pain(chat.id, answer) if answer and chat else None
+    coaching = context.services.coaching
+    answers = None
+    if answer is not None and chat is not None:
+        answers = await coaching.record_pain(
+            chat.id, session=answer.session, before=answer.before, value=answer.value
+        )
     if answer is None or chat is None or answers is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    question = texts.PAIN_BEFORE if answer.before else texts.PAIN_AFTER
+    question = words.PAIN_BEFORE if answer.before else words.PAIN_AFTER
     try:
-        await query.edit_message_text(texts.pain_answered(question, answer.value))
+        await query.edit_message_text(words.pain_answered(question, answer.value))
     except TelegramError as exc:
         _LOGGER.debug("Could not mark the pain answer in chat %s: %s", chat.id, exc)
-    if answer.value is None:
-        return
-    if answer.before:
-        await _before_session(context, chat.id, answer.session, answers)
-    else:
-        await _after_session(context, chat.id, answers)
-
-
-async def _before_session(
-    context: BotContext, chat_id: int, session: int, answers: safety.Answers
-) -> None:
-    """High: pause the routine at once (before its first hold, if it has not come yet) and
-    ask whether to go on; middling: go gently. Once the session is over, the note alone."""
-    coach, score = context.services.coach, answers.before
-    if score is None:
-        return
-    advice = safety.before_session(score)
-    persistent = safety.persistently_high([*answers.earlier, score])
-    if advice is safety.Before.STOP:
-        buttons = [
-            InlineKeyboardButton(
-                texts.BUTTON_CONTINUE_GENTLY, callback_data=callbacks.gate(True, session)
-            ),
-            InlineKeyboardButton(
-                texts.BUTTON_STOP_TODAY, callback_data=callbacks.gate(False, session)
-            ),
-        ]
-        asked = texts.pain_high(score, persistent, paused=True)
-        paused = await coach.pause(
-            context,
-            chat_id,
-            of_session=session,
-            reason=asked,
-            markup=InlineKeyboardMarkup([buttons]),
+    if answer.value is not None:
+        await coaching.act_on_pain(
+            chat.id, session=answer.session, before=answer.before, answers=answers
         )
-        if paused is None:  # the session has ended meanwhile
-            await coach.note(context, chat_id, texts.pain_high(score, persistent, paused=False))
-    elif advice is safety.Before.GENTLY and coach.running(chat_id):
-        await coach.note(context, chat_id, texts.PAIN_GENTLY)
-
-
-async def _after_session(context: BotContext, chat_id: int, answers: safety.Answers) -> None:
-    """Pain that rose since before the session, or is high, gets a note, not silence."""
-    if answers.after is None:
-        return
-    advice = safety.after_session(answers.before, answers.after)
-    if advice is safety.After.ROSE and answers.before is not None:
-        await context.services.coach.note(
-            context, chat_id, texts.pain_rose(answers.before, answers.after)
-        )
-    elif advice is safety.After.HIGH:
-        await context.services.coach.note(context, chat_id, texts.PAIN_STILL_HIGH)
 
 
 async def gate_button(update: Update, context: BotContext) -> None:
@@ -136,23 +99,19 @@ async def gate_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     gate = callbacks.parse_gate(query.data) if isinstance(query.data, str) else None
-    coach = context.services.coach
-    running = coach.running(chat.id) if chat else None
-    if gate is None or chat is None or running is None or running.id != gate.session:
+    coaching = context.services.coaching
+    if gate is None or chat is None or not coaching.gate_is_live(chat.id, gate.session):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     message = query.message
     if isinstance(message, Message) and message.text:
         try:  # the buttons go: the question is answered
-            answered = texts.gate_answered(html.escape(message.text), gate.go_on)
+            answered = words.gate_answered(html.escape(message.text), gate.go_on)
             await query.edit_message_text(fit(answered, parts=1)[0])
         except TelegramError as exc:
             _LOGGER.debug("Could not mark the answer in chat %s: %s", chat.id, exc)
-    if gate.go_on:
-        await coach.resume(context, chat.id)
-    else:
-        await coach.stop(context, chat.id, of_session=gate.session, say=texts.STOPPED_FOR_TODAY)
+    await coaching.pass_gate(chat.id, session=gate.session, go_on=gate.go_on)
 
 
 async def pain_command(update: Update, context: BotContext) -> None:
@@ -162,15 +121,10 @@ async def pain_command(update: Update, context: BotContext) -> None:
         return
     choice = " ".join(context.args or []).lower()
     if choice not in ("on", "off"):
-        await reply(update, texts.PAIN_USAGE)
+        await reply(update, words.PAIN_USAGE)
         return
-    await context.services.storage.change(
-        subscriber.chat_id,
-        lambda current: replace(
-            current, coaching=replace(current.coaching, pain_check=choice == "on")
-        ),
-    )
-    await reply(update, texts.PAIN_ON if choice == "on" else texts.PAIN_OFF)
+    await context.services.coaching.set_pain_check(subscriber.chat_id, choice == "on")
+    await reply(update, words.PAIN_ON if choice == "on" else words.PAIN_OFF)
 
 
 async def routine_file(update: Update, context: BotContext) -> None:
@@ -184,29 +138,22 @@ async def routine_file(update: Update, context: BotContext) -> None:
         return
     name = document.file_name or "the file"
     if not name.lower().endswith(".toml"):
-        await reply(update, texts.UPLOAD_NOT_TOML)
+        await reply(update, words.UPLOAD_NOT_TOML)
         return
     if document.file_size is not None and document.file_size > MAX_BYTES:
         # Checked before downloading: Telegram says the size, so a huge file is never fetched.
         too_big = f"{quoted(name)}: larger than {MAX_BYTES // 1024} KB"
-        await reply(update, texts.upload_rejected([too_big]))
+        await reply(update, words.upload_rejected([too_big]))
         return
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
         _LOGGER.warning("Could not download a routine file: %s", exc)
-        await reply(update, texts.UPLOAD_FAILED)
+        await reply(update, words.UPLOAD_FAILED)
         return
-    services = context.services
     try:
-        routine = validate_upload(data, name, set(services.routines))
+        routine = await context.services.coaching.save_routine(subscriber.chat_id, data, name)
     except UploadError as exc:
-        await reply(update, texts.upload_rejected(exc.problems))
+        await reply(update, words.upload_rejected(exc.problems))
         return
-    # Kept without a byte-order mark: it is text now, and the loader reads it either way.
-    text = data.decode("utf-8-sig")
-    await services.storage.change(
-        subscriber.chat_id,
-        lambda current: replace(current, coaching=replace(current.coaching, own_routine=text)),
-    )
-    await reply(update, texts.upload_accepted(routine.title, routine.id))
+    await reply(update, words.upload_accepted(routine.title, routine.id))

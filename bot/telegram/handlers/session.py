@@ -1,5 +1,6 @@
 """Starting and steering a guided session: the word "start" (or "start quick"), /go, the
-reminder's buttons, "later", and the words stop / pause / resume / skip while one runs."""
+reminder's buttons, "later", and the words stop / pause / resume / skip while one runs. The
+session itself is ``services.coach`` (:class:`bot.features.sessions.Sessions`)."""
 
 from __future__ import annotations
 
@@ -13,24 +14,29 @@ from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import is_group, known_subscriber, reply
 from bot.telegram.handlers.reminders import close_reminder, reacted, snooze_for, undo_skip
 from bot.telegram.handlers.settings import routine_names
+from bot.telegram.render import coaching as coaching_words
+from bot.telegram.render import session as words
+from bot.telegram.render.words import (
+    WORD_LATER,
+    WORD_PAUSE,
+    WORD_RESUME,
+    WORD_SKIP,
+    WORD_START,
+    WORD_STOP,
+)
 
 #: Words that steer a running session.
-SESSION_WORDS = (
-    texts.WORD_STOP,
-    texts.WORD_PAUSE,
-    texts.WORD_RESUME,
-    texts.WORD_SKIP,
-    texts.WORD_HURTS,
-)
+SESSION_WORDS = (WORD_STOP, WORD_PAUSE, WORD_RESUME, WORD_SKIP, coaching_words.WORD_HURTS)
 #: "later" snoozes the reminder by this many minutes.
 LATER_MINUTES = 15
 
 
-def find_routine(context: BotContext, name: str, chat_id: int | None = None) -> Routine | None:
+async def find_routine(
+    context: BotContext, name: str, chat_id: int | None = None
+) -> Routine | None:
     """A routine by id ("quick") or by a word of its title, the chat's own included; None if
     nothing matches."""
-    storage = context.services.storage
-    subscriber = storage.chat(chat_id) if chat_id is not None else None
+    subscriber = await context.services.store.chat(chat_id) if chat_id is not None else None
     routines = available(context.services.routines, subscriber)
     if name in routines:
         return routines[name]
@@ -49,22 +55,20 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
     services = context.services
     routine = routine or chat_routine(services.routines, subscriber)
     if services.coach.running(chat.id):
-        await reply(update, texts.ALREADY_RUNNING)
+        await reply(update, words.ALREADY_RUNNING)
         return
     await reacted(context, chat.id)
     await close_reminder(context, chat.id)
     # In groups every edit counts against 20 messages a minute: no live countdown there.
     group = is_group(update)
-    await services.coach.start(
-        context, chat.id, routine, live_countdown=not group, private=not group
-    )
+    await services.coach.start(chat.id, routine, live_countdown=not group, private=not group)
 
 
 async def go(update: Update, context: BotContext) -> None:
     """/go, or /go quick: start a routine now."""
     name = " ".join(context.args or []).lower()
     chat_id = update.effective_chat.id if update.effective_chat else None
-    routine = find_routine(context, name, chat_id) if name else None
+    routine = await find_routine(context, name, chat_id) if name else None
     if name and routine is None:
         await _unknown_routine(update, context, name)
         return
@@ -73,7 +77,7 @@ async def go(update: Update, context: BotContext) -> None:
 
 async def _unknown_routine(update: Update, context: BotContext, name: str) -> None:
     chat = update.effective_chat
-    subscriber = context.services.storage.chat(chat.id) if chat else None
+    subscriber = await context.services.store.chat(chat.id) if chat else None
     await reply(update, texts.unknown_routine(name, routine_names(context, subscriber)))
 
 
@@ -83,7 +87,7 @@ async def start_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     routine_id = callbacks.parse_go(query.data) if isinstance(query.data, str) else None
-    subscriber = context.services.storage.chat(chat.id) if chat else None
+    subscriber = await context.services.store.chat(chat.id) if chat else None
     routines = available(context.services.routines, subscriber)  # the chat's own too
     routine = routines.get(routine_id) if routine_id else None
     if routine_id is None or chat is None or (routine_id and routine is None):
@@ -99,47 +103,47 @@ async def on_text(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    words = normalize_words(message.text)
+    said = normalize_words(message.text)
     coach = context.services.coach
     group = is_group(update)
     if coach.running(chat.id) is None:
-        first, _, rest = words.partition(" ")
-        if first == texts.WORD_START:
-            routine = find_routine(context, rest, chat.id) if rest else None
+        first, _, rest = said.partition(" ")
+        if first == WORD_START:
+            routine = await find_routine(context, rest, chat.id) if rest else None
             if rest and routine is None:
                 await _unknown_routine(update, context, rest)
             else:
                 await begin(update, context, routine)
-        elif words == texts.WORD_LATER:
+        elif said == WORD_LATER:
             await later(update, context)
         elif group:
             return
-        elif words in texts.HURT_WORDS:
+        elif said in coaching_words.HURT_WORDS:
             # Someone in pain is never told to start a session: the safety note instead.
-            await reply(update, texts.HURT_NOTE)
-        elif context.services.storage.chat(chat.id) is None:
+            await reply(update, coaching_words.HURT_NOTE)
+        elif await context.services.store.chat(chat.id) is None:
             await reply(update, texts.NOT_SET_UP)  # e.g. after /forget: "start" would not work
-        elif words in SESSION_WORDS:
-            await reply(update, texts.no_session(words))
+        elif said in SESSION_WORDS:
+            await reply(update, words.no_session(said))
         else:
             await reply(update, texts.NOT_UNDERSTOOD)
         return
-    if words == texts.WORD_START or words.startswith(f"{texts.WORD_START} "):
-        await reply(update, texts.ALREADY_RUNNING)
-    elif words in texts.HURT_WORDS:
-        await coach.hurts(context, chat.id)
-    elif words == texts.WORD_STOP:
-        await coach.stop(context, chat.id)
-    elif words == texts.WORD_SKIP:
-        await coach.skip(context, chat.id)
-    elif words == texts.WORD_PAUSE:
-        if await coach.pause(context, chat.id) is False:
-            await reply(update, texts.ALREADY_PAUSED)
-    elif words == texts.WORD_RESUME:
-        if await coach.resume(context, chat.id) is False:
-            await reply(update, texts.NOT_PAUSED)
+    if said == WORD_START or said.startswith(f"{WORD_START} "):
+        await reply(update, words.ALREADY_RUNNING)
+    elif said in coaching_words.HURT_WORDS:
+        await coach.hurts(chat.id)
+    elif said == WORD_STOP:
+        await coach.stop(chat.id)
+    elif said == WORD_SKIP:
+        await coach.skip(chat.id)
+    elif said == WORD_PAUSE:
+        if await coach.pause(chat.id) is False:
+            await reply(update, words.ALREADY_PAUSED)
+    elif said == WORD_RESUME:
+        if await coach.resume(chat.id) is False:
+            await reply(update, words.NOT_PAUSED)
     elif not group:
-        await reply(update, texts.SESSION_HINT)
+        await reply(update, words.SESSION_HINT)
 
 
 async def later(update: Update, context: BotContext) -> None:
@@ -149,7 +153,7 @@ async def later(update: Update, context: BotContext) -> None:
         return
     skip_undone = await undo_skip(context, chat.id)
     due = await snooze_for(context, chat.id, LATER_MINUTES)
-    subscriber = context.services.storage.chat(chat.id)
+    subscriber = await context.services.store.chat(chat.id)
     if due is None or subscriber is None:
         return
     await close_reminder(context, chat.id)

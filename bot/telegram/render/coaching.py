@@ -7,8 +7,21 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.core.safety import PERSISTENT_SESSIONS
+from bot.features.coaching import (
+    HurtNote,
+    PainGently,
+    PainHigh,
+    PainRose,
+    PainStillHigh,
+    StoppedForToday,
+)
+from bot.features.session_notes import PainQuestion
+from bot.telegram import callbacks
 from bot.telegram.fitting import MAX_MESSAGE
+from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render.words import WORD_START, b, count_seconds
 
 # Coaching: progression, pain check, "it hurts", own routines, CSV report (issue 7) -----------
@@ -162,3 +175,50 @@ def upload_accepted(title: str, routine_id: str) -> str:
         f"✅ Saved {b(title)} as your own routine. Only you can see it. "
         f"Start it with /go {escape(routine_id)}, or pick it in /routine."
     )
+
+
+# Notes and their buttons ---------------------------------------------------------------------
+
+
+def pain_buttons(session: int, *, before: bool) -> InlineKeyboardMarkup:
+    """0–10 in two rows, Skip at the end of the second."""
+    when = "b" if before else "a"
+    rows = [
+        [
+            InlineKeyboardButton(str(value), callback_data=callbacks.pain(when, value, session))
+            for value in row
+        ]
+        for row in callbacks.PAIN_ROWS
+    ]
+    skip = callbacks.pain(when, None, session)
+    rows[-1].append(InlineKeyboardButton(BUTTON_PAIN_SKIP, callback_data=skip))
+    return InlineKeyboardMarkup(rows)
+
+
+def _pain_question(note: PainQuestion) -> Rendered:
+    question = PAIN_BEFORE if note.before else PAIN_AFTER
+    return Rendered(question, pain_buttons(note.session, before=note.before))
+
+
+def _pain_high(note: PainHigh) -> Rendered:
+    text = pain_high(note.score, note.persistent, paused=note.paused)
+    if not note.paused:
+        return Rendered(text)
+    buttons = [
+        InlineKeyboardButton(
+            BUTTON_CONTINUE_GENTLY, callback_data=callbacks.gate(True, note.session)
+        ),
+        InlineKeyboardButton(BUTTON_STOP_TODAY, callback_data=callbacks.gate(False, note.session)),
+    ]
+    return Rendered(text, InlineKeyboardMarkup([buttons]))
+
+
+RENDERERS: Renderers = {
+    PainQuestion: _pain_question,
+    PainHigh: _pain_high,
+    HurtNote: lambda _: Rendered(HURT_NOTE),
+    PainGently: lambda _: Rendered(PAIN_GENTLY),
+    PainRose: lambda note: Rendered(pain_rose(note.before, note.after)),
+    PainStillHigh: lambda _: Rendered(PAIN_STILL_HIGH),
+    StoppedForToday: lambda _: Rendered(STOPPED_FOR_TODAY),
+}

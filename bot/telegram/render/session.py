@@ -1,11 +1,42 @@
-"""A guided session in words: its cues, pause and resume, the end."""
+"""A guided session in words: its cues and their buttons, the live countdown, pause and resume,
+the end (the notes of ``bot.features.session_notes`` and ``bot.features.countdown``)."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.progression import Feedback, milliseconds
 from bot.core.session import Cue, CueKind
+from bot.features.countdown import CountDone, Counting, CountOff, CountPaused
+from bot.features.session_notes import (
+    Completed,
+    CueNote,
+    HurtStop,
+    Interrupted,
+    Partial,
+    Paused,
+    PauseExpired,
+    Resumed,
+    Stopped,
+)
+from bot.ports import Note
+from bot.telegram import callbacks
+from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render.coaching import (
+    BUTTON_EASY,
+    BUTTON_HARD,
+    BUTTON_HURTS,
+    BUTTON_RIGHT,
+    HURT_STOP,
+)
+from bot.telegram.render.schedule import next_reminder
 from bot.telegram.render.words import (
     WORD_PAUSE,
     WORD_RESUME,
@@ -64,6 +95,15 @@ def cue(cue: Cue) -> str:
     if cue.kind is CueKind.FOLLOW_UP:
         return follow_up(cue.words, cue.wait)
     return RELEASE_SWITCH if cue.switch else RELEASE
+
+
+def elapsed(seconds: float) -> str:
+    """A measured duration: "5 min 40 s", "45 s"."""
+    whole = round(seconds)
+    mins, secs = divmod(whole, 60)
+    if not mins:
+        return f"{secs} s"
+    return f"{mins} min {secs} s" if secs else f"{mins} min"
 
 
 def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
@@ -132,3 +172,136 @@ INTERRUPTED = (
 STOP_SESSION_FIRST = (
     "Session stopped. Your reminders are still on — send /stop again to turn them off."
 )
+
+
+# The live countdown -------------------------------------------------------------------------
+
+BAR_CELLS = 10
+_TAG = re.compile(r"<[^>]+>")
+
+
+def bar(fraction: float) -> str:
+    done = min(BAR_CELLS, max(0, round(fraction * BAR_CELLS)))
+    return "▓" * done + "░" * (BAR_CELLS - done)
+
+
+def progress_text(cue_text: str, hold: float, left: float) -> str:
+    """The hold message while it counts down: its text, a bar and the seconds left."""
+    seconds = max(1, math.ceil(left - 1e-6))
+    return f"{cue_text}\n{bar(1 - left / hold)} {seconds} s"
+
+
+def paused_text(cue_text: str, hold: float, left: float) -> str:
+    """The hold message while the session is paused: the bar stops, marked paused."""
+    seconds = max(1, math.ceil(left - 1e-6))
+    return f"{cue_text}\n{bar(1 - left / hold)} ⏸ paused, {seconds} s left"
+
+
+def final_text(cue_text: str, next_text: str | None) -> str:
+    """The hold message once the hold is over, ending with what to do next."""
+    ending = f" → {next_text}" if next_text else ""
+    return f"{cue_text}\n{bar(1.0)} ✓{ending}"
+
+
+# Notes and their buttons ---------------------------------------------------------------------
+
+
+def _hurts_button() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(BUTTON_HURTS, callback_data=callbacks.HURTS)]]
+    )
+
+
+def cue_buttons(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
+    """A hold message's "Stop — it hurts" button; an adapting step's release gets the three
+    feedback buttons, which name the session (they expire when the next one starts)."""
+    if cue.is_hold:
+        return _hurts_button()
+    if cue.kind is CueKind.RELEASE and cue.key:
+        votes = (
+            (BUTTON_EASY, Feedback.EASY),
+            (BUTTON_RIGHT, Feedback.RIGHT),
+            (BUTTON_HARD, Feedback.HARD),
+        )
+        used = milliseconds(cue.seconds)
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=callbacks.feedback(vote, cue.key, used, session)
+                    )
+                    for label, vote in votes
+                ]
+            ]
+        )
+    return None
+
+
+def _cue_note(note: CueNote) -> Rendered:
+    return Rendered(cue(note.cue), cue_buttons(note.cue, note.session))
+
+
+def _resumed(note: Resumed) -> Rendered:
+    return Rendered(resumed(note.left), _hurts_button() if note.left else None)
+
+
+#: The messages a countdown edits.
+_HOLD_MESSAGES: dict[type[Note], Callable[[Any], Rendered]] = {
+    CueNote: _cue_note,
+    Resumed: _resumed,
+}
+
+
+def _hold_message(note: Note) -> Rendered:
+    return _HOLD_MESSAGES[type(note)](note)
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup))
+
+
+def _counting(note: Counting) -> Rendered:
+    message = _hold_message(note.message)
+    return Rendered(progress_text(message.text, note.hold, note.left), message.buttons)
+
+
+def _count_paused(note: CountPaused) -> Rendered:
+    message = _hold_message(note.message)
+    text = paused_text(message.text, note.hold, note.left)
+    return Rendered(text, message.buttons if note.buttons else None)
+
+
+def _count_done(note: CountDone) -> Rendered:
+    after = escape(_plain(_hold_message(note.next).text)) if note.next else None
+    return Rendered(final_text(_hold_message(note.message).text, after))
+
+
+def _count_off(note: CountOff) -> Rendered:
+    return Rendered(_hold_message(note.message).text)
+
+
+def _completed(note: Completed) -> Rendered:
+    upcoming = next_reminder(note.outlook) if note.outlook else None
+    return Rendered(completed(note.routine_title, elapsed(note.took), note.streak, upcoming))
+
+
+def _partial(note: Partial) -> Rendered:
+    upcoming = next_reminder(note.outlook) if note.outlook else None
+    return Rendered(partial(note.routine_title, upcoming))
+
+
+RENDERERS: Renderers = {
+    CueNote: _cue_note,
+    Resumed: _resumed,
+    Paused: lambda _: Rendered(PAUSED),
+    Counting: _counting,
+    CountPaused: _count_paused,
+    CountDone: _count_done,
+    CountOff: _count_off,
+    Completed: _completed,
+    Partial: _partial,
+    Stopped: lambda _: Rendered(SESSION_STOPPED),
+    PauseExpired: lambda _: Rendered(PAUSE_EXPIRED),
+    HurtStop: lambda _: Rendered(HURT_STOP),
+    Interrupted: lambda _: Rendered(INTERRUPTED),
+}

@@ -36,15 +36,6 @@ def minutes(seconds: float) -> str:
     return f"about {plural(round(seconds / 60), 'minute')}"
 
 
-def elapsed(seconds: float) -> str:
-    """A measured duration: "5 min 40 s", "45 s"."""
-    whole = round(seconds)
-    mins, secs = divmod(whole, 60)
-    if not mins:
-        return f"{secs} s"
-    return f"{mins} min {secs} s" if secs else f"{mins} min"
-
-
 def listed(items: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)

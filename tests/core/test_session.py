@@ -7,7 +7,7 @@ import pytest
 
 from bot.core.chat import SessionStatus
 from bot.core.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
-from bot.telegram import texts
+from bot.telegram.render import session as texts
 from tests.factories import guided_session, routines
 
 
