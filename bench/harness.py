@@ -30,8 +30,8 @@ from bot.core.loader import load_routines
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
 from bot.storage.chatfiles import ChatFiles
-from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, Lane, PriorityRateLimiter
+from bot.telegram.render import session as session_text
 from bot.telegram.runner import running
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -262,7 +262,7 @@ def hold_lateness(
         for cue, (sent_text, _, at), (_, _, next_at) in zip(
             script, messages, messages[1:], strict=False
         ):
-            if sent_text != parse(texts.cue(cue), "HTML")[0]:
+            if sent_text != parse(session_text.cue(cue), "HTML")[0]:
                 raise AssertionError(f"unexpected session message: {sent_text!r}")
             if cue.is_hold:
                 lateness.append(next_at - at - cue.wait * time_scale)

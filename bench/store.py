@@ -162,7 +162,7 @@ def startup_child(folder: Path) -> dict[str, float]:
     settings = Settings(token="1:bench", data_dir=folder, content_dir=CONTENT)
     application = build_application(settings, storage=storage, clock=Clock.pretending(NOW))
     services = services_of(application)
-    asyncio.run(services.coach.close_interrupted(services.clock.now()))
+    asyncio.run(services.sessions.close_interrupted(services.clock.now()))
     count = asyncio.run(services.reminders.rebuild())
     took = time.perf_counter() - started
     peak = _memory_mb("VmHWM")

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -39,10 +36,10 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Note, Timer
+from bot.ports import Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.tinydb import TinyStore
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.handlers import (
@@ -59,14 +56,8 @@ from bot.telegram.handlers import (
     subscription,
 )
 from bot.telegram.outbox import TelegramOutbox
-from bot.telegram.render import Rendered, Renderers
-from bot.telegram.render import account as render_account
-from bot.telegram.render import coaching as render_coaching
-from bot.telegram.render import progress as render_progress
-from bot.telegram.render import reminders as reminders_render
-from bot.telegram.render import schedule as render_schedule
-from bot.telegram.render import session as render_session
-from bot.telegram.render import settings as render_settings
+from bot.telegram.render import account as account_text
+from bot.telegram.render.registry import RENDERERS
 from bot.telegram.timers import JobQueueTimers
 
 __all__ = ["build_application", "on_startup"]
@@ -131,7 +122,7 @@ def build_application(
 
     store = TinyStore(storage)
     timers = JobQueueTimers(job_queue, clock, timer_failed)
-    outbox = TelegramOutbox(application.bot, _renderers())
+    outbox = TelegramOutbox(application.bot, RENDERERS)
     sessions = Sessions(
         store=store,
         timers=timers,
@@ -161,7 +152,7 @@ def build_application(
             storage=storage,
             routines=routines,
             clock=clock,
-            coach=sessions,
+            sessions=sessions,
             coaching=CoachingService(store=store, sessions=sessions, routines=routines),
             store=store,
             timers=timers,
@@ -195,23 +186,6 @@ def build_application(
     )
     _register_handlers(application)
     return application
-
-
-def _renderers() -> Renderers:
-    """Every note type and the function that says it, from each feature's render module."""
-    renderers: dict[type[Note], Callable[[Any], Rendered]] = {}
-    modules: tuple[ModuleType, ...] = (
-        reminders_render,
-        render_account,
-        render_schedule,
-        render_settings,
-        render_progress,
-        render_coaching,
-        render_session,
-    )
-    for module in modules:
-        renderers.update(module.RENDERERS)
-    return renderers
 
 
 def _register_handlers(application: BotApp) -> None:
@@ -304,14 +278,14 @@ async def on_startup(application: BotApp) -> None:
     """
     services = services_of(application)
     now = services.clock.now()
-    for chat_id in await services.coach.close_interrupted(now):
+    for chat_id in await services.sessions.close_interrupted(now):
         try:
             await services.outbox.send(chat_id, Interrupted(), sound=True)
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
     count = await services.reminders.rebuild()
     await application.bot.set_my_commands(
-        [BotCommand(command, description) for command, description in texts.COMMANDS]
+        [BotCommand(command, description) for command, description in account_text.COMMANDS]
     )
     _LOGGER.info("Started: %d reminder job(s) scheduled", count)
 

@@ -47,7 +47,7 @@ RETRY_LONGEST_SECONDS = 300.0
 
 
 class Sessions(Protocol):
-    """What reminders need from the guided sessions (``bot.features.coach.Coach``)."""
+    """What reminders need from the guided sessions (``bot.features.sessions.Sessions``)."""
 
     def running(self, chat_id: int) -> object | None:
         """The chat's session in progress, if any: a reminder would only interrupt it."""

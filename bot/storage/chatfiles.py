@@ -14,7 +14,6 @@ exporting one reads one file. The price is start-up, which opens and parses ever
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import json
@@ -68,23 +67,17 @@ _LOGGER = logging.getLogger(__name__)
 class StaleWrite(RuntimeError):
     """A save of a chat read before some later save: applying it would undo that change.
 
-    :meth:`ChatFiles.change` re-reads and re-applies its change when it meets one; a plain
-    :meth:`ChatFiles.save` of an old copy raises it instead of losing an update.
+    A unit of work (``TinyStore.change``) re-reads and re-applies its change when it meets one;
+    a plain :meth:`ChatFiles.save` of an old copy raises it instead of losing an update.
     """
-
-
-#: How often :meth:`ChatFiles.change` re-reads and re-applies after a conflicting save.
-_CHANGE_ATTEMPTS = 5
 
 
 class ChatFiles:
     """Chats, active sessions and session history, one TinyDB file per chat.
 
-    **Units of work.** Every change to a chat's settings is one read → change → write, done by
-    :meth:`change` under the chat's lock, and never across a Telegram call: a reminder that
-    waits 1.5 s for Telegram's answer must not write back the chat it read before, over a
-    ``/time`` confirmed meanwhile. Each save checks the version it read is still the stored one
-    (:class:`StaleWrite` otherwise), the same rule a database backend needs across processes.
+    Every method is one synchronous operation on one chat's file. Each save checks the version
+    it read is still the stored one (:class:`StaleWrite` otherwise); units of work over that
+    rule are :class:`bot.storage.tinydb.TinyStore`'s.
 
     **Damaged files** are set aside by :class:`~bot.storage.quarantine.Quarantine` the first
     time they are read: that chat starts afresh, every other chat is served as usual.
@@ -94,7 +87,6 @@ class ChatFiles:
         self.path = folder
         self._chats = folder / CHATS
         self._active = folder / ACTIVE
-        self._locks: dict[int, asyncio.Lock] = {}
         self.quarantine = Quarantine(folder / QUARANTINE, PRIVATE_FOLDER)
         open_layout(self.path)
         # Made here, not by the mkdir of a file's folder, whose parents get the default mode.
@@ -113,10 +105,6 @@ class ChatFiles:
 
     def close(self) -> None:
         """Nothing is held open between operations."""
-
-    def lock(self, chat_id: int) -> asyncio.Lock:
-        """The chat's lock for units of work (:meth:`change`); never held across a send."""
-        return self._locks.setdefault(chat_id, asyncio.Lock())
 
     def chat_file(self, chat_id: int) -> Path:
         """The TinyDB file holding everything about one chat (forget it by deleting it)."""
@@ -167,28 +155,6 @@ class ChatFiles:
             return saved
 
         return self._open(chat.chat_id, write)
-
-    async def change(self, chat_id: int, change: Callable[[Chat], Chat]) -> Chat | None:
-        """One unit of work: apply ``change`` to the chat's current settings and save the
-        result; returns what was saved, or None if the chat has no settings.
-
-        ``change`` must be a pure function of the chat it is given: if another save got
-        in first, it is applied again to the newer copy, so a confirmed change is never lost
-        and never fails. Nothing is written if it returns an equal chat.
-        """
-        async with self.lock(chat_id):
-            for _ in range(_CHANGE_ATTEMPTS):
-                current = self.chat(chat_id)
-                if current is None:
-                    return None
-                changed = change(current)
-                if changed == current:
-                    return current
-                try:
-                    return self.save(changed)
-                except StaleWrite:
-                    _LOGGER.info("Chat %s changed meanwhile; applying the change again", chat_id)
-        raise StaleWrite(f"chat {chat_id}: gave up after {_CHANGE_ATTEMPTS} conflicting saves")
 
     def add_chats(self, chats: Iterable[Chat]) -> None:
         """Add many new chats with one sync to disk (imports, benchmarks); existing ids fail

@@ -8,14 +8,20 @@ version it read; a conflicting save makes it re-read and re-apply, never lose a 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord
-from bot.storage.chatfiles import ChatFiles
+from bot.storage.chatfiles import ChatFiles, StaleWrite
 
 __all__ = ["TinyStore"]
+
+_LOGGER = logging.getLogger(__name__)
+#: How often a unit of work re-reads and re-applies after a conflicting save.
+_CHANGE_ATTEMPTS = 5
 
 
 class TinyStore:
@@ -23,6 +29,8 @@ class TinyStore:
 
     def __init__(self, files: ChatFiles) -> None:
         self.files = files
+        #: Per chat, one unit of work at a time (never held across a Telegram call).
+        self._locks: dict[int, asyncio.Lock] = {}
 
     @classmethod
     def in_folder(cls, folder: Path) -> TinyStore:
@@ -35,7 +43,26 @@ class TinyStore:
         return self.files.save(chat)
 
     async def change(self, chat_id: int, change: Callable[[Chat], Chat]) -> Chat | None:
-        return await self.files.change(chat_id, change)
+        """One unit of work: apply ``change`` to the chat's current settings and save the
+        result; returns what was saved, or None if the chat has no settings.
+
+        ``change`` must be a pure function of the chat it is given: if another save got
+        in first, it is applied again to the newer copy, so a confirmed change is never lost
+        and never fails. Nothing is written if it returns an equal chat.
+        """
+        async with self._locks.setdefault(chat_id, asyncio.Lock()):
+            for _ in range(_CHANGE_ATTEMPTS):
+                current = self.files.chat(chat_id)
+                if current is None:
+                    return None
+                changed = change(current)
+                if changed == current:
+                    return current
+                try:
+                    return self.files.save(changed)
+                except StaleWrite:
+                    _LOGGER.info("Chat %s changed meanwhile; applying the change again", chat_id)
+        raise StaleWrite(f"chat {chat_id}: gave up after {_CHANGE_ATTEMPTS} conflicting saves")
 
     async def chats(self) -> AsyncIterator[Chat]:
         for chat in self.files.chats():

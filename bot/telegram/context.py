@@ -43,7 +43,7 @@ class Services:
     clock: Clock
     #: The guided sessions (bot.features.sessions); coaching around them (feedback, pain,
     #: own routines).
-    coach: Sessions
+    sessions: Sessions
     coaching: CoachingService
     #: The ports the features use: the store, the timers and the outbox.
     store: Store

@@ -20,7 +20,7 @@ from bot.core.parsing import (
     parse_times,
     parse_timezone,
 )
-from bot.telegram import texts
+from bot.telegram.render import schedule as schedule_text
 from tests.factories import plain
 
 
@@ -29,7 +29,7 @@ def says(pattern: str) -> Iterator[pytest.ExceptionInfo[ParseError]]:
     """Expect a ParseError whose reply to the user (as rendered) matches ``pattern``."""
     with pytest.raises(ParseError) as caught:
         yield caught
-    assert re.search(pattern, plain(texts.parse_error(caught.value))), caught.value
+    assert re.search(pattern, plain(schedule_text.parse_error(caught.value))), caught.value
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_unknown_timezone_gives_an_example() -> None:
     """An unknown zone gets a reply with an example of a valid one."""
     with says("I don't know the time zone “Mars/Olympus”") as caught:
         parse_timezone("Mars/Olympus")
-    assert "Europe/Berlin" in plain(texts.parse_error(caught.value))
+    assert "Europe/Berlin" in plain(schedule_text.parse_error(caught.value))
 
 
 def test_misspelt_timezone_gets_a_suggestion() -> None:

@@ -11,7 +11,7 @@ from bot.core.loader import load_routine, parse_routine
 from bot.core.progression import Feedback, adjusted, current_holds, phases, side_word
 from bot.core.routines import Bounds, ContentError, Routine
 from bot.core.session import CueKind, compile_script
-from bot.telegram import texts
+from bot.telegram.render import session as session_text
 from tests.factories import routine_toml, routines
 
 GOOD = routine_toml(
@@ -38,8 +38,8 @@ def test_new_user_gets_exactly_the_files_timings(routine_id: str) -> None:
     routine = routines()[routine_id]
     new_user = compile_script(routine, {})
     before_bounds = compile_script(without_bounds(routine))
-    assert [(c.kind, texts.cue(c), c.wait) for c in new_user] == [
-        (c.kind, texts.cue(c), c.wait) for c in before_bounds
+    assert [(c.kind, session_text.cue(c), c.wait) for c in new_user] == [
+        (c.kind, session_text.cue(c), c.wait) for c in before_bounds
     ]
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from bot.core.chat import Chat, Coaching, Schedule
 from bot.core.uploads import MAX_BYTES, UploadError, own_routine, validate_upload
-from bot.telegram import texts
 from bot.telegram.fitting import MAX_MESSAGE, visible_length
+from bot.telegram.render import coaching as coaching_text
 from tests.factories import PHYSIO_ROUTINE
 
 STEP = '\n  [[exercises.steps]]\n  text = "Breathe."\n'
@@ -64,9 +64,9 @@ def test_problems_name_the_file_shortened() -> None:
 def test_rejection_lists_what_fits_then_the_rest_as_a_count() -> None:
     """The rejection lists problems (escaped) while one message holds them, then "… and N
     more"; a short list is listed whole."""
-    short = texts.upload_rejected(["a: <b> is wrong", "b: also"])
+    short = coaching_text.upload_rejected(["a: <b> is wrong", "b: also"])
     assert short.endswith("• a: &lt;b&gt; is wrong\n• b: also")
-    long = texts.upload_rejected([f"problem {n}: " + "x" * 100 for n in range(200)])
+    long = coaching_text.upload_rejected([f"problem {n}: " + "x" * 100 for n in range(200)])
     assert visible_length(long) <= MAX_MESSAGE
     listed = long.count("• problem")
     assert 30 < listed < 200

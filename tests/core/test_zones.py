@@ -15,7 +15,7 @@ from bot.core.chat import Chat, Schedule
 from bot.core.documents import chat_from_doc, chat_to_doc
 from bot.core.parsing import ParseError, parse_timezone
 from bot.core.zones import has_no_dst_rules, offset_name, zone_of
-from bot.telegram import texts
+from bot.telegram.render import schedule as schedule_text
 from tests.factories import plain
 
 
@@ -24,7 +24,7 @@ def says(pattern: str) -> Iterator[pytest.ExceptionInfo[ParseError]]:
     """Expect a ParseError whose reply to the user (as rendered) matches ``pattern``."""
     with pytest.raises(ParseError) as caught:
         yield caught
-    assert re.search(pattern, plain(texts.parse_error(caught.value))), caught.value
+    assert re.search(pattern, plain(schedule_text.parse_error(caught.value))), caught.value
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from bot.core.chat import SessionStatus
 from bot.core.session import session_id
 from bot.emulator import BotMessage
 from bot.telegram import callbacks
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import PHYSIO_ROUTINE
 
@@ -161,7 +162,7 @@ async def test_too_easy_at_the_ceiling_says_so(start_bot: BotFactory) -> None:
     async with start_bot(time_scale=SCALE) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("/pain off", "won't ask")
-        await bot.storage.change(
+        await services_of(bot.app).store.change(
             bot.user.id, lambda s: replace(s, coaching=replace(s.coaching, holds={LEFT: 30.0}))
         )
         bot.say("/go quick")

@@ -16,8 +16,8 @@ from bot.core.chat import Chat, Coaching, Schedule
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.storage.chatfiles import ChatFiles
-from bot.telegram import texts
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
+from bot.telegram.render import session as session_text
 from bot.telegram.runner import running
 from tests.factories import plain, routines
 
@@ -73,9 +73,11 @@ async def test_session_cues_overtake_a_reminder_fan_out(
         script = compile_script(routines().default)[:9]  # up to the first hold's release
         planned = 0.0
         for cue in script:
-            message = await emulator.wait_for_message(user, plain(texts.cue(cue)), timeout=5)
+            message = await emulator.wait_for_message(
+                user, plain(session_text.cue(cue)), timeout=5
+            )
             late = message.sent_at - said - planned * SCALE
-            assert -TOLERANCE < late < TOLERANCE, (texts.cue(cue), late)
+            assert -TOLERANCE < late < TOLERANCE, (session_text.cue(cue), late)
             planned += cue.wait
         session_done = time.monotonic()
         for member in crowd:

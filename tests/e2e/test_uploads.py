@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator
+from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 from tests.factories import PHYSIO_ROUTINE, physio_routine
 
@@ -244,7 +245,7 @@ async def test_stats_with_many_long_titles_are_split_not_lost(start_bot: BotFact
         assert "Saved Long routine" in reply
         await bot.ask("/routine sam", "Long routine")
         adapted = {f"sam:{index}:0:0": 15.0 for index in range(60)}
-        await bot.storage.change(
+        await services_of(bot.app).store.change(
             bot.user.id, lambda s: replace(s, coaching=replace(s.coaching, holds=adapted))
         )
         bot.say("/stats")

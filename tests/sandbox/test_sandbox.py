@@ -14,7 +14,7 @@ import pytest
 
 from bot.__main__ import NO_TOKEN_NOTICE
 from bot.core.session import compile_script
-from bot.telegram import texts
+from bot.telegram.render import session as session_text
 from tests.factories import PHYSIO_ROUTINE, REPO, plain, routines
 from tests.sandbox.driver import launch, sandbox_env
 
@@ -51,7 +51,7 @@ async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
     assert release.buttons == ["[1] 😌 Too easy  [2] 👌 Just right  [3] 😣 Too hard"]
     said = [message.text for message in messages]
     assert said[0].startswith(f"🧘 {routine.title}")
-    assert said[:-1] == [plain(texts.cue(cue)) for cue in script]
+    assert said[:-1] == [plain(session_text.cue(cue)) for cue in script]
     assert said[-1].startswith(f"✅ Well done — {routine.title} complete")
     # --speed 50 runs every hold and pause fifty times faster.
     expected = sum(cue.wait for cue in script) / 50

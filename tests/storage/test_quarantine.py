@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.chat import Chat, Schedule
 from bot.storage.chatfiles import ChatFiles, StaleWrite
+from bot.storage.tinydb import TinyStore
 from tests.factories import DAMAGE, damage
 
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
@@ -107,7 +108,7 @@ async def test_change_applies_again_after_a_conflicting_save(store: ChatFiles) -
             store.save(replace(current, name="meanwhile"))
         return replace(current, schedule=replace(current.schedule, times=(dt.time(10, 0),)))
 
-    result = await store.change(GOOD, later)
+    result = await TinyStore(store).change(GOOD, later)
     assert calls == 2
     assert result is not None
     assert (result.name, result.schedule.times) == ("meanwhile", (dt.time(10, 0),))
@@ -117,7 +118,7 @@ async def test_change_applies_again_after_a_conflicting_save(store: ChatFiles) -
 async def test_change_without_a_difference_writes_nothing(store: ChatFiles) -> None:
     """A change that changes nothing leaves the file (and its version) alone."""
     before = store.dump()
-    await store.change(GOOD, lambda current: replace(current))
+    await TinyStore(store).change(GOOD, lambda current: replace(current))
     assert store.dump() == before
 
 

@@ -13,10 +13,11 @@ from telegram.error import TelegramError
 from bot.core.parsing import quoted
 from bot.core.progression import Feedback
 from bot.core.uploads import MAX_BYTES, UploadError
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
 from bot.telegram.handlers.common import reply, subscriber_to_change
+from bot.telegram.render import account as account_text
 from bot.telegram.render import coaching as words
 
 _LOGGER = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ async def feedback_button(update: Update, context: BotContext) -> None:
             session=vote.session,
         )
     if result is None or chat is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
     note = words.feedback_noted(
@@ -78,7 +79,7 @@ async def pain_button(update: Update, context: BotContext) -> None:
             chat.id, session=answer.session, before=answer.before, value=answer.value
         )
     if answer is None or chat is None or answers is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
     question = words.PAIN_BEFORE if answer.before else words.PAIN_AFTER
@@ -101,7 +102,7 @@ async def gate_button(update: Update, context: BotContext) -> None:
     gate = callbacks.parse_gate(query.data) if isinstance(query.data, str) else None
     coaching = context.services.coaching
     if gate is None or chat is None or not coaching.gate_is_live(chat.id, gate.session):
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
     message = query.message

@@ -12,10 +12,11 @@ from telegram.error import TelegramError
 
 from bot.core.chat import Chat
 from bot.ports import Note
-from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
-from bot.telegram.render import Rendered, account, progress, schedule, settings
+from bot.telegram.render import Rendered
+from bot.telegram.render import account as account_text
+from bot.telegram.render.registry import RENDERERS
 
 _LOGGER = logging.getLogger(__name__)
 _ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
@@ -37,18 +38,9 @@ async def reply(
     return sent
 
 
-#: The notes the account's handlers reply with, and what says each.
-_RENDERERS = {
-    **account.RENDERERS,
-    **schedule.RENDERERS,
-    **settings.RENDERERS,
-    **progress.RENDERERS,
-}
-
-
 def render(note: Note) -> Rendered:
     """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
-    return _RENDERERS[type(note)](note)
+    return RENDERERS[type(note)](note)
 
 
 async def answer(update: Update, note: Note) -> Message | None:
@@ -66,9 +58,12 @@ def is_group(update: Update) -> bool:
 async def known_subscriber(update: Update, context: BotContext) -> Chat | None:
     """The chat's stored settings; if it never used /start, say so and return None."""
     chat = update.effective_chat
-    subscriber = context.services.storage.chat(chat.id) if chat else None
+    subscriber = await context.services.store.chat(chat.id) if chat else None
     if subscriber is None:
-        await reply(update, texts.GROUP_NOT_SET_UP if is_group(update) else texts.NOT_SET_UP)
+        await reply(
+            update,
+            account_text.GROUP_NOT_SET_UP if is_group(update) else account_text.NOT_SET_UP,
+        )
     return subscriber
 
 
@@ -103,9 +98,9 @@ async def may_change(update: Update, context: BotContext) -> bool:
     if await is_admin(update, context):
         return True
     if update.callback_query:
-        await update.callback_query.answer(texts.ADMINS_ONLY, show_alert=True)
+        await update.callback_query.answer(account_text.ADMINS_ONLY, show_alert=True)
     else:
-        await reply(update, texts.ADMINS_ONLY)
+        await reply(update, account_text.ADMINS_ONLY)
     return False
 
 

@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import reply
+from bot.telegram.render import account as account_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,18 +22,18 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     command, _, addressee = (words[0] if words else "").partition("@")
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return
-    await reply(update, texts.unknown_command(command))
+    await reply(update, account_text.unknown_command(command))
 
 
 async def not_text(update: Update, _: BotContext) -> None:
     """Stickers, photos, voice notes…: nothing to act on, but say so rather than stay silent."""
-    await reply(update, texts.NOT_TEXT)
+    await reply(update, account_text.NOT_TEXT)
 
 
 async def expired_button(update: Update, _: BotContext) -> None:
     """A button whose data no handler accepts: from an old message, or forged."""
     if update.callback_query:
-        await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=False)
+        await update.callback_query.answer(account_text.BUTTON_EXPIRED, show_alert=False)
 
 
 def _where(update: object, context: BotContext) -> str:
@@ -61,9 +61,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.callback_query is not None:
         # A press the failed handler never answered would leave its button spinning.
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG)
+            await update.callback_query.answer(account_text.SOMETHING_WENT_WRONG)
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+            await update.effective_message.reply_text(account_text.SOMETHING_WENT_WRONG)
         except Exception:  # the error handler must not raise in its turn
             _LOGGER.exception("Could not tell the user about the error")

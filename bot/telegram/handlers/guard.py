@@ -14,9 +14,11 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.flood import Verdict
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, reply
+from bot.telegram.render import account as account_text
+from bot.telegram.render import coaching as coaching_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,10 +38,10 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
         # A button press must be answered, or the button spins; this sends no chat message.
-        await query.answer(texts.SLOW_DOWN if verdict is Verdict.WARN else None)
+        await query.answer(account_text.SLOW_DOWN if verdict is Verdict.WARN else None)
     elif verdict is Verdict.WARN:
         _LOGGER.info("User %s is flooding; dropping their updates for a moment", user.id)
-        await reply(update, texts.SLOW_DOWN)
+        await reply(update, account_text.SLOW_DOWN)
     raise ApplicationHandlerStop
 
 
@@ -55,9 +57,9 @@ async def button_without_message(update: Update, _: BotContext) -> None:
         return
     if isinstance(query.data, str) and callbacks.parse_hurts(query.data):
         # "Stop — it hurts" always answers with the safety note, however old the button.
-        await query.answer(texts.HURT_NOTE, show_alert=True)
+        await query.answer(coaching_text.HURT_NOTE, show_alert=True)
     else:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
     raise ApplicationHandlerStop
 
 

@@ -7,9 +7,10 @@ from telegram import Update
 
 from bot.features.privacy import FORGET, Exported
 from bot.ports import Note
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, may_change, permission, render
+from bot.telegram.render import account as account_text
 
 
 async def forget(update: Update, context: BotContext) -> None:
@@ -34,14 +35,14 @@ async def forget_button(update: Update, context: BotContext) -> None:
         return
     yes = callbacks.parse_confirm(FORGET, query.data)
     if yes is None or query.message is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     if not await may_change(update, context):
         return
     privacy = context.services.privacy
     if not await privacy.take_answer(chat.id, query.message.message_id):
         # A second tap, an older question, or the data is already gone: nothing to do.
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
     outcome = await privacy.forget(chat.id, yes=yes)

@@ -1,6 +1,6 @@
 """Starting and steering a guided session: the word "start" (or "start quick"), /go, the
 reminder's buttons, "later", and the words stop / pause / resume / skip while one runs. The
-session itself is ``services.coach`` (:class:`bot.features.sessions.Sessions`)."""
+session itself is ``services.sessions`` (:class:`bot.features.sessions.Sessions`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from telegram import Update
 from bot.core.parsing import normalize_words
 from bot.core.routines import Routine
 from bot.core.uploads import available, chat_routine
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import is_group, known_subscriber, reply
-from bot.telegram.handlers.reminders import close_reminder, reacted, snooze_for, undo_skip
+from bot.telegram.handlers.common import answer, is_group, known_subscriber, reply
 from bot.telegram.handlers.settings import routine_names
+from bot.telegram.render import account as account_text
 from bot.telegram.render import coaching as coaching_words
+from bot.telegram.render import schedule as schedule_text
 from bot.telegram.render import session as words
 from bot.telegram.render.words import (
     WORD_LATER,
@@ -54,14 +55,14 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
         return
     services = context.services
     routine = routine or chat_routine(services.routines, subscriber)
-    if services.coach.running(chat.id):
+    if services.sessions.running(chat.id):
         await reply(update, words.ALREADY_RUNNING)
         return
-    await reacted(context, chat.id)
-    await close_reminder(context, chat.id)
+    await services.reminders.reacted(chat.id)
+    await services.reminders.close_reminder(chat.id)
     # In groups every edit counts against 20 messages a minute: no live countdown there.
     group = is_group(update)
-    await services.coach.start(chat.id, routine, live_countdown=not group, private=not group)
+    await services.sessions.start(chat.id, routine, live_countdown=not group, private=not group)
 
 
 async def go(update: Update, context: BotContext) -> None:
@@ -78,7 +79,7 @@ async def go(update: Update, context: BotContext) -> None:
 async def _unknown_routine(update: Update, context: BotContext, name: str) -> None:
     chat = update.effective_chat
     subscriber = await context.services.store.chat(chat.id) if chat else None
-    await reply(update, texts.unknown_routine(name, routine_names(context, subscriber)))
+    await reply(update, schedule_text.unknown_routine(name, routine_names(context, subscriber)))
 
 
 async def start_button(update: Update, context: BotContext) -> None:
@@ -91,7 +92,7 @@ async def start_button(update: Update, context: BotContext) -> None:
     routines = available(context.services.routines, subscriber)  # the chat's own too
     routine = routines.get(routine_id) if routine_id else None
     if routine_id is None or chat is None or (routine_id and routine is None):
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
     await begin(update, context, routine)
@@ -104,7 +105,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if message is None or chat is None or message.text is None:
         return
     said = normalize_words(message.text)
-    coach = context.services.coach
+    coach = context.services.sessions
     group = is_group(update)
     if coach.running(chat.id) is None:
         first, _, rest = said.partition(" ")
@@ -122,11 +123,13 @@ async def on_text(update: Update, context: BotContext) -> None:
             # Someone in pain is never told to start a session: the safety note instead.
             await reply(update, coaching_words.HURT_NOTE)
         elif await context.services.store.chat(chat.id) is None:
-            await reply(update, texts.NOT_SET_UP)  # e.g. after /forget: "start" would not work
+            await reply(
+                update, account_text.NOT_SET_UP
+            )  # e.g. after /forget: "start" would not work
         elif said in SESSION_WORDS:
             await reply(update, words.no_session(said))
         else:
-            await reply(update, texts.NOT_UNDERSTOOD)
+            await reply(update, account_text.NOT_UNDERSTOOD)
         return
     if said == WORD_START or said.startswith(f"{WORD_START} "):
         await reply(update, words.ALREADY_RUNNING)
@@ -151,12 +154,6 @@ async def later(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or await known_subscriber(update, context) is None:
         return
-    skip_undone = await undo_skip(context, chat.id)
-    due = await snooze_for(context, chat.id, LATER_MINUTES)
-    subscriber = await context.services.store.chat(chat.id)
-    if due is None or subscriber is None:
-        return
-    await close_reminder(context, chat.id)
-    await reply(
-        update, texts.snoozed(due.astimezone(subscriber.schedule.zone), skip_undone=skip_undone)
-    )
+    snoozed = await context.services.reminders.later(chat.id)
+    if snoozed is not None:
+        await answer(update, snoozed)

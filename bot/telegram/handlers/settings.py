@@ -14,13 +14,15 @@ from telegram.error import BadRequest
 from bot.core.chat import Chat
 from bot.core.uploads import available, chat_routine
 from bot.features.account import AdminsOnly
-from bot.telegram import callbacks, texts
+from bot.telegram import callbacks
 from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
 from bot.telegram.handlers.common import answer, is_group, permission, render
+from bot.telegram.render import account as account_text
+from bot.telegram.render import schedule as schedule_text
 
 
-def routine_names(context: BotContext, subscriber: Chat | None) -> list[texts.RoutineName]:
+def routine_names(context: BotContext, subscriber: Chat | None) -> list[schedule_text.RoutineName]:
     """Every routine the chat can use (its own too), for a reply that lists them."""
     routines = context.services.routines
     current = chat_routine(routines, subscriber).id if subscriber else routines.default.id
@@ -64,7 +66,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.answer(render(tap).text, show_alert=True)
         return
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer(render(tap.toast).text if tap.toast else None)
     screen = render(tap.screen)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.telegram import texts
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, is_group, permission, reply
+from bot.telegram.render import account as account_text
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -32,4 +32,4 @@ async def stop(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, _: BotContext) -> None:
-    await reply(update, texts.HELP)
+    await reply(update, account_text.HELP)
