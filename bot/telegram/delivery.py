@@ -31,11 +31,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.ports import Lane
 
 __all__ = ["BULK", "DeliveryLimits", "Lane", "PriorityRateLimiter", "bulk_slot"]
 
@@ -46,12 +47,6 @@ JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 WaitObserver = Callable[["Lane", str, float], None]
 
 
-class Lane(StrEnum):
-    INTERACTIVE = "interactive"
-    BULK = "bulk"
-
-
-#: ``send_message(..., rate_limit_args=BULK)``: this can wait behind everything interactive.
 BULK = Lane.BULK
 
 

@@ -50,7 +50,7 @@ class TelegramOutbox:
                     part,
                     reply_markup=rendered.buttons if last else None,
                     disable_notification=not sound,
-                    rate_limit_args=delivery.Lane(lane.value),
+                    rate_limit_args=lane,
                 )
             except Forbidden as exc:
                 raise Blocked(str(exc)) from exc

@@ -51,7 +51,8 @@ async def on_error(update: object, context: BotContext) -> None:
     tell the user something went wrong rather than leave them waiting."""
     error = context.error
     context.services.failures[type(error).__name__] += 1
-    if isinstance(error, Forbidden | NetworkError) and not isinstance(error, BadRequest):
+    quiet = isinstance(error, Forbidden | NetworkError) and not isinstance(error, BadRequest)
+    if quiet or isinstance(error, Blocked | Unreachable):
         # Blocked by a user, or Telegram unreachable for a moment: nothing to tell anyone.
         _LOGGER.warning(
             "Telegram refused or was unreachable (%s): %s", _where(update, context), error
