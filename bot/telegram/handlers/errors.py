@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
+from bot.ports import Blocked, Unreachable
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import reply
 from bot.telegram.render import account as account_text
