@@ -3,7 +3,6 @@ routines, the settings keyboard and the live countdown."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
@@ -59,9 +58,9 @@ async def test_snooze_sends_the_reminder_again_once(at_0930: Bot) -> None:
     status = await bot.expect("I'll remind you again at")
     assert bot.emulator.message(bot.user, reminder.message_id).buttons == []
     again = await bot.expect(AGAIN, timeout=3)
-    assert again.sent_at - status.sent_at == pytest.approx(15 * 60 * SCALE, abs=0.3)
+    assert again.sent_at - status.sent_at == pytest.approx(SNOOZE, abs=0.3)
     assert again.button_texts[0] == "▶️ Start now"
-    await asyncio.sleep(1.5)
+    await bot.timers_gone("snooze")  # the snooze's timer fired once and nothing set another
     assert count(bot, AGAIN) == 1
     bot.emulator.press_button(bot.user, again, text="⏰ In 15 min")
     await bot.expect(AGAIN, timeout=3)
@@ -98,7 +97,12 @@ async def test_skip_today_silences_today_but_not_tomorrow(start_bot: BotFactory)
         assert [(t.day, t.hour, t.minute) for t in jobs] == [(26, 9, 30), (26, 9, 45)]
     # Restarted just before today's 09:45: still skipped (it is stored, not just a job)…
     async with start_bot(now=berlin(9, 44, 58)) as bot:
-        await asyncio.sleep(2.5)
+        # No timer is left for today's 09:45: the start-up scheduled tomorrow's instead.
+        assert [(t.day, t.hour, t.minute) for t in reminder_jobs(bot)] == [
+            (26, 9, 30),
+            (26, 9, 45),
+        ]
+        await bot.settled()
         assert count(bot, REMINDER) == 1
     # …and tomorrow the reminder comes as usual.
     async with start_bot(now=berlin(9, 29, 58, day=26)) as bot:
@@ -112,7 +116,7 @@ async def test_one_follow_up_when_nobody_reacts(at_0930: Bot) -> None:
     reminder = await bot.expect(REMINDER)
     nudge = await bot.expect("Still time for your stretch today?", timeout=6)
     assert nudge.sent_at - reminder.sent_at == pytest.approx(NUDGE, abs=0.3)
-    await asyncio.sleep(NUDGE + 0.5)
+    await bot.timers_gone("nudge")  # its timer fired once and nothing set another
     assert count(bot, "Still time") == 1
 
 
@@ -120,9 +124,10 @@ async def test_no_follow_up_after_a_reaction(at_0930: Bot) -> None:
     """Starting (and stopping) a session counts as a reaction: no follow-up comes."""
     bot = at_0930
     await bot.expect(REMINDER)
+    await bot.timers_fired("reminder")  # its follow-up is set
     await bot.ask("start", "exercises")
     await bot.ask("stop", "Session stopped")
-    await asyncio.sleep(NUDGE + 1)
+    await bot.timers_gone("nudge")  # cancelled, or fired and sent nothing
     assert count(bot, "Still time") == 0
 
 
@@ -133,7 +138,8 @@ async def test_no_follow_up_when_todays_session_is_done(start_bot: BotFactory) -
         await bot.ask("start quick", "Quick desk stretch")
         await bot.expect("Well done", timeout=4)
         await bot.expect(REMINDER, timeout=5)  # reminders still come: several a day is fine
-        await asyncio.sleep(NUDGE + 1)
+        await bot.timers_fired("reminder")  # its follow-up is set
+        await bot.timers_gone("nudge")  # fired, and found today's session done
         assert count(bot, "Still time") == 0
 
 
@@ -142,7 +148,8 @@ async def test_nudge_off(at_0930: Bot) -> None:
     bot = at_0930
     await bot.ask("/nudge off", "no follow-ups")
     await bot.expect(REMINDER)
-    await asyncio.sleep(NUDGE + 1)
+    await bot.timers_fired("reminder")  # a follow-up would be set by now
+    await bot.timers_gone("nudge")
     assert count(bot, "Still time") == 0
 
 
@@ -304,5 +311,5 @@ async def test_a_snooze_survives_a_restart(start_bot: BotFactory) -> None:
         offset = bot.clock.offset
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset, time_scale=scale) as again:
         await again.expect(AGAIN, timeout=5)
-        await asyncio.sleep(0.5)
+        await again.timers_gone("snooze")
         assert count(again, AGAIN) == 1

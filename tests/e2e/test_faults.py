@@ -17,6 +17,7 @@ from bot.features.countdown import countdown_timer
 from bot.features.sessions import session_timer
 from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
+from tests.waiting import eventually
 
 BERLIN = ZoneInfo("Europe/Berlin")
 REMINDER = "Time to look after your back"
@@ -52,7 +53,8 @@ async def test_reminder_survives_server_errors(start_bot: BotFactory, kind: Faul
         await bot.subscribe("09:30")
         fault = bot.emulator.faults.add(kind, method="sendMessage", chat_id=bot.user.id, times=2)
         await bot.expect(REMINDER, timeout=5)
-        await asyncio.sleep(0.5)
+        await bot.settled()  # the successful retry's handler is done: no further retry
+        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert fault.hits == 2
         assert reminders_sent(bot) == 1
         assert services_of(bot.app).failures["retried"] == 2
@@ -67,7 +69,8 @@ async def test_reminder_honours_retry_after(start_bot: BotFactory) -> None:
         refused = await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 429)
         reminder = await bot.expect(REMINDER, timeout=5)
         assert reminder.sent_at - refused.at >= 1.0
-        await asyncio.sleep(0.3)
+        await bot.settled()
+        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert reminders_sent(bot) == 1
         await still_answers(bot)
 
@@ -81,7 +84,8 @@ async def test_reminder_after_a_timeout(start_bot: BotFactory) -> None:
             "sendMessage", lambda r: r.status == CLIENT_CLOSED, timeout=10
         )
         await bot.expect(REMINDER, timeout=5)
-        await asyncio.sleep(0.3)
+        await bot.settled()
+        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert reminders_sent(bot) == 1
 
 
@@ -93,10 +97,10 @@ async def test_retries_stop_at_the_grace_window(start_bot: BotFactory) -> None:
         bot.emulator.faults.add("502", method="sendMessage", chat_id=bot.user.id, times=None)
         failures = services_of(bot.app).failures
         # Back-off 0.1, 0.2, 0.4 s; the next (0.8 s) would end past the 1 s window.
-        await asyncio.sleep(2.5)
+        await eventually(lambda: failures["gave up"], what="giving up")
+        await bot.settled()
         bot.emulator.faults.clear()
         assert failures["gave up"] == 1
-        await asyncio.sleep(0.5)
         assert reminders_sent(bot) == 0
         assert reminder_jobs(bot) == ["09:30 2026-11-26"]  # tomorrow's, and no retry
         await still_answers(bot)
@@ -112,7 +116,8 @@ async def test_restart_during_back_off_sends_it_once(start_bot: BotFactory) -> N
     bot.emulator.faults.clear()
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
         await again.expect(REMINDER, timeout=5)
-        await asyncio.sleep(0.5)
+        await again.settled()
+        assert reminder_jobs(again) == ["09:30 2026-11-26"]
         assert reminders_sent(again) == 1
 
 
@@ -124,7 +129,7 @@ async def test_blocked_bot_turns_reminders_off_until_the_user_writes(
         await bot.subscribe("09:30")
         bot.emulator.block_bot(bot.user)
         await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
-        await asyncio.sleep(0.5)
+        await bot.settled()  # the reminder's handler has dealt with the 403
         assert len([r for r in bot.emulator.requests_for("sendMessage") if r.status == 403]) == 1
         subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
@@ -154,7 +159,7 @@ async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> No
     await subscribed.ask("start", "exercises")
     subscribed.emulator.block_bot(subscribed.user)
     await subscribed.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
-    await asyncio.sleep(0.3)
+    await subscribed.settled()  # the cue's handler has dealt with the 403
     assert services_of(subscribed.app).sessions.running(subscribed.user.id) is None
     (record,) = subscribed.storage.history(subscribed.user.id)
     assert record.status is SessionStatus.STOPPED
@@ -170,7 +175,7 @@ async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:
     subscribed.say("start")
     subscribed.say("start")
     await subscribed.expect("Go at your own pace")
-    await asyncio.sleep(0.5)
+    await subscribed.ask("/help", "Commands")  # updates go one at a time: both are handled
     messages = subscribed.emulator.messages(subscribed.user)
     starts = [m for m in messages if "Go at your own pace" in m.text]
     assert len(starts) == 1
@@ -209,7 +214,8 @@ async def test_snoozed_reminder_and_follow_up_survive_server_errors(
         await bot.ask("later", "I'll remind you again")
         snooze = faults.add("502", method="sendMessage", chat_id=bot.user.id, times=2)
         await bot.expect("Here's your reminder again", timeout=5)
-        await asyncio.sleep(0.3)
+        await bot.timers_gone("snooze")  # sent, and no retry of it is left
+        assert bot.timers("nudge") == []
         assert (follow_up.hits, snooze.hits) == (2, 2)
         texts = [m.text for m in bot.emulator.messages(bot.user)]
         assert sum("reminder again" in text for text in texts) == 1
@@ -218,14 +224,22 @@ async def test_snoozed_reminder_and_follow_up_survive_server_errors(
 
 async def test_stop_during_back_off_cancels_the_retry(start_bot: BotFactory) -> None:
     """/stop while a failed reminder waits for its retry removes the retry too: nothing comes."""
-    async with start_bot(now=berlin(9, 29, 59)) as bot:
+    # The first retry comes 5 s × 0.1 = 0.5 s after the 500: /stop gets in first even on a
+    # loaded machine (at 0.02 it was 0.1 s away, a race).
+    async with start_bot(now=berlin(9, 29, 59), time_scale=0.1) as bot:
         await bot.subscribe("09:30")
         bot.emulator.faults.add("500", method="sendMessage", chat_id=bot.user.id, times=None)
         await bot.emulator.wait_for_request("sendMessage", lambda r: r.status == 500)
-        await asyncio.sleep(0.02)
-        assert any(name.endswith(":retry") for name in reminder_jobs(bot))
+        # The handler sets the retry once it has the 500: wait for that, not a guessed 20 ms.
+        retry = await eventually(
+            lambda: [t for t in bot.timers() if t.name.endswith(":retry")], what="the retry"
+        )
         bot.emulator.faults.clear()
         await bot.ask("/stop", "Reminders are off")
         assert reminder_jobs(bot) == []
-        await asyncio.sleep(1)
+        assert bot.app.job_queue is not None
+        assert bot.app.job_queue.jobs() == ()  # nothing left in the scheduler to fire
+        # Past the instant the retry was due: had it survived /stop, it would have run now.
+        await asyncio.sleep(bot.clock.seconds_until(retry[0].due))
+        await bot.settled()
         assert reminders_sent(bot) == 0

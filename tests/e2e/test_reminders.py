@@ -40,7 +40,7 @@ async def test_reminder_fires_once_and_chains_to_tomorrow(start_bot: BotFactory)
         reply = await bot.subscribe("09:30")
         assert "Next: today at 09:30" in reply.text
         await bot.expect(REMINDER, timeout=5)
-        await asyncio.sleep(0.5)
+        await bot.settled()  # its handler is done; anything else due would have run too
         assert [m for m in bot.emulator.messages(bot.user) if REMINDER in m.text][1:] == []
         assert bot.app.job_queue is not None
         (job,) = bot.app.job_queue.jobs(r"^reminder:")
@@ -58,12 +58,15 @@ async def test_busy_loop_delays_a_reminder_rather_than_losing_it(start_bot: BotF
     async with start_bot(now=berlin(9, 29, 58)) as bot:
         reply = await bot.subscribe("09:30")
         assert "Next: today at 09:30" in reply.text
-        await asyncio.sleep(1)
+        # Block the loop from a second before the reminder is due (from its timer, not a
+        # guessed sleep: a slow subscribe must not put the block after the due time).
+        (timer,) = bot.timers("reminder")
+        await asyncio.sleep(max(0.0, bot.clock.seconds_until(timer.due) - 1))
         started = time.monotonic()
         time.sleep(3)  # noqa: ASYNC251 - blocking the loop on purpose: a busy bot
         reminder = await bot.expect(REMINDER, timeout=5)
         assert reminder.sent_at - started >= 3
-        await asyncio.sleep(0.5)
+        await bot.settled()
         assert sum(REMINDER in m.text for m in bot.emulator.messages(bot.user)) == 1
 
 
@@ -76,12 +79,14 @@ async def test_restart_rebuilds_reminders_from_the_database(start_bot: BotFactor
     # The first bot is gone; the JobQueue forgot everything. Start another on the same file.
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
         await again.expect(REMINDER, timeout=6)
-        await asyncio.sleep(0.5)
+        await again.settled()
         assert sum(REMINDER in m.text for m in again.emulator.messages(again.user)) == 1
         restart_offset = again.clock.offset
     # Restarting right after it was sent must not send it again (no catch-up resend).
     async with start_bot(now=dt.datetime.now(dt.UTC) + restart_offset) as third:
-        await asyncio.sleep(1)
+        # A catch-up would be a timer due now; the start-up scheduled tomorrow's instead.
+        await third.settled()
+        assert [timer.due for timer in third.timers("reminder")] == [berlin(9, 30, 0, day=26)]
         assert sum(REMINDER in m.text for m in third.emulator.messages(third.user)) == 1
 
 
@@ -93,7 +98,8 @@ async def test_reminder_missed_while_down_is_caught_up(start_bot: BotFactory) ->
     async with start_bot(now=berlin(9, 35, 0)) as again:
         await again.expect(REMINDER, timeout=3)
     async with start_bot(now=berlin(9, 36, 0)) as third:
-        await asyncio.sleep(0.5)
+        await third.settled()
+        assert [timer.due for timer in third.timers("reminder")] == [berlin(9, 30, 0, day=26)]
         assert sum(REMINDER in m.text for m in third.emulator.messages(third.user)) == 1
 
 
@@ -119,7 +125,8 @@ async def test_no_reminder_during_a_session(start_bot: BotFactory) -> None:
         reply = await bot.subscribe("09:30")
         assert "Next: today at 09:30" in reply.text
         await bot.ask("start", "exercises")
-        await asyncio.sleep(3)
+        await bot.timers_fired("reminder")  # it came due mid-session and was handled
+        assert [t.due for t in bot.timers("reminder")] == [berlin(9, 30, 0, day=26)]
         assert not any(REMINDER in m.text for m in bot.emulator.messages(bot.user))
         subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.core.chat import SessionStatus
+from bot.features.sessions import PAUSE_TIMEOUT, SESSION
 from bot.telegram.context import services_of
 from bot.telegram.render.reminders import reminder_keyboard
 from tests.e2e.conftest import Bot, BotFactory
+
+#: The first hold (10 s) at the slow bot's scale, and how long after its end its next cue
+#: would surely have come.
+HOLD = 10 * 0.1
+MARGIN = 0.3
 
 
 @pytest.fixture
@@ -40,7 +47,9 @@ async def test_stop_ends_and_records(subscribed: Bot) -> None:
     """“stop” ends the session, no further cue arrives, and it is recorded as stopped."""
     await subscribed.ask("start", "exercises")
     await subscribed.ask("stop", "Session stopped")
-    await asyncio.sleep(0.3)
+    # No cue timer is left, and the ones already due (a cue, the countdown's last edit) ran.
+    assert subscribed.timers(SESSION) == []
+    await subscribed.settled()
     assert subscribed.emulator.drain(subscribed.user) == []
     (record,) = subscribed.storage.history(subscribed.user.id)
     assert record.status is SessionStatus.STOPPED
@@ -70,15 +79,21 @@ async def test_pause_and_resume_keep_the_hold_time(slow: Bot) -> None:
     """Pausing 0.3 s into a 1 s hold, then resuming, leaves the remaining 0.7 s."""
     slow.say("start")
     hold = await slow.expect("Hold for 10 seconds", timeout=10)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(max(0.0, hold.sent_at + 0.3 - time.monotonic()))
     await slow.ask("pause", "Paused")
-    await asyncio.sleep(1.5)  # longer than the hold: nothing may arrive while paused
+    # While paused the session's timer is the give-up one, half an hour away: no cue is due.
+    (timer,) = slow.timers(SESSION)
+    assert slow.clock.seconds_until(timer.due) > PAUSE_TIMEOUT - 60
+    # The pause must outlast the hold for the resume to prove anything: wait until the hold
+    # (10 s × 0.1) would have ended, with a margin for its cue to have arrived.
+    await asyncio.sleep(max(0.0, hold.sent_at + HOLD + MARGIN - time.monotonic()))
+    await slow.settled()
     assert slow.emulator.drain(slow.user) == []
     await slow.ask("pause", "Already paused")
     resumed = await slow.ask("resume", "Resuming — hold for the remaining 7 seconds")
     follow = await slow.expect("Increase the stretch", timeout=3)
     assert follow.sent_at - resumed.sent_at == pytest.approx(0.7, abs=0.05)
-    assert resumed.sent_at - hold.sent_at > 1.8
+    assert resumed.sent_at - hold.sent_at > HOLD + MARGIN
     await slow.ask("resume", "not paused")
 
 
