@@ -98,6 +98,8 @@ class EmulatorState:
         #: Limits mode (None: off), and every 429 answered, by either flood check.
         self.telegram_limits: TelegramLimits | None = None
         self.too_many_requests = 0
+        #: Sends with allow_paid_broadcast=True that went through (each costs Stars at Telegram).
+        self.paid_broadcasts = 0
         self.internal_errors: list[str] = []
         self.faults = Faults()
         self._last_file_number = 0
@@ -234,19 +236,21 @@ class EmulatorState:
 
     # -- flood control -----------------------------------------------------------------------
 
-    def check_flood(self, chat_id: int, now: float) -> None:
+    def check_flood(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """429 with retry_after if this chat already got ``n`` sends/edits in the window, or
-        (in limits mode) if the call would break Telegram's limits."""
+        (in limits mode) if the call would break Telegram's limits; ``paid`` is a send with
+        allow_paid_broadcast (its own overall limit, and counted once it passes)."""
         if self.telegram_limits is not None:
             chat = self.chats.get(chat_id)
             try:
                 self.telegram_limits.check(
-                    chat_id, chat is not None and chat.user is not None, now
+                    chat_id, chat is not None and chat.user is not None, now, paid=paid
                 )
             except ApiError:
                 self.too_many_requests += 1
                 raise
         if self.flood_limit is None:
+            self._count_paid(paid)
             return
         limit, window = self.flood_limit
         times = self._flood_times.setdefault(chat_id, deque())
@@ -259,6 +263,11 @@ class EmulatorState:
                 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
             )
         times.append(now)
+        self._count_paid(paid)
+
+    def _count_paid(self, paid: bool) -> None:
+        if paid:
+            self.paid_broadcasts += 1
 
     # -- observation -------------------------------------------------------------------------
 

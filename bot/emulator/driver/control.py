@@ -111,7 +111,8 @@ class Control:
         self._state.flood_limit = per_chat
 
     def enable_limits(self, limits: FloodLimits | None = None) -> None:
-        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``)."""
+        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``);
+        ``FloodLimits(strict_window=True)`` counts over sliding windows instead of buckets."""
         self._state.telegram_limits = TelegramLimits(limits)
 
     def disable_limits(self) -> None:
@@ -121,3 +122,8 @@ class Control:
     def too_many_requests(self) -> int:
         """How many 429s the emulator has answered so far (limits mode or set_flood_limit)."""
         return self._state.too_many_requests
+
+    @property
+    def paid_broadcasts(self) -> int:
+        """How many sends with allow_paid_broadcast=True went through (limits mode or not)."""
+        return self._state.paid_broadcasts
