@@ -9,8 +9,9 @@ Point the real python-telegram-bot stack at it::
         emulator.send_text(user, "/start")
         reply = await emulator.wait_for_message(user, "Welcome")
 
-Calls are validated against the Bot API 10.0 spec (``botapi.json``), Telegram's limits and
-parse modes; methods it does not implement answer 404 so that gaps are never silent.
+Calls are validated against the Bot API 10.0 spec
+(``botapi.json``), Telegram's limits and parse modes; methods it does not implement answer 404
+so that gaps are never silent.
 """
 
 from .driver.refs import ChatRef
@@ -42,12 +43,14 @@ from .models import (
     MessageSent,
 )
 from .spec import BotApiSpec, SpecMismatch, load_spec
+from .webhook import SECRET_TOKEN_HEADER, Webhook, WebhookDelivery, WebhookTiming
 
 EMULATED_METHODS = frozenset(HANDLERS)
 
 __all__ = [
     "DEFAULT_TOKEN",
     "EMULATED_METHODS",
+    "SECRET_TOKEN_HEADER",
     "ApiError",
     "ApiRequest",
     "BotAPIEmulator",
@@ -76,6 +79,9 @@ __all__ = [
     "MessageSent",
     "SpecMismatch",
     "WaitTimeout",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookTiming",
     "load_spec",
     "parse",
     "utf16_len",

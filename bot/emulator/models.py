@@ -190,6 +190,15 @@ class BotMessage:
 
 
 @dataclass(frozen=True)
+class Described:
+    """A method's result with the ``description`` Telegram adds to some successful answers
+    (setWebhook's "Webhook was set"...)."""
+
+    result: Any
+    description: str
+
+
+@dataclass(frozen=True)
 class ApiRequest:
     """One HTTP call the bot made, with the time it arrived and the status it got."""
 

@@ -28,9 +28,10 @@ from .models import (
     Event,
     StoredFile,
 )
+from .webhook import WebhookState
 
 # Sent when allowed_updates is empty or was never set, as at Telegram.
-_DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 def scope_key(scope: JSON | None) -> str:
@@ -83,7 +84,10 @@ class EmulatorState:
         self.dropped_updates: list[JSON] = []
         self._last_update_id = 0
         self.allowed_updates: frozenset[str] | None = None
+        #: The webhook, if one is set (then getUpdates is 409), and its deliveries.
+        self.webhooks = WebhookState()
         self.poll_generation = 0
+        self.waiting_polls = 0
         self.closing = False
         self.queries: dict[str, PendingQuery] = {}
         self._last_query_id = 0
@@ -209,7 +213,7 @@ class EmulatorState:
         self._last_update_id += 1
         update = {"update_id": self._last_update_id, kind: payload}
         allowed = self.allowed_updates
-        if (allowed is None and kind in _DEFAULT_EXCLUDED) or (
+        if (allowed is None and kind in DEFAULT_EXCLUDED_UPDATES) or (
             allowed is not None and kind not in allowed
         ):
             self.dropped_updates.append(update)
