@@ -9,7 +9,9 @@ Point the real python-telegram-bot stack at it::
         emulator.send_text(user, "/start")
         reply = await emulator.wait_for_message(user, "Welcome")
 
-Calls are validated against the Bot API 10.0 spec
+Webhooks work as at Telegram (setWebhook, then updates arrive by HTTP POST, retried until a
+2xx answer; getUpdates is 409 meanwhile); ``emulator.balance(url, [...])`` is a test-only load
+balancer in front of several bot instances. Calls are validated against the Bot API 10.0 spec
 (``botapi.json``), Telegram's limits and parse modes; methods it does not implement answer 404
 so that gaps are never silent.
 """

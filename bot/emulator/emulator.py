@@ -14,6 +14,7 @@ from .driver.control import Control
 from .driver.observing import Observation
 from .driver.users import Users
 from .driver.waiting import Waiting
+from .driver.webhooks import Webhooks
 from .flood import FloodLimits
 from .spec import load_spec
 from .state import EmulatorState
@@ -22,7 +23,7 @@ from .webhook import WebhookTiming
 DEFAULT_TOKEN = "123456:TEST-emulator-token-not-real"
 
 
-class BotAPIEmulator(Users, Observation, Waiting, Control):
+class BotAPIEmulator(Users, Observation, Waiting, Webhooks, Control):
     """A local, in-process Telegram Bot API server plus the controls to play its users.
 
     ``allow_http_webhooks`` (default on: everything here is local) lets setWebhook take
@@ -71,6 +72,7 @@ class BotAPIEmulator(Users, Observation, Waiting, Control):
         if limits:
             self.enable_limits(None if limits is True else limits)
         self._runner = None
+        self._dispatcher = None
         self._init_users()
         self._init_waiting()
 

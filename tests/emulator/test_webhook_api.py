@@ -13,6 +13,7 @@ from telegram import Bot
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 
 from .conftest import RawApi
+from .instances import Instance
 
 WEBHOOK_ACTIVE = (
     "Conflict: can't use getUpdates method while webhook is active; "
@@ -194,6 +195,38 @@ async def test_webhook_info_reports_the_settings(api: RawApi) -> None:
         "ip_address": "203.0.113.7",
         "allowed_updates": ["message", "callback_query"],
     }
+
+
+async def test_pending_count_and_last_error(
+    api: RawApi, emulator: BotAPIEmulator, user: EmulatedUser
+) -> None:
+    """pending_update_count counts updates not yet accepted; a failed delivery shows as
+    last_error_date/last_error_message until the webhook changes."""
+    instance = Instance()
+    await instance.start()
+    try:
+        instance.statuses.extend([500] * 1000)
+        assert (await api.call("setWebhook", url=instance.url)).status_code == 200
+        for text in ("one", "two", "three"):
+            emulator.send_text(user, text)
+        await emulator.wait_for_delivery(accepted=False)
+        report = await info(api)
+        assert report["pending_update_count"] == 3
+        assert report["last_error_message"] == (
+            "Wrong response from the webhook: 500 Internal Server Error"
+        )
+        assert report["last_error_date"] > 1_700_000_000
+        instance.statuses.clear()
+        await instance.wait_until(lambda: len(instance.update_ids(accepted_only=True)) == 3)
+        await emulator.wait_for_delivery(lambda d: d.update_id == 3)
+        report = await info(api)
+        assert report["pending_update_count"] == 0
+        assert "last_error_message" in report  # Telegram keeps the last error
+        await api.call("setWebhook", url=instance.url, max_connections="5")
+        assert "last_error_message" not in await info(api)
+    finally:
+        await api.call("deleteWebhook")
+        await instance.stop()
 
 
 async def test_set_webhook_once_a_second_in_limits_mode(
