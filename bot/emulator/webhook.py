@@ -88,7 +88,8 @@ class WebhookDelivery:
     """One delivery attempt of an update: where it went and how it ended.
 
     ``status`` is the HTTP status the webhook answered (None: no answer, see ``error``);
-    ``target`` is the URL actually posted to (the instance a ``balance`` picked, or ``url``).
+    ``target`` is the URL actually posted to (the instance a ``balance`` picked, or ``url``);
+    ``at`` is the ``time.monotonic()`` the attempt started and ``duration`` how long it took.
     """
 
     update_id: int
