@@ -76,6 +76,7 @@ class WebhookDispatcher:
         self._task = asyncio.create_task(self._run(), name="webhook dispatcher")
 
     async def stop(self) -> None:
+        self._hooks.on_install = None
         task, self._task = self._task, None
         tasks = [*self._in_flight.values(), *([task] if task else [])]
         for running in tasks:
@@ -87,8 +88,14 @@ class WebhookDispatcher:
             self._session = None
 
     async def _run(self) -> None:
+        installed = asyncio.Event()
+        self._hooks.on_install = installed.set
         generation = self._hooks.generation
         while True:
+            if self._hooks.current is None and not self._in_flight:
+                # Polling: sleep until a webhook is set, not woken by every change.
+                installed.clear()
+                await installed.wait()
             if generation != self._hooks.generation:
                 generation = self._hooks.generation
                 for running in self._in_flight.values():

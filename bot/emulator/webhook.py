@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -129,12 +130,16 @@ class WebhookState:
     next_set_at: float = 0.0
     routes: dict[str, list[str]] = field(default_factory=dict)
     dead: set[str] = field(default_factory=set)
+    #: Called whenever the webhook is set or deleted (the dispatcher sleeps until then).
+    on_install: Callable[[], None] | None = None
     _turns: dict[str, int] = field(default_factory=dict)
 
     def install(self, webhook: Webhook | None) -> None:
         self.current = webhook
         self.generation += 1
         self.last_error = None
+        if self.on_install is not None:
+            self.on_install()
 
     def target(self, webhook: Webhook) -> str:
         """Where the next delivery goes: round-robin over the instances ``url`` is balanced
