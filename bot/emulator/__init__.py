@@ -9,8 +9,11 @@ Point the real python-telegram-bot stack at it::
         emulator.send_text(user, "/start")
         reply = await emulator.wait_for_message(user, "Welcome")
 
-Calls are validated against the Bot API 10.0 spec (``botapi.json``), Telegram's limits and
-parse modes; methods it does not implement answer 404 so that gaps are never silent.
+Webhooks work as at Telegram (setWebhook, then updates arrive by HTTP POST, retried until a
+2xx answer; getUpdates is 409 meanwhile); ``emulator.balance(url, [...])`` is a test-only load
+balancer in front of several bot instances. Calls are validated against the Bot API 10.0 spec
+(``botapi.json``), Telegram's limits and parse modes; methods it does not implement answer 404
+so that gaps are never silent.
 """
 
 from .driver.refs import ChatRef
@@ -42,12 +45,14 @@ from .models import (
     MessageSent,
 )
 from .spec import BotApiSpec, SpecMismatch, load_spec
+from .webhook import SECRET_TOKEN_HEADER, Webhook, WebhookDelivery, WebhookTiming
 
 EMULATED_METHODS = frozenset(HANDLERS)
 
 __all__ = [
     "DEFAULT_TOKEN",
     "EMULATED_METHODS",
+    "SECRET_TOKEN_HEADER",
     "ApiError",
     "ApiRequest",
     "BotAPIEmulator",
@@ -76,6 +81,9 @@ __all__ = [
     "MessageSent",
     "SpecMismatch",
     "WaitTimeout",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookTiming",
     "load_spec",
     "parse",
     "utf16_len",

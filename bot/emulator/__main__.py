@@ -12,6 +12,7 @@ import contextlib
 import sys
 
 from .emulator import DEFAULT_TOKEN, BotAPIEmulator
+from .flood import FloodLimits
 from .models import CallbackAnswered, ChatActionSent, Event, MessageDeleted, MessageEdited
 
 
@@ -28,8 +29,11 @@ def _describe(event: Event) -> str:
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    limits: bool | FloodLimits = args.limits
+    if args.strict_window:
+        limits = FloodLimits(strict_window=True)
     async with BotAPIEmulator(
-        args.token, host=args.host, port=args.port, limits=args.limits
+        args.token, host=args.host, port=args.port, limits=limits
     ) as emulator:
         user = emulator.add_user(args.user)
         events = emulator.subscribe()
@@ -58,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--limits",
         action="store_true",
         help="enforce Telegram's flood limits (30/s overall, ~1/s per chat, 20/min per group)",
+    )
+    parser.add_argument(
+        "--strict-window",
+        action="store_true",
+        help="limits mode counted strictly: at most 30 sends in any second, 1 per private chat "
+        "in any second, 20 per group in any minute (implies --limits)",
     )
     parser.add_argument("--say", action="append", default=[], help="text the user sends")
     return parser

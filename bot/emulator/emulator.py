@@ -14,15 +14,23 @@ from .driver.control import Control
 from .driver.observing import Observation
 from .driver.users import Users
 from .driver.waiting import Waiting
+from .driver.webhooks import Webhooks
 from .flood import FloodLimits
 from .spec import load_spec
 from .state import EmulatorState
+from .webhook import WebhookTiming
 
 DEFAULT_TOKEN = "123456:TEST-emulator-token-not-real"
 
 
-class BotAPIEmulator(Users, Observation, Waiting, Control):
-    """A local, in-process Telegram Bot API server plus the controls to play its users."""
+class BotAPIEmulator(Users, Observation, Waiting, Webhooks, Control):
+    """A local, in-process Telegram Bot API server plus the controls to play its users.
+
+    ``allow_http_webhooks`` (default on: everything here is local) lets setWebhook take
+    ``http://127.0.0.1:...`` URLs on any port, as the official server does in ``--local`` mode;
+    off, Telegram's public rules apply (https, ports 80/88/443/8443, no private addresses).
+    ``webhook_timing`` sets the redelivery back-off and the delivery timeout.
+    """
 
     def __init__(
         self,
@@ -34,6 +42,8 @@ class BotAPIEmulator(Users, Observation, Waiting, Control):
         port: int = 0,
         flood_limit_per_chat: tuple[int, float] | None = None,
         limits: bool | FloodLimits = False,
+        allow_http_webhooks: bool = True,
+        webhook_timing: WebhookTiming | None = None,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -56,9 +66,13 @@ class BotAPIEmulator(Users, Observation, Waiting, Control):
             }
         )
         self._state.flood_limit = flood_limit_per_chat
+        self._state.webhooks.allow_http = allow_http_webhooks
+        if webhook_timing is not None:
+            self._state.webhooks.timing = webhook_timing
         if limits:
             self.enable_limits(None if limits is True else limits)
         self._runner = None
+        self._dispatcher = None
         self._init_users()
         self._init_waiting()
 

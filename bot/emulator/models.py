@@ -143,6 +143,8 @@ class BotMessage:
     sent_text: str = ""
     #: For sendDocument: the file; ``text`` is then its caption.
     document: SentDocument | None = None
+    #: Sent with allow_paid_broadcast=True (past the ordinary overall limit, for Stars).
+    paid_broadcast: bool = False
 
     def __post_init__(self) -> None:
         if not self.sent_text:
@@ -185,6 +187,15 @@ class BotMessage:
         if self.deleted:
             line += " (deleted)"
         return line
+
+
+@dataclass(frozen=True)
+class Described:
+    """A method's result with the ``description`` Telegram adds to some successful answers
+    (setWebhook's "Webhook was set"...)."""
+
+    result: Any
+    description: str
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from . import files
 from .errors import ApiError, bad_request, forbidden, not_found
 from .faults import Fault
 from .methods import HANDLERS
-from .models import ApiRequest, UploadedFile
+from .models import ApiRequest, Described, UploadedFile
 from .spec import BotApiSpec, SpecMismatch, api_error_for
 from .state import EmulatorState
 
@@ -88,7 +88,10 @@ class BotApiHandler:
                 call.status, call.description = exc.status, exc.description
                 return web.json_response(exc.body(), status=exc.status)
             call.status, call.result = 200, result
-            return web.json_response({"ok": True, "result": result})
+            body: dict[str, object] = {"ok": True, "result": result}
+            if call.description is not None:
+                body["description"] = call.description
+            return web.json_response(body)
         finally:
             self._state.log_request(
                 ApiRequest(
@@ -115,6 +118,8 @@ class BotApiHandler:
             await _inject(request, fault)
         try:
             result = await handler(self._state, self._spec, params, now)
+            if isinstance(result, Described):
+                result, call.description = result.result, result.description
             self._spec.check_result(method, result)
         except SpecMismatch as exc:
             self._state.internal_errors.append(f"{method.name}: {exc}")

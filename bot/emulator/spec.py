@@ -87,6 +87,10 @@ def _join(path: str, name: str) -> str:
 #: and dropped; any other unknown parameter is still a 400, so a typo never passes silently.
 PTB_EXTRA_PARAMS = frozenset({("editMessageReplyMarkup", "parse_mode")})
 
+#: Parameters the spec calls required that Telegram's server does not require: setWebhook
+#: without a url (or with an empty one, as the spec itself suggests) removes the webhook.
+NOT_REQUIRED_IN_PRACTICE = frozenset({("setWebhook", "url")})
+
 
 class BotApiSpec:
     """Methods and types of one Bot API version, with validators for calls and results."""
@@ -132,6 +136,8 @@ class BotApiSpec:
                 continue
             params[name] = self._coerce(field, value)
         for field in method.fields.values():
+            if (method.name, field.name) in NOT_REQUIRED_IN_PRACTICE:
+                continue
             if field.required and field.name not in params:
                 wording = _MISSING_WORDING.get(field.name, f'parameter "{field.name}" is required')
                 raise bad_request(wording)

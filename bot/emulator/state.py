@@ -28,9 +28,10 @@ from .models import (
     Event,
     StoredFile,
 )
+from .webhook import WebhookState
 
 # Sent when allowed_updates is empty or was never set, as at Telegram.
-_DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 def scope_key(scope: JSON | None) -> str:
@@ -83,7 +84,10 @@ class EmulatorState:
         self.dropped_updates: list[JSON] = []
         self._last_update_id = 0
         self.allowed_updates: frozenset[str] | None = None
+        #: The webhook, if one is set (then getUpdates is 409), and its deliveries.
+        self.webhooks = WebhookState()
         self.poll_generation = 0
+        self.waiting_polls = 0
         self.closing = False
         self.queries: dict[str, PendingQuery] = {}
         self._last_query_id = 0
@@ -98,6 +102,8 @@ class EmulatorState:
         #: Limits mode (None: off), and every 429 answered, by either flood check.
         self.telegram_limits: TelegramLimits | None = None
         self.too_many_requests = 0
+        #: Sends with allow_paid_broadcast=True that went through (each costs Stars at Telegram).
+        self.paid_broadcasts = 0
         self.internal_errors: list[str] = []
         self.faults = Faults()
         self._last_file_number = 0
@@ -207,7 +213,7 @@ class EmulatorState:
         self._last_update_id += 1
         update = {"update_id": self._last_update_id, kind: payload}
         allowed = self.allowed_updates
-        if (allowed is None and kind in _DEFAULT_EXCLUDED) or (
+        if (allowed is None and kind in DEFAULT_EXCLUDED_UPDATES) or (
             allowed is not None and kind not in allowed
         ):
             self.dropped_updates.append(update)
@@ -234,19 +240,21 @@ class EmulatorState:
 
     # -- flood control -----------------------------------------------------------------------
 
-    def check_flood(self, chat_id: int, now: float) -> None:
+    def check_flood(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """429 with retry_after if this chat already got ``n`` sends/edits in the window, or
-        (in limits mode) if the call would break Telegram's limits."""
+        (in limits mode) if the call would break Telegram's limits; ``paid`` is a send with
+        allow_paid_broadcast (its own overall limit, and counted once it passes)."""
         if self.telegram_limits is not None:
             chat = self.chats.get(chat_id)
             try:
                 self.telegram_limits.check(
-                    chat_id, chat is not None and chat.user is not None, now
+                    chat_id, chat is not None and chat.user is not None, now, paid=paid
                 )
             except ApiError:
                 self.too_many_requests += 1
                 raise
         if self.flood_limit is None:
+            self._count_paid(paid)
             return
         limit, window = self.flood_limit
         times = self._flood_times.setdefault(chat_id, deque())
@@ -259,6 +267,11 @@ class EmulatorState:
                 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
             )
         times.append(now)
+        self._count_paid(paid)
+
+    def _count_paid(self, paid: bool) -> None:
+        if paid:
+            self.paid_broadcasts += 1
 
     # -- observation -------------------------------------------------------------------------
 

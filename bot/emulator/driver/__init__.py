@@ -8,6 +8,7 @@
 - ``observing``: what the bot did, as snapshots (messages, API calls, callback answers,
   commands, events);
 - ``waiting``: waiting for the bot's next message, edit or call, consuming them in order;
+- ``webhooks``: webhook deliveries, waiting for one, and the test-only load balancer;
 - ``control``: serving (start/stop), where it listens, faults and flood limits;
 - ``refs``: how the parts name chats and messages.
 """

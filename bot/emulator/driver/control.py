@@ -1,5 +1,6 @@
-"""Control of the emulator itself: serving (start/stop, ``async with``), where it listens,
-and the failures a test injects: faults, flood limits, Telegram's limits mode.
+"""Control of the emulator itself: serving (start/stop, ``async with``; the webhook dispatcher
+runs while it serves), where it listens, and the failures a test injects: faults, flood limits,
+Telegram's limits mode.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Self
 
 from aiohttp import web
 
+from ..delivery import WebhookDispatcher
 from ..errors import EmulatorUsageError
 from ..faults import Faults
 from ..flood import FloodLimits, TelegramLimits
@@ -28,6 +30,7 @@ class Control:
     _host: str
     _port: int
     _runner: web.AppRunner | None
+    _dispatcher: WebhookDispatcher | None
     spec: BotApiSpec
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -52,15 +55,21 @@ class Control:
             raise
         self._port = int(runner.addresses[0][1])
         self._runner = runner
+        self._dispatcher = WebhookDispatcher(self._state)
+        await self._dispatcher.start()
 
     async def stop(self) -> None:
-        """Answer pending long polls (empty), then close every connection and the socket."""
+        """Stop delivering to the webhook, answer pending long polls (empty), then close
+        every connection and the socket."""
         runner, self._runner = self._runner, None
         if runner is None:
             return
         self._state.closing = True
         self._state.changed.fire()
         await asyncio.sleep(0)
+        dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is not None:
+            await dispatcher.stop()
         await runner.cleanup()
 
     async def __aenter__(self) -> Self:
@@ -111,7 +120,8 @@ class Control:
         self._state.flood_limit = per_chat
 
     def enable_limits(self, limits: FloodLimits | None = None) -> None:
-        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``)."""
+        """Limits mode: answer 429 as Telegram does past its flood limits (see ``flood``);
+        ``FloodLimits(strict_window=True)`` counts over sliding windows instead of buckets."""
         self._state.telegram_limits = TelegramLimits(limits)
 
     def disable_limits(self) -> None:
@@ -121,3 +131,8 @@ class Control:
     def too_many_requests(self) -> int:
         """How many 429s the emulator has answered so far (limits mode or set_flood_limit)."""
         return self._state.too_many_requests
+
+    @property
+    def paid_broadcasts(self) -> int:
+        """How many sends with allow_paid_broadcast=True went through (limits mode or not)."""
+        return self._state.paid_broadcasts

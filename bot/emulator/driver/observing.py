@@ -93,6 +93,11 @@ class Observation:
         return list(self._state.updates)
 
     @property
+    def waiting_polls(self) -> int:
+        """getUpdates calls waiting for an update right now (long polls in progress)."""
+        return self._state.waiting_polls
+
+    @property
     def dropped_updates(self) -> list[JSON]:
         """Updates not delivered because the bot's allowed_updates excluded their kind."""
         return list(self._state.dropped_updates)

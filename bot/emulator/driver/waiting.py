@@ -48,6 +48,25 @@ def _describe_match(match: object) -> str:
     return getattr(match, "__name__", repr(match))
 
 
+async def wait_until(
+    state: EmulatorState,
+    probe: Callable[[], T | None],
+    seconds: float,
+    failure: Callable[[], str],
+) -> T:
+    """What ``probe`` finds, re-probing on every change; ``WaitTimeout(failure())`` after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = probe()
+        if found is not None:
+            return found
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WaitTimeout(failure())
+        await state.changed.wait(remaining)
+
+
 class Waiting:
     """``BotAPIEmulator``'s part for waiting on the bot, with what each wait consumed so far."""
 
@@ -149,6 +168,21 @@ class Waiting:
 
         return await self._wait(probe, timeout, report)
 
+    async def wait_for(
+        self,
+        condition: Callable[[], bool],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the match, not for I/O
+    ) -> None:
+        """Return once ``condition()`` holds (e.g. ``lambda: not emulator.pending_updates``),
+        re-checked whenever the emulated world changes; ``WaitTimeout`` after ``timeout``."""
+        name = getattr(condition, "__name__", repr(condition))
+        await self._wait(
+            lambda: True if condition() else None,
+            timeout,
+            lambda: f"{name} did not hold within {timeout}s",
+        )
+
     def drain(self, chat: ChatRef) -> list[BotMessage]:
         """The bot messages not yet consumed by a wait; they count as consumed now."""
         chat_id = refs.chat_id(chat)
@@ -169,15 +203,7 @@ class Waiting:
     async def _wait(
         self, probe: Callable[[], T | None], seconds: float, failure: Callable[[], str]
     ) -> T:
-        deadline = time.monotonic() + seconds
-        while True:
-            found = probe()
-            if found is not None:
-                return found
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeout(failure())
-            await self._state.changed.wait(remaining)
+        return await wait_until(self._state, probe, seconds, failure)
 
     def _chat_report(self, chat_id: int, headline: str, timeout: float) -> str:
         messages = self._state.bot_messages.get(chat_id, [])

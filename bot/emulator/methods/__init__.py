@@ -7,7 +7,8 @@ Each handler gets the state, the parameters already typed by the spec, and ``now
 Importing this package imports every area, so ``HANDLERS`` holds every handler:
 
 - ``bot_info``: getMe, logOut/close, the bot's commands and descriptions;
-- ``updates``: getUpdates (long polling) and the webhook calls that affect it;
+- ``updates``: getUpdates (long polling);
+- ``webhooks``: setWebhook, deleteWebhook, getWebhookInfo (deliveries: ``bot.emulator.delivery``);
 - ``messages``: sending and deleting messages, chat actions;
 - ``edits``: editing the bot's messages;
 - ``callbacks``: answering button presses;
@@ -15,7 +16,7 @@ Importing this package imports every area, so ``HANDLERS`` holds every handler:
 - ``chats``: what the bot can learn about a chat and its members.
 """
 
-from . import bot_info, callbacks, chats, edits, files, messages, updates
+from . import bot_info, callbacks, chats, edits, files, messages, updates, webhooks
 from .registry import HANDLERS, Handler, Params, method
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "messages",
     "method",
     "updates",
+    "webhooks",
 ]

@@ -31,7 +31,7 @@ async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: 
         if len(caption) > limits.MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
     limits.check_reply_markup(spec, p.get("reply_markup"))
-    state.check_flood(chat.id, now)
+    state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(
         state,
         p,

@@ -29,7 +29,7 @@ async def send_message(state: EmulatorState, spec: BotApiSpec, p: Params, now: f
             reply_to = reply["message_id"]
         elif not reply.get("allow_sending_without_reply"):
             raise bad_request("message to be replied not found")
-    state.check_flood(chat.id, now)
+    state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(
         state,
         p,
@@ -63,6 +63,7 @@ def post(
         reply_markup=p.get("reply_markup"),
         disable_notification=bool(p.get("disable_notification", False)),
         protect_content=bool(p.get("protect_content", False)),
+        paid_broadcast=bool(p.get("allow_paid_broadcast", False)),
         sent_at=now,
         date=int(time.time()),
         **fields,

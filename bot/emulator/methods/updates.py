@@ -1,7 +1,7 @@
-"""How the bot receives updates: getUpdates' long polling, and the webhook calls around it.
+"""How the bot receives updates by long polling: getUpdates.
 
-Only polling is emulated: there is never a webhook, so deleteWebhook and getWebhookInfo only
-act on and report the queue of pending updates.
+While a webhook is set (``methods.webhooks``) getUpdates is refused with 409, and a long poll
+in progress when one is set ends with 409 too, in Telegram's words.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+TERMINATED_BY_SET_WEBHOOK = "Conflict: terminated by setWebhook request"
 
 
 @method("getUpdates")
 async def get_updates(state: EmulatorState, spec: BotApiSpec, p: Params, now: float) -> object:
     """Long polling; a newer call ends an older one with 409, as at Telegram."""
+    if state.webhooks.current is not None:
+        raise ApiError(409, WEBHOOK_ACTIVE)
     state.poll_generation += 1
     generation = state.poll_generation
     state.changed.fire()
@@ -35,23 +42,16 @@ async def get_updates(state: EmulatorState, spec: BotApiSpec, p: Params, now: fl
     while True:
         if generation != state.poll_generation:
             raise ApiError(409, CONFLICT)
+        if state.webhooks.current is not None:
+            raise ApiError(409, TERMINATED_BY_SET_WEBHOOK)
         if state.updates or state.closing:
             return state.updates[:limit]
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return []
-        await state.changed.wait(remaining)
-
-
-@method("deleteWebhook")
-async def delete_webhook(state: EmulatorState, spec: BotApiSpec, p: Params, now: float) -> object:
-    if p.get("drop_pending_updates"):
-        state.updates.clear()
-    return True
-
-
-@method("getWebhookInfo")
-async def get_webhook_info(
-    state: EmulatorState, spec: BotApiSpec, p: Params, now: float
-) -> object:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(state.updates)}
+        state.waiting_polls += 1
+        state.changed.fire()  # for a test waiting until the bot polls
+        try:
+            await state.changed.wait(remaining)
+        finally:
+            state.waiting_polls -= 1
