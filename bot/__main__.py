@@ -24,6 +24,7 @@ from bot.core.routines import ContentError
 from bot.logs import setup_logging
 from bot.operations import migrate_schema, migrate_store
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
+from bot.storage.postgres.schema import SchemaError
 
 #: Which env file to read (default ``.env``), e.g. to try things without touching yours.
 ENV_FILE_VARIABLE = "STRETCHBOT_ENV_FILE"
@@ -104,6 +105,10 @@ def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
     except NetworkError as exc:
         where = settings.api_base_url or "api.telegram.org"
         return _fail(f"could not reach the Bot API at {where}: {exc}")
+    except SchemaError as exc:
+        return _fail(f"not starting: {exc}")
+    except psycopg.OperationalError as exc:
+        return _fail(f"could not reach the database: {str(exc).splitlines()[0]}")
     return 0
 
 

@@ -10,6 +10,7 @@ aside (table ``unreadable``) and that chat starts afresh, as a damaged TinyDB fi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -29,6 +30,7 @@ from bot.core.documents import (
     record_from_doc,
     record_to_doc,
 )
+from bot.storage.postgres.schema import check
 
 __all__ = ["PgStore", "StaleWrite"]
 
@@ -46,6 +48,15 @@ class PgStore:
 
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection[Any]]) -> None:
         self.pool = pool
+
+    async def open(self, url: str) -> None:
+        """Check the schema is this bot's (:class:`~bot.storage.postgres.schema.SchemaError`
+        otherwise: run ``stretchbot migrate``), then open the pool."""
+        await asyncio.to_thread(check, url)
+        await self.pool.open(wait=True, timeout=10)
+
+    async def close(self) -> None:
+        await self.pool.close()
 
     # Chats -----------------------------------------------------------------------------------
 
