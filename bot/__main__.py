@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+import psycopg
+from dotenv import load_dotenv
 from telegram.error import InvalidToken, NetworkError
 
 from bot import __version__
@@ -20,7 +22,9 @@ from bot.app import allowed_updates, build_application
 from bot.config import ConfigError, load_settings
 from bot.core.routines import ContentError
 from bot.logs import setup_logging
+from bot.operations import migrate_schema, migrate_store
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
+from bot.storage.postgres.schema import SchemaError
 
 #: Which env file to read (default ``.env``), e.g. to try things without touching yours.
 ENV_FILE_VARIABLE = "STRETCHBOT_ENV_FILE"
@@ -59,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     add_arguments(sandbox)
+    commands.add_parser(
+        "migrate",
+        help="bring the PostgreSQL schema (DATABASE_URL) to this version's",
+    )
+    copy = commands.add_parser(
+        "migrate-store",
+        help="copy a data folder (TinyDB) into an empty PostgreSQL database",
+    )
+    copy.add_argument("--from", dest="source", type=Path, default=Path("data"), metavar="DIR")
+    copy.add_argument("--to", dest="target", metavar="URL", help="default: DATABASE_URL")
     return parser
 
 
@@ -91,6 +105,10 @@ def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
     except NetworkError as exc:
         where = settings.api_base_url or "api.telegram.org"
         return _fail(f"could not reach the Bot API at {where}: {exc}")
+    except SchemaError as exc:
+        return _fail(f"not starting: {exc}")
+    except psycopg.OperationalError as exc:
+        return _fail(f"could not reach the database: {str(exc).splitlines()[0]}")
     return 0
 
 
@@ -107,12 +125,33 @@ def sandbox(options: SandboxOptions, env_file: Path, *, notice: str | None = Non
         return _fail(f"broken content, not starting: {exc}")
 
 
+def _database_url(given: str | None = None) -> str | None:
+    load_dotenv(_env_file(), override=False)
+    return given or os.environ.get("DATABASE_URL", "").strip() or None
+
+
+def database_command(args: argparse.Namespace) -> int:
+    """``migrate`` or ``migrate-store``: they need DATABASE_URL (or --to), not the token."""
+    url = _database_url(getattr(args, "target", None))
+    if url is None:
+        return _fail("set DATABASE_URL (postgresql://…) to say which database")
+    say = print
+    try:
+        if args.command == "migrate":
+            return migrate_schema(url, say)
+        return migrate_store(args.source, url, say)
+    except psycopg.OperationalError as exc:
+        return _fail(f"could not reach the database: {str(exc).splitlines()[0]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     # Opt in to PTB 23's RetryAfter.retry_after as a timedelta (PTB 22 warns on every 429).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     if args.command == "sandbox":
         return sandbox(options_from(args), _env_file())
+    if args.command in ("migrate", "migrate-store"):
+        return database_command(args)
     return run(_env_file(), sandbox_without_token=args.command is None)
 
 

@@ -36,8 +36,10 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Timer
+from bot.ports import Store, Timer
 from bot.storage.chatfiles import ChatFiles
+from bot.storage.postgres.pool import new_pool
+from bot.storage.postgres.store import PgStore
 from bot.storage.tinydb import TinyStore
 from bot.telegram import callbacks
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
@@ -87,7 +89,14 @@ def build_application(
     ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits).
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
-    storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
+    store: Store
+    if settings.database_url:
+        # PostgreSQL: the pool opens (and the schema is checked) at start-up, in the loop.
+        store = PgStore(new_pool(settings.database_url))
+        storage = None
+    else:
+        storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
+        store = TinyStore(storage)
     clock = clock or Clock()
 
     builder = (
@@ -120,7 +129,6 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
-    store = TinyStore(storage)
     timers = JobQueueTimers(job_queue, clock, timer_failed)
     outbox = TelegramOutbox(application.bot, RENDERERS)
     sessions = Sessions(
@@ -277,6 +285,8 @@ async def on_startup(application: BotApp) -> None:
     themselves between ``initialize()`` and ``start()``.
     """
     services = services_of(application)
+    if isinstance(services.store, PgStore) and services.settings.database_url:
+        await services.store.open(services.settings.database_url)
     now = services.clock.now()
     for chat_id in await services.sessions.close_interrupted(now):
         try:
@@ -291,7 +301,11 @@ async def on_startup(application: BotApp) -> None:
 
 
 async def _on_shutdown(application: BotApp) -> None:
-    services_of(application).storage.close()
+    services = services_of(application)
+    if services.storage is not None:
+        services.storage.close()
+    if isinstance(services.store, PgStore):
+        await services.store.close()
 
 
 def allowed_updates() -> list[str]:

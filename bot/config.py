@@ -46,10 +46,17 @@ class Settings:
     #: Incoming flood guard: a user's updates past this burst, refilled at one a second, are
     #: dropped. Not read from the environment; tests that tap at machine speed raise it.
     flood_burst: int = 10
+    #: ``postgresql://…``: PostgreSQL is the store (several instances may share it); None:
+    #: the TinyDB files in ``data_dir``.
+    database_url: str | None = None
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the token must not.
-        return f"Settings(data_dir={self.data_dir!s}, api_base_url={self.api_base_url!r}, ...)"
+        database = "postgresql" if self.database_url else "tinydb"
+        return (
+            f"Settings(data_dir={self.data_dir!s}, api_base_url={self.api_base_url!r}, "
+            f"store={database}, ...)"
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -84,6 +91,14 @@ class Settings:
             reminder = parse_time(get("DEFAULT_REMINDER_TIME") or "09:00")
         except ParseError as exc:
             raise ConfigError(f"DEFAULT_REMINDER_TIME: {exc}") from None
+        database_url = get("DATABASE_URL")
+        if database_url is not None and not database_url.startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ConfigError(
+                "DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://stretchbot@localhost/stretchbot (or unset for the data folder)."
+            )
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
@@ -100,6 +115,7 @@ class Settings:
                 minutes=_minutes("REMINDER_GRACE_MINUTES", get("REMINDER_GRACE_MINUTES") or "30")
             ),
             admin_ids=_user_ids("ADMIN_IDS", get("ADMIN_IDS") or ""),
+            database_url=database_url,
         )
 
 

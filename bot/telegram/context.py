@@ -37,8 +37,9 @@ class Services:
     """Everything the handlers need, built once per application (see ``bot.app``)."""
 
     settings: Settings
-    #: The chat files themselves (sync): for the parts not yet moved to the Store port.
-    storage: ChatFiles
+    #: The data folder's chat files, when they are the store (None with PostgreSQL): for
+    #: shutting down, and for tests and benchmarks that look inside.
+    storage: ChatFiles | None
     routines: RoutineBook
     clock: Clock
     #: The guided sessions (bot.features.sessions); coaching around them (feedback, pain,

@@ -77,7 +77,10 @@ class Bot:
 
     @property
     def storage(self) -> ChatFiles:
-        return services_of(self.app).storage
+        """The chat files of the bot's data folder (these tests run on TinyDB)."""
+        storage = services_of(self.app).storage
+        assert storage is not None, "this bot's store is not the data folder"
+        return storage
 
     @property
     def clock(self) -> Clock:

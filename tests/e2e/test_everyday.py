@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.emulator import BotMessage
-from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -297,8 +296,7 @@ async def test_stats_show_counts_and_chart(subscribed: Bot) -> None:
     """/stats shows the counts, the streak and the chart."""
     empty = await subscribed.ask("/stats", "Nothing here yet")
     assert "start" in empty.text
-    services = services_of(subscribed.app)
-    assert services.storage.history(subscribed.user.id) == []
+    assert subscribed.storage.history(subscribed.user.id) == []
 
 
 async def test_a_snooze_survives_a_restart(start_bot: BotFactory) -> None:

@@ -1,0 +1,1 @@
+"""Alembic's versioned migrations of the PostgreSQL schema (``stretchbot migrate``)."""
