@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from bot.core.chat import SessionStatus
 from bot.core.session import session_id
 from bot.emulator import BotMessage
+from bot.features.sessions import SESSION
 from bot.telegram import callbacks
 from bot.telegram.context import services_of
 from tests.e2e.conftest import Bot, BotFactory
@@ -128,7 +128,7 @@ async def test_it_hurts_stops_at_once_and_blocks_the_next_increase(start_bot: Bo
         bot.say("Ouch!")
         stopped = await bot.expect("Don't push through pain", timeout=2)
         assert "see a medical practitioner" in stopped.text
-        await asyncio.sleep(0.3)
+        await bot.timers_gone(SESSION)  # no cue can come after it
         assert bot.emulator.drain(bot.user) == []
         (record,) = bot.storage.history(bot.user.id)
         assert record.status is SessionStatus.STOPPED

@@ -3,12 +3,11 @@ note, and a session's buttons expire once the next session starts."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.core.chat import SessionStatus
 from bot.emulator import BotMessage
+from bot.features.sessions import PAUSE_TIMEOUT, SESSION
 from bot.telegram import callbacks
 from tests.e2e.conftest import Bot, BotFactory
 from tests.e2e.test_coaching import LEFT, RIGHT, answer_to, release
@@ -21,6 +20,14 @@ CONTINUE, STOP_TODAY = "🐢 Continue gently", "🛑 Stop for today"
 
 def sent(bot: Bot, text: str) -> list[BotMessage]:
     return [message for message in bot.emulator.messages(bot.user) if text in message.text]
+
+
+async def still_paused(bot: Bot) -> None:
+    """The session waits on the user: its only timer is the give-up one, half an hour away,
+    and every timer due by now has run — no cue can come until the user answers."""
+    (timer,) = bot.timers(SESSION)
+    assert bot.clock.seconds_until(timer.due) > PAUSE_TIMEOUT - 60
+    await bot.settled()
 
 
 async def pain_question(bot: Bot, command: str = "/go quick") -> BotMessage:
@@ -38,7 +45,7 @@ async def test_high_pain_before_the_first_hold_pauses_and_asks(start_bot: BotFac
         assert "Don't push through pain" in gate.text
         assert "medical practitioner" in gate.text
         assert gate.button_texts == [CONTINUE, STOP_TODAY]
-        await asyncio.sleep(1.5)  # longer than the way to the first hold
+        await still_paused(bot)
         assert sent(bot, "Hold for") == []
         bot.emulator.press_button(bot.user, gate, text=CONTINUE)
         await bot.expect("Hold for 20 seconds", timeout=3)
@@ -59,7 +66,7 @@ async def test_high_pain_during_the_first_hold_pauses_at_once(start_bot: BotFact
         gate = await bot.expect(GATE, timeout=1)
         go_on = str(gate.buttons[0]["callback_data"])
         await bot.emulator.wait_for_edit(bot.user, hold.message_id, "paused", timeout=3)
-        await asyncio.sleep(2.5)  # longer than the hold: it stays paused
+        await still_paused(bot)
         assert sent(bot, "Release") == []
         bot.emulator.press_button(bot.user, gate, text=STOP_TODAY)
         assert await answer_to(bot) is None
