@@ -27,8 +27,10 @@ from bot.core.routines import ContentError
 from bot.logs import setup_logging
 from bot.operations import migrate_schema, migrate_store
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
+from bot.storage.postgres.lock import PollerLock
 from bot.storage.postgres.schema import SchemaError
 from bot.telegram.context import BotApp
+from bot.telegram.poller import poll_under_lock
 from bot.web.commands import delete_webhook, set_webhook, webhook_info
 from bot.web.serve import ListenError, serve
 
@@ -142,11 +144,17 @@ def _guarded(settings: Settings, go: Callable[[], object]) -> int:
 
 
 def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
-    """Run the real bot with long polling until Ctrl-C."""
+    """Run the real bot with long polling until Ctrl-C; with DATABASE_URL, several may run
+    and only the holder of the poller lock polls (the others serve timers)."""
     started = _start(env_file, sandbox_without_token=sandbox_without_token)
     if isinstance(started, int):
         return started
     settings, application = started
+    url = settings.database_url
+    if url:
+        return _guarded(
+            settings, lambda: asyncio.run(poll_under_lock(application, PollerLock(url)))
+        )
     return _guarded(settings, lambda: application.run_polling(allowed_updates=allowed_updates()))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Iterator
 
 import uvicorn
@@ -20,6 +19,7 @@ import uvicorn
 from bot.config import Settings
 from bot.storage.postgres.store import PgStore
 from bot.telegram.context import BotApp, services_of
+from bot.telegram.poller import stop_on_signals
 from bot.web.asgi import webhook_app
 
 __all__ = ["ListenError", "serve"]
@@ -35,12 +35,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield  # serve() handles the signals itself
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
 
 
 async def serve(application: BotApp, settings: Settings) -> None:
@@ -75,7 +69,7 @@ async def serve(application: BotApp, settings: Settings) -> None:
         )
     )
     stop = asyncio.Event()
-    _stop_on_signals(stop)
+    stop_on_signals(stop)
     await application.initialize()
     try:
         if application.post_init:
