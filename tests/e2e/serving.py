@@ -44,7 +44,7 @@ class Serving:
         return f"{self.base}/telegram"
 
 
-async def wait_healthy(instance: Serving, timeout: float = 30.0) -> None:
+async def wait_healthy(instance: Serving, timeout: float = 60.0) -> None:
     """Until /healthz answers 200; fails early (with the log) if the process exits."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient() as client:

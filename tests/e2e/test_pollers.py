@@ -38,7 +38,7 @@ async def pollers(
                 sum(POLLS in log for log in logs) == 1 and sum(WAITS in log for log in logs) == 1
             )
 
-        await eventually(settled, timeout=30, what="one poller and one waiting instance")
+        await eventually(settled, timeout=60, what="one poller and one waiting instance")
         yield a, b
 
 
