@@ -1,4 +1,5 @@
-"""Command line: ``stretchbot`` (or ``python -m bot``) runs the bot with long polling.
+"""Command line: ``stretchbot`` (or ``python -m bot``) runs the bot with long polling;
+``stretchbot serve`` takes updates by webhook (``set-webhook`` points Telegram at it).
 
 With no token configured, plain ``stretchbot`` (what ``make run`` calls) starts the offline
 sandbox instead, so a fresh clone shows the bot working before anyone talks to @BotFather.
@@ -8,23 +9,30 @@ sandbox instead, so a fresh clone shows the bot working before anyone talks to @
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 from dotenv import load_dotenv
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import __version__
 from bot.app import allowed_updates, build_application
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.core.routines import ContentError
 from bot.logs import setup_logging
 from bot.operations import migrate_schema, migrate_store
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
+from bot.storage.postgres.lock import PollerLock
 from bot.storage.postgres.schema import SchemaError
+from bot.telegram.context import BotApp
+from bot.telegram.poller import poll_under_lock
+from bot.web.commands import delete_webhook, set_webhook, webhook_info
+from bot.web.serve import ListenError, serve
 
 #: Which env file to read (default ``.env``), e.g. to try things without touching yours.
 ENV_FILE_VARIABLE = "STRETCHBOT_ENV_FILE"
@@ -52,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser(
+        "serve",
+        help="run the bot taking updates by webhook at WEBHOOK_LISTEN (needs WEBHOOK_SECRET)",
+    )
+    hook = commands.add_parser(
+        "set-webhook", help="tell Telegram to send updates to URL (with WEBHOOK_SECRET)"
+    )
+    hook.add_argument("url", metavar="URL", help="the public https URL of WEBHOOK_PATH")
+    commands.add_parser("delete-webhook", help="stop webhook deliveries (back to polling)")
+    commands.add_parser("webhook-info", help="what Telegram has: URL, pending updates, errors")
     sandbox = commands.add_parser(
         "sandbox",
         help="chat with the real bot in this terminal, offline (no token needed)",
@@ -85,21 +103,32 @@ def _token_given() -> bool:
     return bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
 
 
-def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
-    """Run the real bot until Ctrl-C; every start-up problem is one line, not a traceback."""
+def _start(
+    env_file: Path, *, sandbox_without_token: bool = False, webhook: bool = False
+) -> tuple[Settings, BotApp] | int:
+    """Settings, logging and the application; an exit status for a problem, in one line."""
     try:
         settings = load_settings(env_file)
     except ConfigError as exc:
         if sandbox_without_token and not _token_given():
             return sandbox(SandboxOptions(), env_file, notice=NO_TOKEN_NOTICE)
         return _fail(str(exc))
-    setup_logging(settings.log_level, [settings.token])
+    if webhook and not settings.webhook_secret:
+        return _fail(
+            "set WEBHOOK_SECRET (letters, digits, _ and -): Telegram sends it with every "
+            "update, and serve refuses requests without it"
+        )
+    setup_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
     try:
-        application = build_application(settings)
+        return settings, build_application(settings, webhook=webhook)
     except ContentError as exc:
         return _fail(f"broken content, not starting: {exc}")
+
+
+def _guarded(settings: Settings, go: Callable[[], object]) -> int:
+    """Run the bot until it stops; every start-up problem is one line, not a traceback."""
     try:
-        application.run_polling(allowed_updates=allowed_updates())
+        go()
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather.")
     except NetworkError as exc:
@@ -109,6 +138,56 @@ def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
         return _fail(f"not starting: {exc}")
     except psycopg.OperationalError as exc:
         return _fail(f"could not reach the database: {str(exc).splitlines()[0]}")
+    except ListenError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def run(env_file: Path, *, sandbox_without_token: bool = False) -> int:
+    """Run the real bot with long polling until Ctrl-C; with DATABASE_URL, several may run
+    and only the holder of the poller lock polls (the others serve timers)."""
+    started = _start(env_file, sandbox_without_token=sandbox_without_token)
+    if isinstance(started, int):
+        return started
+    settings, application = started
+    url = settings.database_url
+    if url:
+        return _guarded(
+            settings, lambda: asyncio.run(poll_under_lock(application, PollerLock(url)))
+        )
+    return _guarded(settings, lambda: application.run_polling(allowed_updates=allowed_updates()))
+
+
+def serve_webhooks(env_file: Path) -> int:
+    """Run the real bot taking updates by webhook until SIGINT or SIGTERM."""
+    started = _start(env_file, webhook=True)
+    if isinstance(started, int):
+        return started
+    settings, application = started
+    return _guarded(settings, lambda: asyncio.run(serve(application, settings)))
+
+
+def webhook_command(args: argparse.Namespace, env_file: Path) -> int:
+    """``set-webhook``, ``delete-webhook``, ``webhook-info`` with the bot's own settings."""
+    try:
+        settings = load_settings(env_file)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    setup_logging("WARNING", [settings.token, settings.webhook_secret or ""])
+    say = print
+    try:
+        if args.command == "set-webhook":
+            asyncio.run(set_webhook(settings, args.url, allowed_updates(), say))
+        elif args.command == "delete-webhook":
+            asyncio.run(delete_webhook(settings, say))
+        else:
+            asyncio.run(webhook_info(settings, say))
+    except ValueError as exc:
+        return _fail(str(exc))
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather.")
+    except TelegramError as exc:
+        return _fail(f"Telegram said: {exc}")
     return 0
 
 
@@ -152,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         return sandbox(options_from(args), _env_file())
     if args.command in ("migrate", "migrate-store"):
         return database_command(args)
+    if args.command == "serve":
+        return serve_webhooks(_env_file())
+    if args.command in ("set-webhook", "delete-webhook", "webhook-info"):
+        return webhook_command(args, _env_file())
     return run(_env_file(), sandbox_without_token=args.command is None)
 
 

@@ -36,11 +36,13 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Store, Timer
+from bot.ports import Store, Timer, Updates
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.pool import new_pool
 from bot.storage.postgres.store import PgStore
+from bot.storage.postgres.updates import PgUpdates
 from bot.storage.tinydb import TinyStore
+from bot.storage.updates import RecentUpdates
 from bot.telegram import callbacks
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
@@ -83,20 +85,24 @@ def build_application(
     routines: RoutineBook | None = None,
     clock: Clock | None = None,
     rate_limiter: PriorityRateLimiter | None = None,
+    webhook: bool = False,
 ) -> BotApp:
     """The bot, wired to its services; not started. Raises ContentError for broken content.
 
     ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits).
+    ``webhook``: no Updater; updates come from ``bot.web``, which checks they are new itself.
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
     store: Store
+    updates: Updates
     if settings.database_url:
         # PostgreSQL: the pool opens (and the schema is checked) at start-up, in the loop.
-        store = PgStore(new_pool(settings.database_url))
+        pg_store = PgStore(new_pool(settings.database_url))
+        store, updates = pg_store, PgUpdates(pg_store.pool)
         storage = None
     else:
         storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
-        store = TinyStore(storage)
+        store, updates = TinyStore(storage), RecentUpdates()
     clock = clock or Clock()
 
     builder = (
@@ -115,6 +121,8 @@ def build_application(
         .post_init(on_startup)
         .post_shutdown(_on_shutdown)
     )
+    if webhook:
+        builder = builder.updater(None)
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)
         file_url = _file_url(settings.api_base_url)
@@ -190,9 +198,12 @@ def build_application(
             ),
             failures=failures,
             flood=flood,
+            updates=updates,
         ),
     )
     _register_handlers(application)
+    if not webhook:
+        application.add_handler(TypeHandler(Update, guard.first_time_only), group=-4)
     return application
 
 

@@ -22,6 +22,8 @@ __all__ = ["ConfigError", "Settings", "load_settings"]
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: What Telegram allows in a webhook's secret token (it comes back in a header).
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(ValueError):
@@ -49,6 +51,13 @@ class Settings:
     #: ``postgresql://…``: PostgreSQL is the store (several instances may share it); None:
     #: the TinyDB files in ``data_dir``.
     database_url: str | None = None
+    #: ``stretchbot serve``: the secret Telegram sends with every update (set with
+    #: ``stretchbot set-webhook``); a request without it is refused.
+    webhook_secret: str | None = None
+    #: Where ``stretchbot serve`` listens (the load balancer's upstream), and the update path.
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram"
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the token must not.
@@ -99,6 +108,16 @@ class Settings:
                 "DATABASE_URL must be a PostgreSQL URL such as "
                 "postgresql://stretchbot@localhost/stretchbot (or unset for the data folder)."
             )
+        secret = get("WEBHOOK_SECRET")
+        if secret is not None and not _SECRET_RE.match(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                "(Telegram's rule for a webhook's secret token)."
+            )
+        host, port = _listen(get("WEBHOOK_LISTEN") or "127.0.0.1:8080")
+        path = get("WEBHOOK_PATH") or "/telegram"
+        if not path.startswith("/"):
+            raise ConfigError(f"WEBHOOK_PATH must start with /, not {path!r}.")
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
@@ -116,7 +135,18 @@ class Settings:
             ),
             admin_ids=_user_ids("ADMIN_IDS", get("ADMIN_IDS") or ""),
             database_url=database_url,
+            webhook_secret=secret,
+            webhook_host=host,
+            webhook_port=port,
+            webhook_path=path,
         )
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"WEBHOOK_LISTEN must be host:port such as 0.0.0.0:8080, not {text!r}.")
+    return host.strip("[]"), int(port)
 
 
 def _minutes(key: str, text: str) -> int:

@@ -7,6 +7,8 @@ real adapters and against the in-memory fakes of the unit tests (``tests/fakes.p
   (``bot.storage``: TinyDB in the data folder);
 * :class:`Timers` — "call me at this instant", by name, replaced or cancelled by name
   (``bot.telegram.timers``: PTB's JobQueue);
+* :class:`Updates` — whether an update is seen for the first time, across instances
+  (``bot.storage.updates`` in memory; ``bot.storage.postgres.updates`` for several instances);
 * :class:`Outbox` — send, edit and take buttons off messages, in a lane (``bot.telegram.outbox``:
   the Bot API behind the rate limiter). What to say is a :class:`Note`, plain data; the
   adapter renders it (``bot.telegram.render``), so a feature never builds a sentence.
@@ -35,6 +37,7 @@ __all__ = [
     "TimerHandler",
     "Timers",
     "Unreachable",
+    "Updates",
 ]
 
 #: What a timer's data may hold: small values a database row can keep as JSON.
@@ -215,4 +218,21 @@ class Outbox(Protocol):
     def bulk_slot(self) -> contextlib.AbstractAsyncContextManager[object]:
         """One of the few places for bulk work in progress: hold it while preparing and
         sending one bulk message, so 10 000 due at once never freeze the event loop."""
+        ...
+
+
+# Updates ----------------------------------------------------------------------------------
+
+
+class Updates(Protocol):
+    """Which Telegram updates were already taken: Telegram redelivers an update after any
+    non-2xx answer or timeout, and after a poller dies before confirming it, possibly to
+    another instance, so each is handled where it is first seen and dropped elsewhere."""
+
+    async def first_time(self, update_id: int) -> bool:
+        """Record ``update_id`` as taken; True only for the first caller, in any instance.
+
+        Taken means at most once: an instance that records an update and dies before handling
+        it loses that update (a person's message goes unanswered and they send it again),
+        rather than risk a command such as /broadcast running twice."""
         ...

@@ -24,8 +24,9 @@ from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Outbox, Store, Timers
+from bot.ports import Outbox, Store, Timers, Updates
 from bot.storage.chatfiles import ChatFiles
+from bot.storage.updates import RecentUpdates
 
 __all__ = ["BotApp", "BotContext", "Services", "attach_services", "services_of"]
 
@@ -63,6 +64,8 @@ class Services:
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.
     flood: FloodGuard = field(default_factory=FloodGuard)
+    #: Update ids already taken (by this or, on PostgreSQL, any instance): redeliveries drop.
+    updates: Updates = field(default_factory=RecentUpdates)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

@@ -61,6 +61,12 @@ def test_every_key() -> None:
         ({"TIME_SCALE": "fast"}, "TIME_SCALE must be a number"),
         ({"TIME_SCALE": "0"}, "TIME_SCALE must be a positive number"),
         ({"TIME_SCALE": "nan"}, "TIME_SCALE must be a positive number"),
+        ({"WEBHOOK_SECRET": "not secret!"}, "WEBHOOK_SECRET must be 1-256 characters"),
+        ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET must be 1-256 characters"),
+        ({"WEBHOOK_LISTEN": "8080"}, "WEBHOOK_LISTEN must be host:port"),
+        ({"WEBHOOK_LISTEN": "0.0.0.0:http"}, "WEBHOOK_LISTEN must be host:port"),
+        ({"WEBHOOK_LISTEN": "0.0.0.0:70000"}, "WEBHOOK_LISTEN must be host:port"),
+        ({"WEBHOOK_PATH": "telegram"}, "WEBHOOK_PATH must start with /"),
     ],
 )
 def test_bad_settings_fail_with_one_line(env: dict[str, str], message: str) -> None:
@@ -69,6 +75,33 @@ def test_bad_settings_fail_with_one_line(env: dict[str, str], message: str) -> N
         Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_webhook_settings() -> None:
+    """stretchbot serve's settings: no secret and 127.0.0.1:8080/telegram by default; an IPv6
+    listen address keeps its colons; the secret never shows in the repr."""
+    default = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (default.webhook_secret, default.webhook_host, default.webhook_port) == (
+        None,
+        "127.0.0.1",
+        8080,
+    )
+    assert default.webhook_path == "/telegram"
+    given = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "WEBHOOK_SECRET": "s3cret_-X",
+            "WEBHOOK_LISTEN": "[::]:8443",
+            "WEBHOOK_PATH": "/hooks/stretch",
+        }
+    )
+    assert (given.webhook_secret, given.webhook_host, given.webhook_port) == (
+        "s3cret_-X",
+        "::",
+        8443,
+    )
+    assert given.webhook_path == "/hooks/stretch"
+    assert "s3cret" not in repr(given)
 
 
 def test_repr_hides_the_token() -> None:

@@ -1,4 +1,7 @@
-"""What every update passes before the real handlers (groups -3 to -1, see bot.app).
+"""What every update passes before the real handlers (groups -4 to -1, see bot.app).
+
+A polled update seen before is dropped first: after a poller dies, the next one is handed the
+updates it had not confirmed, some already handled (webhooks check in ``bot.web`` instead).
 
 The flood guard drops a user's updates past a short burst, so spamming cannot make the bot send
 faster than Telegram allows to that chat, nor queue up work; a button press the bot cannot act
@@ -21,6 +24,13 @@ from bot.telegram.render import account as account_text
 from bot.telegram.render import coaching as coaching_text
 
 _LOGGER = logging.getLogger(__name__)
+
+
+async def first_time_only(update: Update, context: BotContext) -> None:
+    """Drop an update some instance has already taken (see :class:`bot.ports.Updates`)."""
+    if not await context.services.updates.first_time(update.update_id):
+        _LOGGER.info("Update %s was already taken; dropping it", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def flood_guard(update: Update, context: BotContext) -> None:
