@@ -1,0 +1,354 @@
+"""The shared figure: palette, proportions, geometry helpers and an SVG builder.
+
+Every illustration is built from the same pieces so that all pictures show the same person:
+limbs are thick round-capped strokes of fixed lengths (joints are placed with two-bone inverse
+kinematics, so a bent knee never changes the length of a thigh), the head is a skin-coloured
+disc with a hair cap on the back of the head (which tells the way the figure faces), and each
+part is drawn over a thin gap of background colour so that overlapping parts stay apart.
+
+Coordinates are SVG pixels on a 960 x 720 canvas, y pointing down; angles are degrees,
+0 pointing right and 90 pointing down. Output is deterministic: numbers are written with one
+decimal and elements in a fixed order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+Vec = tuple[float, float]
+
+WIDTH = 960
+HEIGHT = 720
+
+# Palette (also listed in content/images/README.md).
+BACKGROUND = "#F8F4EC"
+MAT = "#E6DAC5"
+MAT_EDGE = "#D4C3A6"
+NEAR = "#24496F"  # limbs nearer the viewer
+TORSO = "#3A6A99"
+FAR = "#A6C0DA"  # limbs further from the viewer
+SKIN = "#F2C39C"
+HAIR = "#4A3426"
+ACCENT = "#FF6A3D"  # the working or stretched muscle (near side)
+ACCENT_FAR = "#FFB79C"  # the same muscle on a far limb
+ARROW = "#16A06F"  # movement arrows
+CHAIR = "#B7AC9A"
+CHAIR_DARK = "#8A7F6D"
+
+# Proportions, in pixels.
+TORSO_LEN = 160.0  # pelvis point to shoulder point
+THIGH = 150.0
+SHIN = 140.0
+FOOT = 50.0  # ankle to toes
+UPPER_ARM = 100.0
+FOREARM = 98.0
+HEAD_R = 40.0
+NECK_GAP = 10.0  # from the end of the torso's rounded top to the head's edge
+
+# Line weights (stroke widths), in pixels.
+TORSO_SIDE_W = 88.0  # torso seen from the side
+TORSO_FRONT_W = 108.0  # torso seen from the front
+LEG_W = 46.0
+ARM_W = 32.0
+FOOT_W = 26.0
+GAP = 6.0  # background-coloured gap around every body part
+ARROW_W = 13.0
+
+# Floor: the contact line and the mat around it.
+FLOOR_Y = 640.0
+
+
+def fmt(value: float) -> str:
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def pt(p: Vec) -> str:
+    return f"{fmt(p[0])},{fmt(p[1])}"
+
+
+def add(a: Vec, b: Vec) -> Vec:
+    return (a[0] + b[0], a[1] + b[1])
+
+
+def sub(a: Vec, b: Vec) -> Vec:
+    return (a[0] - b[0], a[1] - b[1])
+
+
+def mul(a: Vec, k: float) -> Vec:
+    return (a[0] * k, a[1] * k)
+
+
+def length(a: Vec) -> float:
+    return math.hypot(a[0], a[1])
+
+
+def unit(a: Vec) -> Vec:
+    n = length(a)
+    return (a[0] / n, a[1] / n)
+
+
+def polar(angle: float, dist: float) -> Vec:
+    rad = math.radians(angle)
+    return (math.cos(rad) * dist, math.sin(rad) * dist)
+
+
+def toward(a: Vec, angle: float, dist: float) -> Vec:
+    """The point `dist` from `a` in direction `angle` (degrees; 0 right, 90 down, -90 up)."""
+    return add(a, polar(angle, dist))
+
+
+def lerp(a: Vec, b: Vec, t: float) -> Vec:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def angle_of(v: Vec) -> float:
+    return math.degrees(math.atan2(v[1], v[0]))
+
+
+def perp(v: Vec) -> Vec:
+    """`v` turned 90 degrees clockwise on screen."""
+    return (-v[1], v[0])
+
+
+def ik(root: Vec, end: Vec, l1: float, l2: float, bend: int) -> Vec:
+    """The middle joint of a two-bone limb from `root` to `end`.
+
+    `bend` = +1 puts the joint clockwise of the root-to-end line (seen on screen), -1
+    anticlockwise. An out-of-reach end straightens the limb along the line.
+    """
+    d = sub(end, root)
+    dist = length(d)
+    u = unit(d)
+    if dist >= l1 + l2:
+        return add(root, mul(u, l1 * dist / (l1 + l2)))
+    a = (l1 * l1 - l2 * l2 + dist * dist) / (2 * dist)
+    h = math.sqrt(max(l1 * l1 - a * a, 0.0))
+    return add(add(root, mul(u, a)), mul(perp(u), h * bend))
+
+
+def reach(root: Vec, end: Vec, total: float) -> Vec:
+    """`end` if a limb of length `total` from `root` reaches it, else the nearest point it does."""
+    d = sub(end, root)
+    if length(d) <= total:
+        return end
+    return add(root, mul(unit(d), total))
+
+
+@dataclass
+class Svg:
+    """A list of SVG elements with their definitions (clip paths and masks)."""
+
+    defs: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    # The view: `focus` (a point of the drawing) lands in the canvas centre, enlarged by `zoom`.
+    focus: Vec = (WIDTH / 2, HEIGHT / 2)
+    zoom: float = 1.0
+    _ids: int = 0
+
+    def new_id(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}{self._ids}"
+
+    def add(self, element: str) -> None:
+        self.body.append(element)
+
+    def render(self, *, mirrored: bool = False, title: str = "") -> str:
+        inner = "\n".join(self.body)
+        if self.zoom != 1.0 or self.focus != (WIDTH / 2, HEIGHT / 2):
+            inner = (
+                f'<g transform="translate({fmt(WIDTH / 2)} {fmt(HEIGHT / 2)}) '
+                f'scale({self.zoom:.3f}) translate({fmt(-self.focus[0])} {fmt(-self.focus[1])})">'
+                f"\n{inner}\n</g>"
+            )
+        if mirrored:
+            inner = f'<g transform="matrix(-1 0 0 1 {WIDTH} 0)">\n{inner}\n</g>'
+        defs = "\n".join(self.defs)
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}">'
+        )
+        parts = [head]
+        if title:
+            parts.append(f"<title>{title}</title>")
+        parts.append(f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/>')
+        if defs:
+            parts.append(f"<defs>\n{defs}\n</defs>")
+        parts.append(inner)
+        parts.append("</svg>")
+        return "\n".join(parts) + "\n"
+
+
+def polyline_d(points: list[Vec]) -> str:
+    return "M" + " L".join(pt(p) for p in points)
+
+
+def curve_d(a: Vec, control: Vec, b: Vec) -> str:
+    return f"M{pt(a)} Q{pt(control)} {pt(b)}"
+
+
+def stroke(d: str, color: str, width: float, extra: str = "") -> str:
+    return (
+        f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{fmt(width)}" '
+        f'stroke-linecap="round" stroke-linejoin="round"{extra}/>'
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One body part: a round-capped stroke along `d` (a path) of the given width and colour."""
+
+    d: str
+    width: float
+    color: str
+
+
+class Canvas:
+    """Draws scenery, body parts (each over a background-coloured gap), highlights and arrows."""
+
+    def __init__(self) -> None:
+        self.svg = Svg()
+
+    def view(self, focus: Vec, zoom: float) -> None:
+        """Show the drawing around `focus`, enlarged by `zoom` (the figure keeps its proportions)."""
+        self.svg.focus = focus
+        self.svg.zoom = zoom
+
+    # Scenery -------------------------------------------------------------------------------
+
+    def mat(self, x0: float, x1: float, top: float = FLOOR_Y - 26, bottom: float = FLOOR_Y + 26) -> None:
+        self.svg.add(
+            f'<rect x="{fmt(x0)}" y="{fmt(top)}" width="{fmt(x1 - x0)}" '
+            f'height="{fmt(bottom - top)}" rx="14" fill="{MAT}"/>'
+        )
+        self.svg.add(
+            f'<rect x="{fmt(x0)}" y="{fmt(bottom - 10)}" width="{fmt(x1 - x0)}" '
+            f'height="10" rx="5" fill="{MAT_EDGE}"/>'
+        )
+
+    def floor(self, y: float = FLOOR_Y, x0: float = 60, x1: float = WIDTH - 60) -> None:
+        self.svg.add(stroke(polyline_d([(x0, y), (x1, y)]), MAT_EDGE, 10))
+
+    def raw(self, element: str) -> None:
+        self.svg.add(element)
+
+    # Body ----------------------------------------------------------------------------------
+
+    def part(self, *parts: Part) -> None:
+        """Parts drawn together: one gap around all of them, then their colours."""
+        for p in parts:
+            self.svg.add(stroke(p.d, BACKGROUND, p.width + 2 * GAP))
+        for p in parts:
+            self.svg.add(stroke(p.d, p.color, p.width))
+
+    def leg(self, hip: Vec, knee: Vec, ankle: Vec, toe: Vec, color: str) -> list[Part]:
+        parts = [
+            Part(polyline_d([hip, knee, ankle]), LEG_W, color),
+            Part(polyline_d([ankle, toe]), FOOT_W, color),
+        ]
+        self.part(*parts)
+        return parts
+
+    def arm(self, shoulder: Vec, elbow: Vec, wrist: Vec, color: str) -> list[Part]:
+        parts = [Part(polyline_d([shoulder, elbow, wrist]), ARM_W, color)]
+        self.part(*parts)
+        return parts
+
+    def torso(self, pelvis: Vec, shoulder: Vec, width: float, bend: float = 0.0) -> list[Part]:
+        """A torso from the pelvis point to the shoulder point; `bend` bows it sideways (px)."""
+        if bend:
+            mid = lerp(pelvis, shoulder, 0.5)
+            control = add(mid, mul(perp(unit(sub(shoulder, pelvis))), 2 * bend))
+            d = curve_d(pelvis, control, shoulder)
+        else:
+            d = polyline_d([pelvis, shoulder])
+        parts = [Part(d, width, TORSO)]
+        self.part(*parts)
+        return parts
+
+    def head(self, center: Vec, up: float, facing: float | None) -> None:
+        """A head; `up` is the crown's direction, `facing` the face's (None: facing the viewer)."""
+        clip = self.svg.new_id("head")
+        self.svg.defs.append(
+            f'<clipPath id="{clip}"><circle cx="{fmt(center[0])}" cy="{fmt(center[1])}" '
+            f'r="{fmt(HEAD_R)}"/></clipPath>'
+        )
+        self.svg.add(
+            f'<circle cx="{fmt(center[0])}" cy="{fmt(center[1])}" r="{fmt(HEAD_R + GAP)}" '
+            f'fill="{BACKGROUND}"/>'
+        )
+        self.svg.add(
+            f'<circle cx="{fmt(center[0])}" cy="{fmt(center[1])}" r="{fmt(HEAD_R)}" '
+            f'fill="{SKIN}"/>'
+        )
+        # The hair: the head disc intersected with a shifted copy of it (back and top).
+        offset = polar(up, HEAD_R * 0.55)
+        if facing is not None:
+            offset = add(offset, polar(facing + 180, HEAD_R * 0.5))
+        else:
+            offset = polar(up, HEAD_R * 0.62)
+        hair = add(center, offset)
+        self.svg.add(
+            f'<circle cx="{fmt(hair[0])}" cy="{fmt(hair[1])}" r="{fmt(HEAD_R * 1.02)}" '
+            f'fill="{HAIR}" clip-path="url(#{clip})"/>'
+        )
+
+    def highlight(self, parts: list[Part], shapes: list[str]) -> None:
+        """Paint `shapes` (SVG elements, filled) only where they fall on `parts`."""
+        mask = self.svg.new_id("on")
+        inner = "".join(stroke(p.d, "#FFFFFF", p.width) for p in parts)
+        self.svg.defs.append(
+            f'<mask id="{mask}" maskUnits="userSpaceOnUse" x="-1000" y="-1000" '
+            f'width="3000" height="3000">{inner}</mask>'
+        )
+        self.svg.add(f'<g mask="url(#{mask})">' + "".join(shapes) + "</g>")
+
+    # Arrows --------------------------------------------------------------------------------
+
+    def arrow(self, points: list[Vec], *, curve: bool = False, both: bool = False) -> None:
+        """A movement arrow along a line (2 points) or a quadratic curve (3 points)."""
+        head_len = 34.0
+        head_half = 24.0
+        start, end = points[0], points[-1]
+        before_end = points[-2] if len(points) > 1 else start
+        after_start = points[1]
+        end_dir = unit(sub(end, before_end))
+        start_dir = unit(sub(start, after_start))
+        # Shorten the shaft so its round cap hides under the arrowhead.
+        shaft_end = add(end, mul(end_dir, -head_len * 0.6))
+        shaft_start = add(start, mul(start_dir, -head_len * 0.6)) if both else start
+        if curve and len(points) == 3:
+            d = curve_d(shaft_start, points[1], shaft_end)
+        else:
+            d = polyline_d([shaft_start, *points[1:-1], shaft_end])
+        heads = [self._arrowhead_d(end, end_dir, head_len, head_half)]
+        if both:
+            heads.append(self._arrowhead_d(start, start_dir, head_len, head_half))
+        self.svg.add(stroke(d, BACKGROUND, ARROW_W + 2 * GAP))
+        for h in heads:
+            self.svg.add(stroke(h, BACKGROUND, 6 + 2 * GAP))
+        self.svg.add(stroke(d, ARROW, ARROW_W))
+        for h in heads:
+            self.svg.add(
+                f'<path d="{h}" fill="{ARROW}" stroke="{ARROW}" stroke-width="6" '
+                f'stroke-linejoin="round"/>'
+            )
+
+    @staticmethod
+    def _arrowhead_d(tip: Vec, direction: Vec, head_len: float, head_half: float) -> str:
+        base = add(tip, mul(direction, -head_len))
+        side = perp(direction)
+        a = add(base, mul(side, head_half))
+        b = add(base, mul(side, -head_half))
+        return f"M{pt(tip)} L{pt(a)} L{pt(b)} Z"
+
+
+def ellipse(center: Vec, rx: float, ry: float, angle: float, color: str) -> str:
+    """A filled ellipse for highlights, rotated by `angle` degrees."""
+    return (
+        f'<ellipse cx="{fmt(center[0])}" cy="{fmt(center[1])}" rx="{fmt(rx)}" ry="{fmt(ry)}" '
+        f'transform="rotate({fmt(angle)} {fmt(center[0])} {fmt(center[1])})" fill="{color}"/>'
+    )

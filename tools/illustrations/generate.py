@@ -1,0 +1,65 @@
+"""Write the exercise illustrations' SVG sources into content/images/.
+
+Run from the repository root (plain Python, standard library only):
+
+    python tools/illustrations/generate.py           # (re)write the SVGs
+    python tools/illustrations/generate.py --check   # exit 1 if a committed SVG is out of date
+
+Then render the PNGs with `python tools/render_images.py`. The output is deterministic, so
+running this twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import poses  # noqa: E402
+from figure import Svg  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+OUT_DIR = REPO / "content" / "images"
+
+# name -> (builder, whether the exercise has a second, mirrored side)
+PICTURES: dict[str, tuple[Callable[[], Svg], bool]] = {
+    "iliopsoas": (poses.iliopsoas, True),
+}
+
+
+def sources() -> dict[str, str]:
+    """File name -> SVG text for every picture, mirrored ones included."""
+    out: dict[str, str] = {}
+    for name, (build, mirrored) in PICTURES.items():
+        out[f"{name}.svg"] = build().render()
+        if mirrored:
+            out[f"{name}-mirrored.svg"] = build().render(mirrored=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    stale = []
+    for filename, text in sources().items():
+        path = OUT_DIR / filename
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(filename)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        sys.stderr.write(
+            "out of date (run python tools/illustrations/generate.py): " + ", ".join(stale) + "\n"
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

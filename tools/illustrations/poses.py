@@ -1,0 +1,85 @@
+"""One function per picture: the pose of the exercise's first side, as the instruction reads.
+
+Side views of the first side show the figure's LEFT side (the figure faces screen-left), so
+the figure's left limbs are the near (dark) ones. The second side is the whole picture flipped
+horizontally (see generate.py), which shows the right side with the right limbs near.
+"""
+
+from __future__ import annotations
+
+from figure import (
+    ACCENT,
+    ACCENT_FAR,
+    ARM_W,
+    FAR,
+    FLOOR_Y,
+    FOOT,
+    FOREARM,
+    HEAD_R,
+    LEG_W,
+    NEAR,
+    NECK_GAP,
+    SHIN,
+    THIGH,
+    TORSO_LEN,
+    TORSO_SIDE_W,
+    UPPER_ARM,
+    Canvas,
+    Svg,
+    Vec,
+    add,
+    ellipse,
+    ik,
+    reach,
+    toward,
+)
+
+ANKLE_UP = 17.0  # ankle height above the floor line with the foot flat
+KNEE_UP = LEG_W / 2 + 1  # knee centre above the floor line when kneeling
+
+
+def _head_on(shoulder: Vec, torso_angle: float, torso_w: float) -> Vec:
+    return toward(shoulder, torso_angle, torso_w / 2 + NECK_GAP + HEAD_R)
+
+
+def _arm_to(shoulder: Vec, hand: Vec, bend: int) -> tuple[Vec, Vec]:
+    wrist = reach(shoulder, hand, UPPER_ARM + FOREARM - 0.5)
+    return ik(shoulder, wrist, UPPER_ARM, FOREARM, bend), wrist
+
+
+def iliopsoas() -> Svg:
+    """Kneeling lunge: right foot forward, left knee down behind the hip, hips pushed forward."""
+    c = Canvas()
+    c.mat(170, 850)
+    back_knee = (610.0, FLOOR_Y - KNEE_UP)
+    hip = toward(back_knee, -113, THIGH)
+    back_ankle = (back_knee[0] + SHIN, FLOOR_Y - 20)
+    back_toe = (back_ankle[0] + FOOT - 4, FLOOR_Y - 14)
+    front_ankle = (hip[0] - 190, FLOOR_Y - ANKLE_UP)
+    front_knee = ik(hip, front_ankle, THIGH, SHIN, +1)
+    front_toe = (front_ankle[0] - FOOT, FLOOR_Y - ANKLE_UP + 2)
+
+    torso_angle = -91.0
+    pelvis = add(hip, (6, -4))
+    shoulder = toward(pelvis, torso_angle, TORSO_LEN)
+    head = _head_on(shoulder, torso_angle, TORSO_SIDE_W)
+    hand = add(front_knee, (4, -LEG_W / 2 - ARM_W / 2 + 4))
+
+    # Far side first: right arm (hand on the front knee), right (front) leg.
+    far_shoulder = add(shoulder, (-4, 0))
+    far_elbow, far_wrist = _arm_to(far_shoulder, add(hand, (-30, 2)), +1)
+    c.arm(far_shoulder, far_elbow, far_wrist, FAR)
+    c.leg(hip, front_knee, front_ankle, front_toe, FAR)
+
+    spot = [ellipse(add(hip, (-42, -26)), 36, 80, -22, ACCENT)]
+    torso = c.torso(pelvis, shoulder, TORSO_SIDE_W)
+    c.highlight(torso, spot)
+    near_leg = c.leg(hip, back_knee, back_ankle, back_toe, NEAR)
+    c.highlight(near_leg[:1], spot)
+    near_elbow, near_wrist = _arm_to(shoulder, hand, +1)
+    c.arm(shoulder, near_elbow, near_wrist, NEAR)
+    c.head(head, -90, 180)
+    c.view((520, 420), 1.15)
+
+    c.arrow([(pelvis[0] + 150, pelvis[1] - 20), (pelvis[0] + 66, pelvis[1] - 20)])
+    return c.svg
