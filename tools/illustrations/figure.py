@@ -33,6 +33,7 @@ HAIR = "#4A3426"
 ACCENT = "#FF6A3D"  # the working or stretched muscle (near side)
 ACCENT_FAR = "#FFB79C"  # the same muscle on a far limb
 ARROW = "#16A06F"  # movement arrows
+SPINE = "#2C5682"  # the spine line on a torso seen from behind
 CHAIR = "#B7AC9A"
 CHAIR_DARK = "#8A7F6D"
 
@@ -48,12 +49,18 @@ NECK_GAP = 10.0  # from the end of the torso's rounded top to the head's edge
 
 # Line weights (stroke widths), in pixels.
 TORSO_SIDE_W = 88.0  # torso seen from the side
-TORSO_FRONT_W = 108.0  # torso seen from the front
+TORSO_FRONT_W = 108.0  # torso seen from the front: its width at the shoulders
+SHOULDER_HALF = TORSO_FRONT_W / 2
+CHEST_HALF = 52.0
+WAIST_HALF = 43.0
+HIP_HALF = 47.0
+CORNER = 20.0  # corner radius of the front torso
 LEG_W = 46.0
 ARM_W = 32.0
 FOOT_W = 26.0
 GAP = 6.0  # background-coloured gap around every body part
 ARROW_W = 13.0
+SPINE_W = 7.0
 
 # Floor: the contact line and the mat around it.
 FLOOR_Y = 640.0
@@ -190,20 +197,40 @@ def curve_d(a: Vec, control: Vec, b: Vec) -> str:
     return f"M{pt(a)} Q{pt(control)} {pt(b)}"
 
 
-def stroke(d: str, color: str, width: float, extra: str = "") -> str:
+def stroke(d: str, color: str, width: float, fill: str = "none") -> str:
     return (
-        f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{fmt(width)}" '
-        f'stroke-linecap="round" stroke-linejoin="round"{extra}/>'
+        f'<path d="{d}" fill="{fill}" stroke="{color}" stroke-width="{fmt(width)}" '
+        f'stroke-linecap="round" stroke-linejoin="round"/>'
     )
 
 
 @dataclass(frozen=True)
 class Part:
-    """One body part: a round-capped stroke along `d` (a path) of the given width and colour."""
+    """One body part: a round-capped stroke along `d` (a path) of the given width and colour,
+    and if `fill`, the inside of the (closed) path too."""
 
     d: str
     width: float
     color: str
+    fill: bool = False
+
+    def draw(self, color: str, extra_width: float = 0.0) -> str:
+        return stroke(self.d, color, self.width + extra_width, color if self.fill else "none")
+
+
+def _quad(a: Vec, c: Vec, b: Vec, t: float) -> Vec:
+    u = 1 - t
+    return (
+        u * u * a[0] + 2 * u * t * c[0] + t * t * b[0],
+        u * u * a[1] + 2 * u * t * c[1] + t * t * b[1],
+    )
+
+
+def _quad_tangent(a: Vec, c: Vec, b: Vec, t: float) -> Vec:
+    return (
+        2 * (1 - t) * (c[0] - a[0]) + 2 * t * (b[0] - c[0]),
+        2 * (1 - t) * (c[1] - a[1]) + 2 * t * (b[1] - c[1]),
+    )
 
 
 class Canvas:
@@ -240,9 +267,9 @@ class Canvas:
     def part(self, *parts: Part) -> None:
         """Parts drawn together: one gap around all of them, then their colours."""
         for p in parts:
-            self.svg.add(stroke(p.d, BACKGROUND, p.width + 2 * GAP))
+            self.svg.add(p.draw(BACKGROUND, 2 * GAP))
         for p in parts:
-            self.svg.add(stroke(p.d, p.color, p.width))
+            self.svg.add(p.draw(p.color))
 
     def leg(self, hip: Vec, knee: Vec, ankle: Vec, toe: Vec, color: str) -> list[Part]:
         parts = [
@@ -269,8 +296,51 @@ class Canvas:
         self.part(*parts)
         return parts
 
-    def head(self, center: Vec, up: float, facing: float | None) -> None:
-        """A head; `up` is the crown's direction, `facing` the face's (None: facing the viewer)."""
+    def spine(self, pelvis: Vec, shoulder: Vec, bend: float = 0.0) -> None:
+        """A thin line down the middle of a torso seen from behind (its spine)."""
+        control = add(lerp(pelvis, shoulder, 0.5), mul(perp(unit(sub(shoulder, pelvis))), 2 * bend))
+        a = _quad(pelvis, control, shoulder, 0.08)
+        b = _quad(pelvis, control, shoulder, 0.92)
+        mid = _quad(pelvis, control, shoulder, 0.5)
+        # The quadratic through a, mid and b.
+        c = sub(mul(mid, 2), lerp(a, b, 0.5))
+        self.svg.add(stroke(curve_d(a, c, b), SPINE, SPINE_W))
+
+    def torso_front(self, pelvis: Vec, shoulder: Vec, bend: float = 0.0) -> list[Part]:
+        """A torso seen from the front or back: broad shoulders, narrower waist, rounded
+        corners. `bend` bows its centre line sideways (px, as for `torso`)."""
+        axis = unit(sub(shoulder, pelvis))
+        side = perp(axis)
+        control = add(lerp(pelvis, shoulder, 0.5), mul(side, 2 * bend))
+        # Half-widths along the centre line (0 = pelvis, 1 = shoulders), corners rounded below.
+        profile = [(0.0, HIP_HALF), (0.45, WAIST_HALF), (0.8, CHEST_HALF), (1.0, SHOULDER_HALF)]
+        left: list[Vec] = []
+        right: list[Vec] = []
+        for t, half in profile:
+            p = _quad(pelvis, control, shoulder, t)
+            tangent = unit(_quad_tangent(pelvis, control, shoulder, t))
+            n = perp(tangent)
+            inner = half - CORNER
+            left.append(add(p, mul(n, -inner)))
+            right.append(add(p, mul(n, inner)))
+        # The ends stretch a little past the pelvis and shoulder points (as the caps of `torso`).
+        bottom = mul(axis, -(HIP_HALF - CORNER) * 0.55)
+        top = mul(axis, CORNER * 0.2)
+        left[0] = add(left[0], bottom)
+        right[0] = add(right[0], bottom)
+        left[-1] = add(left[-1], top)
+        right[-1] = add(right[-1], top)
+        outline = [*left, *reversed(right)]
+        d = polyline_d(outline) + " Z"
+        parts = [Part(d, 2 * CORNER, TORSO, fill=True)]
+        self.part(*parts)
+        return parts
+
+    def head(self, center: Vec, up: float, facing: float | None, hair: float = 0.5) -> None:
+        """A head; `up` is the crown's direction, `facing` the face's (None: facing the viewer).
+
+        `hair` is how far the hair cap is shifted away from the face, in head radii: less
+        hair shows less face (0.3 for a head seen from behind, turned to one side)."""
         clip = self.svg.new_id("head")
         self.svg.defs.append(
             f'<clipPath id="{clip}"><circle cx="{fmt(center[0])}" cy="{fmt(center[1])}" '
@@ -287,7 +357,7 @@ class Canvas:
         # The hair: the head disc intersected with a shifted copy of it (back and top).
         offset = polar(up, HEAD_R * 0.55)
         if facing is not None:
-            offset = add(offset, polar(facing + 180, HEAD_R * 0.5))
+            offset = add(offset, polar(facing + 180, HEAD_R * hair))
         else:
             offset = polar(up, HEAD_R * 0.62)
         hair = add(center, offset)
@@ -299,7 +369,7 @@ class Canvas:
     def highlight(self, parts: list[Part], shapes: list[str]) -> None:
         """Paint `shapes` (SVG elements, filled) only where they fall on `parts`."""
         mask = self.svg.new_id("on")
-        inner = "".join(stroke(p.d, "#FFFFFF", p.width) for p in parts)
+        inner = "".join(p.draw("#FFFFFF") for p in parts)
         self.svg.defs.append(
             f'<mask id="{mask}" maskUnits="userSpaceOnUse" x="-1000" y="-1000" '
             f'width="3000" height="3000">{inner}</mask>'

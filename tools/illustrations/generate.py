@@ -24,19 +24,23 @@ from figure import Svg  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / "content" / "images"
 
-# name -> (builder, whether the exercise has a second, mirrored side)
-PICTURES: dict[str, tuple[Callable[[], Svg], bool]] = {
-    "iliopsoas": (poses.iliopsoas, True),
+# name -> (builder, sides): sides is "one" (a single picture), "both" (the builder draws the
+# first side, <name>-mirrored is its flip) or "both-flipped" (the builder draws the second
+# side, so <name> is its flip and <name>-mirrored the drawing as built).
+PICTURES: dict[str, tuple[Callable[[], Svg], str]] = {
+    "iliopsoas": (poses.iliopsoas, "both"),
+    "quadratus-lumborum": (poses.quadratus_lumborum_mirror, "both-flipped"),
 }
 
 
 def sources() -> dict[str, str]:
     """File name -> SVG text for every picture, mirrored ones included."""
     out: dict[str, str] = {}
-    for name, (build, mirrored) in PICTURES.items():
-        out[f"{name}.svg"] = build().render()
-        if mirrored:
-            out[f"{name}-mirrored.svg"] = build().render(mirrored=True)
+    for name, (build, sides) in PICTURES.items():
+        flipped = sides == "both-flipped"
+        out[f"{name}.svg"] = build().render(mirrored=flipped)
+        if sides != "one":
+            out[f"{name}-mirrored.svg"] = build().render(mirrored=not flipped)
     return out
 
 

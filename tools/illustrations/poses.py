@@ -22,14 +22,19 @@ from figure import (
     SHIN,
     THIGH,
     TORSO_LEN,
+    TORSO_FRONT_W,
     TORSO_SIDE_W,
     UPPER_ARM,
     Canvas,
     Svg,
     Vec,
+    CORNER,
+    WAIST_HALF,
     add,
+    lerp,
     ellipse,
     ik,
+    mul,
     reach,
     toward,
 )
@@ -47,10 +52,10 @@ def _arm_to(shoulder: Vec, hand: Vec, bend: int) -> tuple[Vec, Vec]:
     return ik(shoulder, wrist, UPPER_ARM, FOREARM, bend), wrist
 
 
-def iliopsoas() -> Svg:
-    """Kneeling lunge: right foot forward, left knee down behind the hip, hips pushed forward."""
-    c = Canvas()
-    c.mat(170, 850)
+def _kneeling_lunge() -> tuple[Vec, Vec, Vec, Vec, Vec, Vec, Vec, Vec]:
+    """Legs of the kneeling lunge facing screen-left: near (left) knee down, far (right) foot
+    forward. Returns hip, front knee, front ankle, front toe, back knee, back ankle, back toe,
+    pelvis."""
     back_knee = (610.0, FLOOR_Y - KNEE_UP)
     hip = toward(back_knee, -113, THIGH)
     back_ankle = (back_knee[0] + SHIN, FLOOR_Y - 20)
@@ -58,9 +63,18 @@ def iliopsoas() -> Svg:
     front_ankle = (hip[0] - 190, FLOOR_Y - ANKLE_UP)
     front_knee = ik(hip, front_ankle, THIGH, SHIN, +1)
     front_toe = (front_ankle[0] - FOOT, FLOOR_Y - ANKLE_UP + 2)
-
-    torso_angle = -91.0
     pelvis = add(hip, (6, -4))
+    return hip, front_knee, front_ankle, front_toe, back_knee, back_ankle, back_toe, pelvis
+
+
+def iliopsoas() -> Svg:
+    """Kneeling lunge: right foot forward, left knee down behind the hip, hips pushed forward."""
+    c = Canvas()
+    c.mat(170, 850)
+    hip, front_knee, front_ankle, front_toe, back_knee, back_ankle, back_toe, pelvis = (
+        _kneeling_lunge()
+    )
+    torso_angle = -91.0
     shoulder = toward(pelvis, torso_angle, TORSO_LEN)
     head = _head_on(shoulder, torso_angle, TORSO_SIDE_W)
     hand = add(front_knee, (4, -LEG_W / 2 - ARM_W / 2 + 4))
@@ -79,7 +93,54 @@ def iliopsoas() -> Svg:
     near_elbow, near_wrist = _arm_to(shoulder, hand, +1)
     c.arm(shoulder, near_elbow, near_wrist, NEAR)
     c.head(head, -90, 180)
-    c.view((520, 420), 1.15)
 
     c.arrow([(pelvis[0] + 150, pelvis[1] - 20), (pelvis[0] + 66, pelvis[1] - 20)])
+    c.view((520, 420), 1.15)
+    return c.svg
+
+
+def quadratus_lumborum_mirror() -> Svg:
+    """The MIRROR of the quadratus lumborum text, drawn facing screen-left; generate.py flips
+    it to give the text as written (right foot forward, look left, right lower back opens).
+
+    Here: left foot forward (near, dark), right knee down behind (far, light). The torso turns
+    to the right, away from the viewer, so its back shows, and bends down to the right; the
+    right hand reaches round to the right calf (the left one, crossing in front of the body,
+    is hidden by it); the head turns right. The left side of the lower back, the long side of
+    the bend, is highlighted."""
+    c = Canvas()
+    c.mat(170, 850)
+    hip, front_knee, front_ankle, front_toe, back_knee, back_ankle, back_toe, pelvis = (
+        _kneeling_lunge()
+    )
+    torso_angle = -42.0
+    pelvis = add(pelvis, (4, 6))
+    shoulder = toward(pelvis, torso_angle, TORSO_LEN - 10)
+    # Seen from behind, the figure's right is on screen-right: `across` points that way.
+    across = toward((0, 0), torso_angle + 90, 1)
+    right_shoulder = add(shoulder, mul(across, TORSO_FRONT_W / 2 - 20))
+    head = toward(shoulder, torso_angle - 4, CORNER * 0.2 + NECK_GAP + HEAD_R + 2)
+    near_hip = add(pelvis, (-30, 8))
+    calf = lerp(back_knee, back_ankle, 0.45)
+    right_hand = add(calf, (0, -LEG_W / 2 - ARM_W / 2 + 6))
+
+    c.leg(hip, back_knee, back_ankle, back_toe, FAR)
+    side = ellipse(
+        add(toward(pelvis, torso_angle, 46), mul(across, -WAIST_HALF)),
+        52,
+        26,
+        torso_angle,
+        ACCENT,
+    )
+    torso = c.torso_front(pelvis, shoulder, bend=-12)
+    c.highlight(torso, [side])
+    c.spine(pelvis, shoulder, bend=-12)
+    front_knee = ik(near_hip, front_ankle, THIGH, SHIN, +1)
+    c.leg(near_hip, front_knee, front_ankle, front_toe, NEAR)
+    elbow, wrist = _arm_to(right_shoulder, right_hand, -1)
+    c.arm(right_shoulder, elbow, wrist, NEAR)
+    c.head(head, torso_angle - 4, 60, hair=0.25)
+
+    c.arrow([(470, 240), (600, 170), (700, 260)], curve=True)
+    c.view((520, 420), 1.15)
     return c.svg
