@@ -422,3 +422,8 @@ def ellipse(center: Vec, rx: float, ry: float, angle: float, color: str) -> str:
         f'<ellipse cx="{fmt(center[0])}" cy="{fmt(center[1])}" rx="{fmt(rx)}" ry="{fmt(ry)}" '
         f'transform="rotate({fmt(angle)} {fmt(center[0])} {fmt(center[1])})" fill="{color}"/>'
     )
+
+
+def band(a: Vec, b: Vec, width: float, color: str) -> str:
+    """A round-ended band from `a` to `b` for highlights (a muscle along a limb)."""
+    return stroke(polyline_d([a, b]), color, width)

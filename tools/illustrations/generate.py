@@ -30,6 +30,8 @@ OUT_DIR = REPO / "content" / "images"
 PICTURES: dict[str, tuple[Callable[[], Svg], str]] = {
     "iliopsoas": (poses.iliopsoas, "both"),
     "quadratus-lumborum": (poses.quadratus_lumborum_mirror, "both-flipped"),
+    "clamshell": (poses.clamshell, "both"),
+    "bridge": (poses.bridge, "one"),
 }
 
 

@@ -31,6 +31,7 @@ from figure import (
     CORNER,
     WAIST_HALF,
     add,
+    band,
     lerp,
     ellipse,
     ik,
@@ -143,4 +144,82 @@ def quadratus_lumborum_mirror() -> Svg:
 
     c.arrow([(470, 240), (600, 170), (700, 260)], curve=True)
     c.view((520, 420), 1.15)
+    return c.svg
+
+
+def clamshell() -> Svg:
+    """Lying on the left side, seen from the front and a little above: head on the left arm
+    (screen-right), hips and knees bent towards the viewer, feet together; the right (top)
+    knee lifts. The right outer hip and buttock (gluteus medius) are highlighted."""
+    c = Canvas()
+    c.mat(120, 900, top=590, bottom=696)
+    pelvis = (470.0, 586.0)
+    shoulder = (668.0, 580.0)
+    # Lying on the left side: the figure's left is down, its right up.
+    top_hip = (468.0, 560.0)
+    bottom_hip = (472.0, 612.0)
+    bottom_knee = (364.0, 664.0)
+    bottom_ankle = (262.0, 626.0)
+    bottom_toe = (222.0, 622.0)
+    top_knee = (366.0, 478.0)
+    top_ankle = (266.0, 586.0)
+    top_toe = (226.0, 582.0)
+    left_shoulder = (shoulder[0] - 6, shoulder[1] + 34)
+    right_shoulder = (shoulder[0] - 6, shoulder[1] - 30)
+
+    # The left arm lies on the floor above the head, the head resting on it.
+    c.arm(left_shoulder, (760.0, 640.0), (858.0, 636.0), FAR)
+    c.leg(bottom_hip, bottom_knee, bottom_ankle, bottom_toe, FAR)
+    spot = [ellipse((476.0, 546.0), 58, 34, -4, ACCENT)]
+    torso = c.torso_front(pelvis, shoulder)
+    c.highlight(torso, spot)
+    c.head((shoulder[0] + CORNER * 0.2 + NECK_GAP + HEAD_R + 4, 584.0), -8, None)
+    top_leg = c.leg(top_hip, top_knee, top_ankle, top_toe, NEAR)
+    c.highlight(top_leg[:1], spot)
+    # The right hand rests on the floor in front of the chest.
+    c.arm(right_shoulder, (588.0, 600.0), (604.0, 668.0), NEAR)
+
+    c.arrow([(352.0, 440.0), (326.0, 392.0), (356.0, 334.0)], curve=True)
+    c.view((510.0, 530.0), 1.2)
+    return c.svg
+
+
+def bridge() -> Svg:
+    """Lying on the back (head screen-left), feet flat, hips lifted so that shoulders, hips and
+    knees make one line; arms along the floor. Hamstrings and buttocks are highlighted."""
+    c = Canvas()
+    c.mat(90, 870)
+    line = -20.0  # the shoulders-hips-knees line, rising towards the knees
+    shoulder = (300.0, FLOOR_Y - TORSO_SIDE_W / 2)
+    pelvis = toward(shoulder, line, TORSO_LEN)
+    knee = toward(pelvis, line, THIGH)
+    ankle_y = FLOOR_Y - ANKLE_UP
+    ankle = (knee[0] + (SHIN**2 - (ankle_y - knee[1]) ** 2) ** 0.5, ankle_y)
+    toe = (ankle[0] + FOOT, ankle_y + 2)
+    head = (shoulder[0] - TORSO_SIDE_W / 2 - NECK_GAP - HEAD_R, FLOOR_Y - HEAD_R - 2)
+    hand = (shoulder[0] + UPPER_ARM + FOREARM - 6, FLOOR_Y - ARM_W / 2 - 2)
+
+    back = 14.0  # the far limbs show a little behind the near ones
+    far_knee = add(knee, (-back, -back / 2))
+    far_ankle = (ankle[0] - back, ankle[1] - back / 2)
+    c.arm(add(shoulder, (back, -back / 2)), add(lerp(shoulder, hand, 0.5), (back, -back / 2)),
+          add(hand, (back, -back / 2)), FAR)
+    under = toward((0, 0), line + 90, 1)  # from the thigh's centre line to its back
+
+    def hams(k: Vec) -> str:
+        colour = ACCENT if k == knee else ACCENT_FAR
+        shift = mul(under, LEG_W / 2)
+        return band(add(lerp(pelvis, k, 0.2), shift), add(lerp(pelvis, k, 0.78), shift), 44, colour)
+
+    far_leg = c.leg(pelvis, far_knee, far_ankle, add(far_ankle, (FOOT, 2)), FAR)
+    c.highlight(far_leg[:1], [hams(far_knee)])
+    torso = c.torso(pelvis, shoulder, TORSO_SIDE_W)
+    c.highlight(torso, [ellipse(add(pelvis, mul(under, 26)), 44, 28, line, ACCENT)])
+    near_leg = c.leg(pelvis, knee, ankle, toe, NEAR)
+    c.highlight(near_leg[:1], [hams(knee)])
+    c.arm(shoulder, lerp(shoulder, hand, 0.5), hand, NEAR)
+    c.head(head, 180, -90)
+
+    c.arrow([(pelvis[0] + 4, pelvis[1] - 66), (pelvis[0] + 4, pelvis[1] - 146)])
+    c.view((470.0, 520.0), 1.35)
     return c.svg
