@@ -64,6 +64,9 @@ SPINE_W = 7.0
 
 # Floor: the contact line and the mat around it.
 FLOOR_Y = 640.0
+# The chair: the middle of its seat cushion, and its depth.
+CHAIR_SEAT_Y = 524.0
+CHAIR_DEPTH = 190.0
 
 
 def fmt(value: float) -> str:
@@ -240,13 +243,15 @@ class Canvas:
         self.svg = Svg()
 
     def view(self, focus: Vec, zoom: float) -> None:
-        """Show the drawing around `focus`, enlarged by `zoom` (the figure keeps its proportions)."""
+        """Show the drawing around `focus`, enlarged by `zoom` (proportions stay the same)."""
         self.svg.focus = focus
         self.svg.zoom = zoom
 
     # Scenery -------------------------------------------------------------------------------
 
-    def mat(self, x0: float, x1: float, top: float = FLOOR_Y - 26, bottom: float = FLOOR_Y + 26) -> None:
+    def mat(
+        self, x0: float, x1: float, top: float = FLOOR_Y - 26, bottom: float = FLOOR_Y + 26
+    ) -> None:
         self.svg.add(
             f'<rect x="{fmt(x0)}" y="{fmt(top)}" width="{fmt(x1 - x0)}" '
             f'height="{fmt(bottom - top)}" rx="14" fill="{MAT}"/>'
@@ -258,6 +263,51 @@ class Canvas:
 
     def floor(self, y: float = FLOOR_Y, x0: float = 60, x1: float = WIDTH - 60) -> None:
         self.svg.add(stroke(polyline_d([(x0, y), (x1, y)]), MAT_EDGE, 10))
+
+    def chair_side(self, back_x: float, facing: int, back_top: float = 350.0) -> None:
+        """An office chair seen from the side. `back_x` is the backrest's x; `facing` -1 puts
+        the seat in front of it to screen-left, +1 to screen-right."""
+        seat_y = CHAIR_SEAT_Y
+        front_x = back_x + facing * CHAIR_DEPTH
+        mid_x = (back_x + front_x) / 2
+        base_y = FLOOR_Y - 16
+        # Base with two wheels, gas-lift post, seat, backrest and its support.
+        self.svg.add(stroke(polyline_d([(mid_x, seat_y), (mid_x, base_y)]), CHAIR_DARK, 22))
+        self.svg.add(
+            stroke(polyline_d([(mid_x - 100, base_y), (mid_x + 100, base_y)]), CHAIR_DARK, 16)
+        )
+        for x in (mid_x - 100, mid_x + 100):
+            self.svg.add(
+                f'<circle cx="{fmt(x)}" cy="{fmt(FLOOR_Y - 10)}" r="11" fill="{CHAIR_DARK}"/>'
+            )
+        support = [(mid_x, seat_y + 4), (back_x, seat_y + 4), (back_x, back_top + 60)]
+        self.svg.add(stroke(polyline_d(support), CHAIR_DARK, 14))
+        self.svg.add(stroke(polyline_d([(back_x, back_top), (back_x, seat_y - 64)]), CHAIR, 38))
+        self.svg.add(
+            stroke(polyline_d([(back_x + facing * 8, seat_y), (front_x, seat_y)]), CHAIR, 28)
+        )
+
+    def chair_front(self, center_x: float, back_top: float = 300.0) -> None:
+        """An office chair seen from the front: backrest, seat, post and base."""
+        seat_y = CHAIR_SEAT_Y
+        base_y = FLOOR_Y - 16
+        self.svg.add(
+            f'<rect x="{fmt(center_x - 78)}" y="{fmt(back_top)}" width="156" '
+            f'height="{fmt(seat_y - 40 - back_top)}" rx="26" fill="{CHAIR}"/>'
+        )
+        self.svg.add(stroke(polyline_d([(center_x, seat_y), (center_x, base_y)]), CHAIR_DARK, 22))
+        self.svg.add(
+            stroke(
+                polyline_d([(center_x - 110, base_y), (center_x + 110, base_y)]), CHAIR_DARK, 16
+            )
+        )
+        for x in (center_x - 110, center_x, center_x + 110):
+            self.svg.add(
+                f'<circle cx="{fmt(x)}" cy="{fmt(FLOOR_Y - 10)}" r="11" fill="{CHAIR_DARK}"/>'
+            )
+        self.svg.add(
+            stroke(polyline_d([(center_x - 100, seat_y), (center_x + 100, seat_y)]), CHAIR, 30)
+        )
 
     def raw(self, element: str) -> None:
         self.svg.add(element)
@@ -298,7 +348,9 @@ class Canvas:
 
     def spine(self, pelvis: Vec, shoulder: Vec, bend: float = 0.0) -> None:
         """A thin line down the middle of a torso seen from behind (its spine)."""
-        control = add(lerp(pelvis, shoulder, 0.5), mul(perp(unit(sub(shoulder, pelvis))), 2 * bend))
+        control = add(
+            lerp(pelvis, shoulder, 0.5), mul(perp(unit(sub(shoulder, pelvis))), 2 * bend)
+        )
         a = _quad(pelvis, control, shoulder, 0.08)
         b = _quad(pelvis, control, shoulder, 0.92)
         mid = _quad(pelvis, control, shoulder, 0.5)
@@ -360,9 +412,9 @@ class Canvas:
             offset = add(offset, polar(facing + 180, HEAD_R * hair))
         else:
             offset = polar(up, HEAD_R * 0.62)
-        hair = add(center, offset)
+        cap = add(center, offset)
         self.svg.add(
-            f'<circle cx="{fmt(hair[0])}" cy="{fmt(hair[1])}" r="{fmt(HEAD_R * 1.02)}" '
+            f'<circle cx="{fmt(cap[0])}" cy="{fmt(cap[1])}" r="{fmt(HEAD_R * 1.02)}" '
             f'fill="{HAIR}" clip-path="url(#{clip})"/>'
         )
 

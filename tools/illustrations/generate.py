@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import poses  # noqa: E402
-from figure import Svg  # noqa: E402
+import poses
+from figure import Svg
 
 REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / "content" / "images"
@@ -32,6 +32,9 @@ PICTURES: dict[str, tuple[Callable[[], Svg], str]] = {
     "quadratus-lumborum": (poses.quadratus_lumborum_mirror, "both-flipped"),
     "clamshell": (poses.clamshell, "both"),
     "bridge": (poses.bridge, "one"),
+    "desk-hip-flexor": (poses.desk_hip_flexor, "both"),
+    "seated-side-bend": (poses.seated_side_bend, "both"),
+    "seated-pelvic-tilt": (poses.seated_pelvic_tilt, "one"),
 }
 
 

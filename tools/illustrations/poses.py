@@ -11,9 +11,12 @@ from figure import (
     ACCENT,
     ACCENT_FAR,
     ARM_W,
+    CHAIR_SEAT_Y,
+    CORNER,
     FAR,
     FLOOR_Y,
     FOOT,
+    FOOT_W,
     FOREARM,
     HEAD_R,
     LEG_W,
@@ -21,21 +24,22 @@ from figure import (
     NECK_GAP,
     SHIN,
     THIGH,
-    TORSO_LEN,
     TORSO_FRONT_W,
+    TORSO_LEN,
     TORSO_SIDE_W,
     UPPER_ARM,
+    WAIST_HALF,
     Canvas,
+    Part,
     Svg,
     Vec,
-    CORNER,
-    WAIST_HALF,
     add,
     band,
-    lerp,
     ellipse,
     ik,
+    lerp,
     mul,
+    polyline_d,
     reach,
     toward,
 )
@@ -202,14 +206,20 @@ def bridge() -> Svg:
     back = 14.0  # the far limbs show a little behind the near ones
     far_knee = add(knee, (-back, -back / 2))
     far_ankle = (ankle[0] - back, ankle[1] - back / 2)
-    c.arm(add(shoulder, (back, -back / 2)), add(lerp(shoulder, hand, 0.5), (back, -back / 2)),
-          add(hand, (back, -back / 2)), FAR)
+    c.arm(
+        add(shoulder, (back, -back / 2)),
+        add(lerp(shoulder, hand, 0.5), (back, -back / 2)),
+        add(hand, (back, -back / 2)),
+        FAR,
+    )
     under = toward((0, 0), line + 90, 1)  # from the thigh's centre line to its back
 
     def hams(k: Vec) -> str:
         colour = ACCENT if k == knee else ACCENT_FAR
         shift = mul(under, LEG_W / 2)
-        return band(add(lerp(pelvis, k, 0.2), shift), add(lerp(pelvis, k, 0.78), shift), 44, colour)
+        return band(
+            add(lerp(pelvis, k, 0.2), shift), add(lerp(pelvis, k, 0.78), shift), 44, colour
+        )
 
     far_leg = c.leg(pelvis, far_knee, far_ankle, add(far_ankle, (FOOT, 2)), FAR)
     c.highlight(far_leg[:1], [hams(far_knee)])
@@ -222,4 +232,132 @@ def bridge() -> Svg:
 
     c.arrow([(pelvis[0] + 4, pelvis[1] - 66), (pelvis[0] + 4, pelvis[1] - 146)])
     c.view((470.0, 520.0), 1.35)
+    return c.svg
+
+
+def desk_hip_flexor() -> Svg:
+    """Standing behind an office chair, hands on its backrest: right foot forward (far, light),
+    left foot back with the heel up (near, dark), pelvis tucked and pushed forward. The front
+    of the left hip is highlighted."""
+    c = Canvas()
+    c.floor(x0=140, x1=880)
+    back_x = 396.0
+    back_top = 334.0
+    hip = (560.0, 376.0)
+    front_ankle = (462.0, FLOOR_Y - ANKLE_UP)
+    front_toe = (front_ankle[0] - FOOT, FLOOR_Y - ANKLE_UP + 2)
+    back_toe = (748.0, FLOOR_Y - 10)
+    back_ankle = (back_toe[0] - FOOT + 8, FLOOR_Y - 40)
+    front_knee = ik(hip, front_ankle, THIGH, SHIN, +1)
+    back_knee = ik(hip, back_ankle, THIGH, SHIN, +1)
+    torso_angle = -89.0
+    pelvis = add(hip, (6, -4))
+    shoulder = toward(pelvis, torso_angle, TORSO_LEN)
+    head = _head_on(shoulder, torso_angle, TORSO_SIDE_W)
+    hand = (back_x + 4, back_top - ARM_W / 2 - 2)
+
+    far_elbow, far_wrist = _arm_to(add(shoulder, (-4, 0)), add(hand, (-16, 0)), -1)
+    c.arm(add(shoulder, (-4, 0)), far_elbow, far_wrist, FAR)
+    c.leg(hip, front_knee, front_ankle, front_toe, FAR)
+    c.chair_side(back_x, -1, back_top)
+    spot = [ellipse(add(hip, (-42, -26)), 36, 80, -16, ACCENT)]
+    torso = c.torso(pelvis, shoulder, TORSO_SIDE_W)
+    c.highlight(torso, spot)
+    near_leg = c.leg(hip, back_knee, back_ankle, back_toe, NEAR)
+    c.highlight(near_leg[:1], spot)
+    near_elbow, near_wrist = _arm_to(shoulder, hand, -1)
+    c.arm(shoulder, near_elbow, near_wrist, NEAR)
+    c.head(head, -90, 180)
+
+    c.arrow([(pelvis[0] + 150, pelvis[1] - 20), (pelvis[0] + 66, pelvis[1] - 20)])
+    c.view((500.0, 378.0), 1.05)
+    return c.svg
+
+
+def seated_side_bend() -> Svg:
+    """Sitting near the front of an office chair, seen from the front: the right arm (on
+    screen-left) reaches up and over, the torso leans to the figure's left (screen-right).
+    The right side of the waist, the long side of the bend, is highlighted."""
+    c = Canvas()
+    c.floor(x0=180, x1=780)
+    cx = 480.0
+    c.chair_front(cx)
+    pelvis = (cx, 478.0)
+    torso_angle = -72.0
+    bend = -10.0
+    shoulder = toward(pelvis, torso_angle, TORSO_LEN - 4)
+    across = toward((0, 0), torso_angle + 90, 1)  # towards the figure's left (screen-right)
+    right_shoulder = add(shoulder, mul(across, -(TORSO_FRONT_W / 2 - 18)))
+    left_shoulder = add(shoulder, mul(across, TORSO_FRONT_W / 2 - 18))
+    head = toward(shoulder, torso_angle + 8, CORNER * 0.2 + NECK_GAP + HEAD_R + 2)
+
+    waist = add(toward(pelvis, torso_angle, 48), mul(across, -WAIST_HALF))
+    torso = c.torso_front(pelvis, shoulder, bend=bend)
+    c.highlight(torso, [ellipse(waist, 56, 24, torso_angle, ACCENT)])
+    # Seen from the front the thighs point at the viewer: short, splayed a little, knees
+    # lower than the hips; the shins go straight down.
+    for side in (-1, 1):  # right leg (screen-left), then left leg
+        hip = (cx + side * 28, 494.0)
+        knee = (cx + side * 62, 526.0)
+        ankle = (cx + side * 70, FLOOR_Y - ANKLE_UP - 6)
+        c.part(
+            Part(polyline_d([hip, knee, ankle]), LEG_W, NEAR),
+            Part(polyline_d([add(ankle, (-7, 10)), add(ankle, (7, 10))]), FOOT_W + 6, NEAR),
+        )
+    c.head(head, torso_angle + 8, None)
+    # The left hand rests on the left thigh.
+    left_hand = (cx + 74, 500.0)
+    elbow, wrist = _arm_to(left_shoulder, left_hand, -1)
+    c.arm(left_shoulder, elbow, wrist, NEAR)
+    # The right arm goes up and over the head.
+    elbow = toward(right_shoulder, -84, UPPER_ARM)
+    wrist = toward(elbow, -28, FOREARM)
+    c.arm(right_shoulder, elbow, wrist, NEAR)
+
+    c.arrow([(330.0, 190.0), (470.0, 60.0), (640.0, 150.0)], curve=True)
+    c.view((480.0, 370.0), 1.0)
+    return c.svg
+
+
+def seated_pelvic_tilt() -> Svg:
+    """Sitting tall near the front of an office chair, seen from the side (facing screen-left),
+    hands on the thighs; a double-headed arrow curves round the back of the pelvis (roll back,
+    roll forward). The lower back is highlighted."""
+    c = Canvas()
+    c.floor(x0=160, x1=860)
+    back_x = 668.0
+    c.chair_side(back_x, -1, 330.0)
+    hip = (494.0, CHAIR_SEAT_Y - 14 - LEG_W / 2 + 2)
+    knee = (hip[0] - THIGH, hip[1] + 6)
+    ankle = (knee[0] - 6, FLOOR_Y - ANKLE_UP)
+    knee = ik(hip, ankle, THIGH, SHIN, +1)
+    toe = (ankle[0] - FOOT, FLOOR_Y - ANKLE_UP + 2)
+    torso_angle = -90.0
+    pelvis = add(hip, (8, -6))
+    shoulder = toward(pelvis, torso_angle, TORSO_LEN)
+    head = _head_on(shoulder, torso_angle, TORSO_SIDE_W)
+    hand = lerp(hip, knee, 0.62)
+    hand = (hand[0], hand[1] - LEG_W / 2 - ARM_W / 2 + 6)
+
+    far_elbow, far_wrist = _arm_to(add(shoulder, (-4, 0)), add(hand, (-16, 0)), -1)
+    c.arm(add(shoulder, (-4, 0)), far_elbow, far_wrist, FAR)
+    c.leg(add(hip, (-4, -4)), add(knee, (-14, -6)), add(ankle, (-14, 0)), add(toe, (-14, 0)), FAR)
+    torso = c.torso(pelvis, shoulder, TORSO_SIDE_W)
+    low_back = ellipse(add(pelvis, (TORSO_SIDE_W / 2 - 4, -46)), 24, 62, 0, ACCENT)
+    c.highlight(torso, [low_back])
+    c.leg(hip, knee, ankle, toe, NEAR)
+    near_elbow, near_wrist = _arm_to(shoulder, hand, -1)
+    c.arm(shoulder, near_elbow, near_wrist, NEAR)
+    c.head(head, -90, 180)
+
+    c.arrow(
+        [
+            (pelvis[0] + 78, pelvis[1] - 110),
+            (pelvis[0] + 136, pelvis[1] - 30),
+            (pelvis[0] + 86, pelvis[1] + 44),
+        ],
+        curve=True,
+        both=True,
+    )
+    c.view((500.0, 400.0), 1.05)
     return c.svg
