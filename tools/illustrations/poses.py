@@ -315,7 +315,7 @@ def seated_side_bend() -> Svg:
     c.arm(right_shoulder, elbow, wrist, NEAR)
 
     c.arrow([(330.0, 190.0), (470.0, 60.0), (640.0, 150.0)], curve=True)
-    c.view((480.0, 370.0), 1.0)
+    c.view((480.0, 360.0), 1.1)
     return c.svg
 
 
@@ -352,12 +352,12 @@ def seated_pelvic_tilt() -> Svg:
 
     c.arrow(
         [
-            (pelvis[0] + 78, pelvis[1] - 110),
-            (pelvis[0] + 136, pelvis[1] - 30),
-            (pelvis[0] + 86, pelvis[1] + 44),
+            (pelvis[0] + 76, pelvis[1] - 124),
+            (pelvis[0] + 150, pelvis[1] - 36),
+            (pelvis[0] + 84, pelvis[1] + 52),
         ],
         curve=True,
         both=True,
     )
-    c.view((500.0, 400.0), 1.05)
+    c.view((510.0, 400.0), 1.12)
     return c.svg
