@@ -26,6 +26,7 @@ from bot.core.chat import ActiveSession, Chat, SessionRecord
 __all__ = [
     "Blocked",
     "Clock",
+    "FileIds",
     "JSONValue",
     "Lane",
     "Note",
@@ -122,6 +123,19 @@ class Store(Protocol):
 
     async def take_unreadable_notice(self, chat_id: int) -> bool:
         """True once after the chat's data was set aside: time to tell the chat."""
+        ...
+
+
+class FileIds(Protocol):
+    """The file_ids Telegram gave pictures the bot uploaded, by the picture's content hash: a
+    picture is uploaded once, then re-sent by its file_id (Telegram's own advice)."""
+
+    async def file_id(self, key: str) -> str | None: ...
+
+    async def remember_file_id(self, key: str, file_id: str) -> None: ...
+
+    async def forget_file_id(self, key: str) -> None:
+        """Telegram refused the file_id: the next send uploads the picture again."""
         ...
 
 
