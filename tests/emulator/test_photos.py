@@ -3,8 +3,6 @@ and Telegram's 400 for a file_id it never gave."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,26 +11,9 @@ from telegram.error import BadRequest
 
 from bot.emulator import BotAPIEmulator, EmulatedUser
 from bot.emulator.images import image_size
+from tests.factories import png
 
 ILLUSTRATION = Path(__file__).parents[2] / "content" / "images" / "bridge.png"
-
-
-def tiny_png(width: int, height: int) -> bytes:
-    """A valid grey PNG of this size, built with the standard library."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 async def test_upload_answers_with_sizes_and_caption(
@@ -63,7 +44,7 @@ async def test_resend_by_file_id_is_not_an_upload(
     bot: Bot, emulator: BotAPIEmulator, user: EmulatedUser
 ) -> None:
     """A file_id the emulator gave re-sends the same photo, with a new caption and no bytes."""
-    first = await bot.send_photo(user.id, InputFile(tiny_png(40, 30), "a.png"))
+    first = await bot.send_photo(user.id, InputFile(png(40, 30), "a.png"))
     again = await bot.send_photo(user.id, first.photo[-1].file_id, caption="again")
     assert [size.file_id for size in again.photo] == [size.file_id for size in first.photo]
     assert again.caption == "again"
@@ -85,12 +66,12 @@ async def test_not_a_picture_and_long_captions_are_refused(bot: Bot, user: Emula
     with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(user.id, InputFile(b"not a picture", "x.png"))
     with pytest.raises(BadRequest, match=r"caption is too long"):
-        await bot.send_photo(user.id, InputFile(tiny_png(4, 4), "x.png"), caption="x" * 1025)
+        await bot.send_photo(user.id, InputFile(png(4, 4), "x.png"), caption="x" * 1025)
 
 
 def test_image_size_reads_png_and_jpeg_headers() -> None:
     """The size comes from a PNG's IHDR or a JPEG's start-of-frame; anything else is None."""
-    assert image_size(tiny_png(33, 7)) == (33, 7)
+    assert image_size(png(33, 7)) == (33, 7)
     jpeg = (
         b"\xff\xd8"
         + b"\xff\xe0\x00\x04ab"
