@@ -5,6 +5,7 @@ the loader enforces."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -64,3 +65,14 @@ def test_a_changed_picture_is_caught() -> None:
     fresh: bytes = RENDER.render((IMAGES / "clamshell.svg").read_text(encoding="utf-8"))
     mirrored = (IMAGES / "clamshell-mirrored.png").read_bytes()
     assert RENDER.compare_png(mirrored, fresh) is not None
+
+
+def test_the_svgs_are_what_the_pose_code_draws() -> None:
+    """tools/illustrations/generate.py --check: the committed SVGs are up to date with it."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools/illustrations/generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
