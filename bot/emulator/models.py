@@ -134,6 +134,8 @@ class SentPhoto:
     mime_type: str | None = None
     #: The bytes came with this message (an upload), not a file_id (a re-send).
     uploaded: bool = True
+    #: The upload's file name, which Telegram does not keep (not in the API): for the sandbox.
+    file_name: str | None = None
 
     @property
     def file_id(self) -> str:

@@ -85,4 +85,4 @@ def _upload(state: EmulatorState, upload: UploadedFile) -> SentPhoto:
             )
         )
     mime_type = "image/png" if upload.data.startswith(b"\x89PNG") else "image/jpeg"
-    return SentPhoto(tuple(sizes), upload.data, mime_type)
+    return SentPhoto(tuple(sizes), upload.data, mime_type, file_name=upload.filename or None)
