@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest
 
 from bot.emulator import BotAPIEmulator, EmulatedUser
@@ -80,3 +80,15 @@ def test_image_size_reads_png_and_jpeg_headers() -> None:
     )
     assert image_size(jpeg) == (960, 720)
     assert image_size(b"GIF89a") is None
+
+
+async def test_a_photo_has_no_text_to_edit(bot: Bot, user: EmulatedUser) -> None:
+    """editMessageText on a photo is Telegram's 400 (its caption is editMessageCaption's);
+    its buttons can still be taken off."""
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="ok")]])
+    message = await bot.send_photo(
+        user.id, InputFile(png(4, 4), "x.png"), caption="hi", reply_markup=keyboard
+    )
+    with pytest.raises(BadRequest, match=r"(?i)no text in the message to edit"):
+        await bot.edit_message_text("new", user.id, message.message_id)
+    await bot.edit_message_reply_markup(user.id, message.message_id, reply_markup=None)
