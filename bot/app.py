@@ -138,7 +138,7 @@ def build_application(
         await application.process_error(None, error)
 
     timers = JobQueueTimers(job_queue, clock, timer_failed)
-    outbox = TelegramOutbox(application.bot, RENDERERS)
+    outbox = TelegramOutbox(application.bot, RENDERERS, store)
     sessions = Sessions(
         store=store,
         timers=timers,

@@ -28,6 +28,7 @@ from bot.core.chat import ActiveSession, Chat, SessionRecord
 __all__ = [
     "Blocked",
     "Clock",
+    "FileIds",
     "JSONValue",
     "Lane",
     "Note",
@@ -57,9 +58,23 @@ class Clock(Protocol):
 # The store --------------------------------------------------------------------------------
 
 
-class Store(Protocol):
+class FileIds(Protocol):
+    """The file_ids Telegram gave pictures the bot uploaded, by the picture's content hash: a
+    picture is uploaded once, then re-sent by its file_id (Telegram's own advice)."""
+
+    async def file_id(self, key: str) -> str | None: ...
+
+    async def remember_file_id(self, key: str, file_id: str) -> None: ...
+
+    async def forget_file_id(self, key: str) -> None:
+        """Telegram refused the file_id: the next send uploads the picture again."""
+        ...
+
+
+class Store(FileIds, Protocol):
     """Chats and their sessions. Every change to a chat is a unit of work (:meth:`change`):
-    read, apply a pure function, save if the chat was not changed meanwhile (else again)."""
+    read, apply a pure function, save if the chat was not changed meanwhile (else again).
+    It also keeps the file_ids of the pictures the bot uploaded (:class:`FileIds`)."""
 
     async def chat(self, chat_id: int) -> Chat | None: ...
 

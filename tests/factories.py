@@ -6,6 +6,8 @@ import datetime as dt
 import html
 import json
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -222,9 +224,11 @@ def routine_toml(
     followup: tuple[str, float] | None = ("Further", 20),
     sides: str = "both",
     progress: str = "",
+    pictures: str = "",
 ) -> str:
     """A one-exercise routine file for tests: one timed step (and a follow-up), on ``sides``;
-    ``progress`` is a TOML table such as ``{ min = 12, max = 30, step = 3 }``."""
+    ``progress`` is a TOML table such as ``{ min = 12, max = 30, step = 3 }``; ``pictures``
+    are the exercise's ``image`` lines, as TOML."""
     lines = [
         f'id = "{routine_id}"',
         f'title = "{title}"',
@@ -236,6 +240,7 @@ def routine_toml(
         'title = "Stretch"',
         'target = "the back"',
         f'sides = "{sides}"',
+        pictures,
         "",
         "  [[exercises.steps]]",
         f'  text = "{step}"',
@@ -246,6 +251,27 @@ def routine_toml(
     if progress:
         lines.append(f"  progress = {progress}")
     return "\n".join(lines) + "\n"
+
+
+def png(width: int, height: int, *, padding: int = 0) -> bytes:
+    """A valid grey PNG of this size (standard library only); ``padding`` bytes of an unknown
+    ancillary chunk make it as large on disk as a test needs."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"teSt", b"\x00" * padding) if padding else b"",
+            chunk(b"IDAT", zlib.compress(rows)),
+            chunk(b"IEND", b""),
+        )
+    )
 
 
 def content_folder(folder: Path, *routines: str) -> Path:

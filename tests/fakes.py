@@ -52,6 +52,7 @@ class MemoryStore:
         self.prompts: dict[tuple[int, str], tuple[int, str]] = {}
         self.unreadable_chats: set[int] = set()
         self.untold: set[int] = set()
+        self.file_ids: dict[str, str] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def chat(self, chat_id: int) -> Chat | None:
@@ -153,6 +154,15 @@ class MemoryStore:
             return False
         self.untold.discard(chat_id)
         return True
+
+    async def file_id(self, key: str) -> str | None:
+        return self.file_ids.get(key)
+
+    async def remember_file_id(self, key: str, file_id: str) -> None:
+        self.file_ids[key] = file_id
+
+    async def forget_file_id(self, key: str) -> None:
+        self.file_ids.pop(key, None)
 
 
 class ManualTimers:

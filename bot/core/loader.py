@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.core.parsing import quoted
+from bot.core.pictures import check_picture
 from bot.core.routines import (
     MAX_HOLD_SECONDS,
     MAX_TEXT,
@@ -165,12 +166,51 @@ def _load_step(where: str, raw: Mapping[str, Any]) -> Step:
     return step
 
 
-def _load_exercise(where: str, raw: Mapping[str, Any], previous: Exercise | None) -> Exercise:
+def _pictures(
+    check: _Checker, raw: Mapping[str, Any], folder: Path | None, both_sides: bool
+) -> tuple[Path | None, Path | None]:
+    """The exercise's ``image`` and ``image_mirrored``, checked (see bot/core/pictures.py).
+
+    Only a content file may name pictures: an upload is data from a stranger, and a path in
+    it is never opened (it could name any file on the server)."""
+    named = [key for key in ("image", "image_mirrored") if key in raw]
+    if not named:
+        return None, None
+    if folder is None:
+        raise check.fail(
+            f"{named[0]}: pictures come only with the bot's own routines; "
+            "remove the image lines and send the file again"
+        )
+    if "image" not in raw:
+        raise check.fail("image_mirrored needs an image")
+    if both_sides != ("image_mirrored" in raw):
+        raise check.fail(
+            'an exercise with sides = "both" names image and image_mirrored (the same file '
+            "for a picture that shows both sides); one done on one side names image only"
+        )
+    found: list[Path | None] = [None, None]
+    for number, key in enumerate(named):
+        name = raw[key]
+        if not isinstance(name, str) or not name.strip():
+            raise check.fail(f"{key} must be a path to a picture in the content folder")
+        found[number], problem = check_picture(folder, name)
+        if problem is not None:
+            raise check.fail(f"{key}: {problem}")
+    return found[0], found[1]
+
+
+def _load_exercise(
+    where: str, raw: Mapping[str, Any], previous: Exercise | None, folder: Path | None
+) -> Exercise:
     check = _Checker(where)
     problems: list[str] = []
 
     def fields() -> Exercise:
-        check.only(raw, {"title", "target", "sides", "continues", "added", "note", "steps"})
+        check.only(
+            raw,
+            {"title", "target", "sides", "continues", "added", "note", "steps"}
+            | {"image", "image_mirrored"},
+        )
         sides = raw.get("sides", "one")
         if sides not in _SIDES:
             raise check.fail('sides must be "one" or "both"')
@@ -178,6 +218,7 @@ def _load_exercise(where: str, raw: Mapping[str, Any], previous: Exercise | None
         if continues and (previous is None or not previous.both_sides):
             raise check.fail("continues needs a previous exercise done on both sides")
         added = check.flag(raw, "added")
+        image, image_mirrored = _pictures(check, raw, folder, sides == "both")
         return Exercise(
             title=check.text(raw, "title", limit=MAX_TITLE),
             target=check.text(raw, "target"),
@@ -186,6 +227,8 @@ def _load_exercise(where: str, raw: Mapping[str, Any], previous: Exercise | None
             continues=continues,
             added=added,
             note=check.text(raw, "note", required=added),
+            image=image,
+            image_mirrored=image_mirrored,
         )
 
     exercise = _gather(problems, fields)
@@ -210,8 +253,10 @@ def load_routine(path: Path) -> Routine:
 
 
 def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routine:
-    """Validate a routine from the bytes of a TOML file (a content file or an upload);
-    ``where`` starts every error message. TOML is data: nothing in it is executed."""
+    """Validate a routine from the bytes of a TOML file (a content file, with its ``path``, or
+    an upload, without: it may name no pictures); ``where`` starts every error message. TOML
+    is data: nothing in it is executed."""
+    folder = path.parent if path is not None else None
     try:
         # utf-8-sig: editors on Windows start UTF-8 files with a byte-order mark.
         raw = tomllib.loads(data.decode("utf-8-sig"))
@@ -253,7 +298,7 @@ def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routi
         previous = exercises[-1] if exercises else None
         loaded = _gather(
             problems,
-            lambda: _load_exercise(f"{where}: exercise {number}", item, previous),  # noqa: B023
+            lambda: _load_exercise(f"{where}: exercise {number}", item, previous, folder),  # noqa: B023
         )
         if loaded is not None:
             exercises.append(loaded)

@@ -97,6 +97,14 @@ class Exercise:
     #: True when the steps are not from the routine's source; ``note`` says why they were added.
     added: bool = False
     note: str = ""
+    #: Its illustration (a checked PNG or JPEG in the content folder), sent with the first
+    #: step; ``image_mirrored`` is the one for the mirror-image side (see ``picture``).
+    image: Path | None = None
+    image_mirrored: Path | None = None
+
+    def picture(self, mirrored: bool) -> Path | None:
+        """The picture for a side: the mirrored one for the mirror image of the text."""
+        return self.image_mirrored if mirrored and self.both_sides else self.image
 
     @property
     def sides(self) -> tuple[bool, ...]:

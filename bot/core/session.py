@@ -23,6 +23,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from bot.core import progression
 from bot.core.chat import SessionStatus
@@ -87,6 +88,9 @@ class Cue:
     seconds: float = 0.0
     #: For an adapting step (see bot/progression.py): its per-side key, for feedback.
     key: str = ""
+    #: STEP: the exercise's picture for this side, on its first step (the renderer decides
+    #: how to show it: a photo with the step as its caption).
+    picture: Path | None = None
 
     @property
     def is_hold(self) -> bool:
@@ -117,7 +121,8 @@ def _side_cues(side: _Side) -> list[Cue]:
     cues: list[Cue] = []
     for number, step in enumerate(exercise.steps, start=1):
         text = mirror(step.text) if side.mirrored else step.text
-        cues.append(Cue(CueKind.STEP, reading_pause(text), index, words=text))
+        picture = exercise.picture(side.mirrored) if number == 1 else None
+        cues.append(Cue(CueKind.STEP, reading_pause(text), index, words=text, picture=picture))
         if step.hold is None:
             continue
         key = progression.hold_key(side.routine_id, index, number - 1, side.mirrored)

@@ -105,6 +105,60 @@ class SentDocument:
 
 
 @dataclass(frozen=True)
+class PhotoSizeSent:
+    """One size of a photo the bot sent (the Bot API's ``PhotoSize``)."""
+
+    file_id: str
+    file_unique_id: str
+    width: int
+    height: int
+    file_size: int
+
+    def to_api(self) -> JSON:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "width": self.width,
+            "height": self.height,
+            "file_size": self.file_size,
+        }
+
+
+@dataclass(frozen=True)
+class SentPhoto:
+    """A photo the bot sent (sendPhoto): its sizes, smallest first, and its bytes (those of
+    the upload, also on a re-send by file_id); ``uploaded`` tells which of the two it was."""
+
+    sizes: tuple[PhotoSizeSent, ...]
+    data: bytes = field(default=b"", repr=False)
+    mime_type: str | None = None
+    #: The bytes came with this message (an upload), not a file_id (a re-send).
+    uploaded: bool = True
+    #: The upload's file name, which Telegram does not keep (not in the API): for the sandbox.
+    file_name: str | None = None
+
+    @property
+    def file_id(self) -> str:
+        """The largest size's file_id: what a bot keeps to re-send the photo."""
+        return self.sizes[-1].file_id
+
+    @property
+    def file_ids(self) -> frozenset[str]:
+        return frozenset(size.file_id for size in self.sizes)
+
+    @property
+    def width(self) -> int:
+        return self.sizes[-1].width
+
+    @property
+    def height(self) -> int:
+        return self.sizes[-1].height
+
+    def to_api(self) -> list[JSON]:
+        return [size.to_api() for size in self.sizes]
+
+
+@dataclass(frozen=True)
 class MessageEdit:
     """One successful edit of a bot message, as it looked right after that edit."""
 
@@ -143,6 +197,8 @@ class BotMessage:
     sent_text: str = ""
     #: For sendDocument: the file; ``text`` is then its caption.
     document: SentDocument | None = None
+    #: For sendPhoto: the photo; ``text`` is then its caption.
+    photo: SentPhoto | None = None
     #: Sent with allow_paid_broadcast=True (past the ordinary overall limit, for Stars).
     paid_broadcast: bool = False
 

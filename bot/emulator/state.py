@@ -173,8 +173,11 @@ class EmulatorState:
             data["edit_date"] = message.edit_date
         if message.protect_content:
             data["has_protected_content"] = True
-        if message.document is not None:
-            data["document"] = message.document.to_api()
+        if message.document is not None or message.photo is not None:
+            if message.document is not None:
+                data["document"] = message.document.to_api()
+            if message.photo is not None:
+                data["photo"] = message.photo.to_api()
             if message.text:
                 data["caption"] = message.text
             if message.entities:

@@ -69,6 +69,8 @@ class Chat:
         self._events = events
         self._inputs = inputs
         self._files = files
+        #: Pictures already saved, by file_id: a re-sent one points to the same file.
+        self._pictures: dict[str, Path] = {}
         #: Where ``/send`` paths start from, and what the saved files' paths are shown from.
         self._cwd = cwd
         self._last_activity = time.monotonic()
@@ -109,15 +111,24 @@ class Chat:
             self._transcript.toast(event.answer.text, event.answer.at)
 
     def _save_files(self, message: BotMessage) -> list[str]:
-        """Save the files ``message`` carries; a line per file saying where it went."""
+        """Save the files ``message`` carries; a line per file saying where it went. A photo
+        (the caption is the message's text) is saved once and shown by its path each time."""
         lines: list[str] = []
+        picture = message.photo.file_id if message.photo is not None else None
         for attachment in attachments(message):
-            label = f"📎 {attachment.name or attachment.kind} · {size_text(len(attachment.data))}"
+            icon = "🖼" if attachment.kind == "photo" else "📎"
+            name = attachment.name or attachment.kind
+            label = f"{icon} {name} · {size_text(len(attachment.data))}"
+            if picture is not None and picture in self._pictures:
+                lines.append(f"{label} → {shown_path(self._pictures[picture], self._cwd)}")
+                continue
             try:
                 path = self._files.save(attachment, message.message_id)
             except OSError as exc:  # a full disk or a read-only folder must not end the chat
                 lines.append(f"{label} — not saved: {exc.strerror or exc}")
             else:
+                if picture is not None:
+                    self._pictures[picture] = path
                 lines.append(f"{label} → saved as {shown_path(path, self._cwd)}")
         return lines
 

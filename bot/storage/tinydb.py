@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord
 from bot.storage.chatfiles import ChatFiles, StaleWrite
+from bot.storage.file_ids import FileIdFile
 
 __all__ = ["TinyStore"]
 
@@ -31,6 +32,7 @@ class TinyStore:
         self.files = files
         #: Per chat, one unit of work at a time (never held across a Telegram call).
         self._locks: dict[int, asyncio.Lock] = {}
+        self._file_ids = FileIdFile(files.path)
 
     @classmethod
     def in_folder(cls, folder: Path) -> TinyStore:
@@ -110,3 +112,12 @@ class TinyStore:
 
     async def take_unreadable_notice(self, chat_id: int) -> bool:
         return self.files.quarantine.take_notice(chat_id)
+
+    async def file_id(self, key: str) -> str | None:
+        return self._file_ids.get(key)
+
+    async def remember_file_id(self, key: str, file_id: str) -> None:
+        self._file_ids.put(key, file_id)
+
+    async def forget_file_id(self, key: str) -> None:
+        self._file_ids.drop(key)

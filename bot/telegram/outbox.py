@@ -8,27 +8,35 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
-from bot.ports import Blocked, Lane, Note, Unreachable
+from bot.ports import Blocked, FileIds, Lane, Note, Unreachable
 from bot.telegram import delivery
-from bot.telegram.fitting import fit
+from bot.telegram.fitting import fit, visible_length
+from bot.telegram.photos import PhotoSender
 from bot.telegram.render import Rendered, Renderers
 
 __all__ = ["TelegramOutbox"]
 
 _LOGGER = logging.getLogger(__name__)
 
+#: Telegram's limit for a photo's caption once the HTML is parsed.
+MAX_CAPTION = 1024
+
 
 class TelegramOutbox:
     """Notes to messages, through one bot."""
 
-    def __init__(self, bot: ExtBot[Any], renderers: Renderers) -> None:
+    def __init__(
+        self, bot: ExtBot[Any], renderers: Renderers, file_ids: FileIds | None = None
+    ) -> None:
         self._bot = bot
         self._renderers = dict(renderers)
+        self._photos = PhotoSender(bot, file_ids)
 
     def render(self, note: Note) -> Rendered:
         """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
@@ -38,13 +46,27 @@ class TelegramOutbox:
         self, chat_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE, sound: bool = False
     ) -> int:
         """Send the note (split in several messages if it is too long for one, the buttons on
-        the last); the id of the last message."""
+        the last); the id of the last message. A note rendered with a photo is a photo with the
+        text as its caption, or, past a caption's 1 024 characters, a photo and then the text."""
         rendered = self.render(note)
+        if rendered.photo is not None:
+            fits = visible_length(rendered.text) <= MAX_CAPTION
+            with _port_errors():
+                message = await self._photos.send(
+                    chat_id,
+                    rendered.photo,
+                    caption=rendered.text if fits else None,
+                    buttons=rendered.buttons if fits else None,
+                    lane=lane,
+                    sound=sound,
+                )
+            if fits:
+                return message.message_id
         parts = fit(rendered.text)
         message_id = 0
         for number, part in enumerate(parts, start=1):
             last = number == len(parts)
-            try:
+            with _port_errors():
                 message = await self._bot.send_message(
                     chat_id,
                     part,
@@ -52,14 +74,6 @@ class TelegramOutbox:
                     disable_notification=not sound,
                     rate_limit_args=lane,
                 )
-            except Forbidden as exc:
-                raise Blocked(str(exc)) from exc
-            except RetryAfter as exc:
-                raise Unreachable(str(exc), _seconds(exc.retry_after)) from exc
-            except BadRequest:
-                raise  # a bug, or a chat that is gone: not a passing fault
-            except NetworkError as exc:
-                raise Unreachable(str(exc)) from exc
             message_id = message.message_id
         return message_id
 
@@ -90,6 +104,21 @@ class TelegramOutbox:
 
     def bulk_slot(self) -> contextlib.AbstractAsyncContextManager[object]:
         return delivery.bulk_slot(self._bot)
+
+
+@contextlib.contextmanager
+def _port_errors() -> Iterator[None]:
+    """Telegram's errors on a send as the port's: blocked, or unreachable for now."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise Blocked(str(exc)) from exc
+    except RetryAfter as exc:
+        raise Unreachable(str(exc), _seconds(exc.retry_after)) from exc
+    except BadRequest:
+        raise  # a bug, or a chat that is gone: not a passing fault
+    except NetworkError as exc:
+        raise Unreachable(str(exc)) from exc
 
 
 def _seconds(wait: dt.timedelta | float) -> float:

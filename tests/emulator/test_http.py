@@ -34,9 +34,9 @@ async def test_unknown_method_is_404(api: RawApi) -> None:
 
 async def test_unimplemented_method_is_404_saying_so(api: RawApi) -> None:
     """A spec method the emulator lacks is a loud 404 naming the gap, never a silent ok."""
-    status, description = error(await api.call("sendPhoto", chat_id=1, photo="x"))
+    status, description = error(await api.call("sendVideo", chat_id=1, video="x"))
     assert status == 404
-    assert "sendPhoto is not emulated" in description
+    assert "sendVideo is not emulated" in description
 
 
 async def test_method_names_are_case_insensitive(api: RawApi) -> None:

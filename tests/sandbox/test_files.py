@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.emulator.models import SentDocument
+from bot.emulator.models import PhotoSizeSent, SentDocument, SentPhoto
 from bot.sandbox.files import (
     MAX_SEND,
     Attachment,
@@ -48,24 +47,16 @@ def test_a_name_cannot_leave_the_folder(tmp_path: Path) -> None:
     assert {path.name for path in tmp_path.iterdir()} == {"photo-7.png", "document-8"}
 
 
-@dataclass(frozen=True)
-class SentPhoto:
-    """A photo as the emulator might keep one: no name, a type and the bytes."""
-
-    mime_type: str | None
-    data: bytes
-
-
-def test_documents_and_any_future_photo_are_attachments() -> None:
-    """A document with its bytes is a file to save; so is a photo with the same shape; a
-    document re-sent without bytes and a text message are not."""
+def test_documents_and_photos_are_attachments() -> None:
+    """A document with its bytes is a file to save; so is a photo; a document re-sent without
+    bytes and a text message are not."""
     sent = message(5, "caption", 1.0)
     assert attachments(sent) == []
     sent.document = SentDocument("id", "uid", "a.csv", "text/csv", b"date\n")
     assert attachments(sent) == [Attachment("document", "a.csv", "text/csv", b"date\n")]
     sent.document = SentDocument("id", "uid", "a.csv", "text/csv", b"")
     assert attachments(sent) == []
-    sent.photo = SentPhoto("image/png", b"\x89PNG")  # type: ignore[attr-defined]
+    sent.photo = SentPhoto((PhotoSizeSent("p", "u", 4, 3, 4),), b"\x89PNG", "image/png")
     assert attachments(sent) == [Attachment("photo", None, "image/png", b"\x89PNG")]
 
 

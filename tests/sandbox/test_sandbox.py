@@ -49,7 +49,10 @@ async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
     assert hold.buttons == ["[1] 🛑 Stop — it hurts"]
     release = next(m for m in messages if m.text.startswith("Release"))
     assert release.buttons == ["[1] 😌 Too easy  [2] 👌 Just right  [3] 😣 Too hard"]
-    said = [message.text for message in messages]
+    # A picture's line (its file) stands above its caption, the step.
+    said = [message.text.split("\n", 1)[-1] if "🖼" in message.text else message.text
+            for message in messages]  # fmt: skip
+    assert sum("🖼" in message.text for message in messages) == 7
     assert said[0].startswith(f"🧘 {routine.title}")
     assert said[:-1] == [plain(session_text.cue(cue)) for cue in script]
     assert said[-1].startswith(f"✅ Well done — {routine.title} complete")
@@ -231,3 +234,31 @@ def test_make_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> None:
     assert lines[-1] == "Sandbox closed."
     assert result.returncode == 0
     assert result.stderr == ""
+
+
+async def test_a_picture_shows_its_path_above_its_caption(tmp_path: Path) -> None:
+    """An exercise's picture is saved once to the files folder and shown by its path above
+    the caption (the first step); the next session's re-send shows the same file."""
+    folder = tmp_path / "files"
+    async with launch(tmp_path, "--speed", "50", "--files", str(folder)) as sandbox:
+        sandbox.say("/start")
+        await sandbox.expect("I help people who sit all day")
+        sandbox.say("/pain off")
+        await sandbox.expect("won't ask")
+        sandbox.say("/go quick")
+        first = await sandbox.expect("🖼 desk-hip-flexor.png")
+        sandbox.say("stop")
+        await sandbox.expect("Session stopped")
+        sandbox.say("/go quick")
+        again = await sandbox.expect("🖼 desk-hip-flexor.png")
+        sandbox.say("stop")
+        await sandbox.expect("Session stopped")
+        code = await sandbox.finish()
+    picture = folder / "desk-hip-flexor.png"
+    assert first.lines[0].endswith(f"→ saved as {picture}")
+    assert first.lines[1].startswith("Stand behind your chair, hands on its back.")
+    assert again.lines[0].endswith(f"→ {picture}")
+    assert picture.read_bytes() == (REPO / "content/images/desk-hip-flexor.png").read_bytes()
+    assert [path.name for path in folder.iterdir()] == ["desk-hip-flexor.png"]
+    assert code == 0
+    assert sandbox.stderr == ""

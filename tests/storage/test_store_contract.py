@@ -181,3 +181,30 @@ async def test_a_chat_is_the_same_after_a_round_trip_of_every_field(store: Store
     )
     created = await store.create(full)
     assert await store.chat(7) == created
+
+
+async def test_file_ids_are_remembered_replaced_and_forgotten(store: Store) -> None:
+    """A picture's file_id reads back by its key, a newer one replaces it, a forgotten one is
+    gone; other keys are untouched."""
+    assert await store.file_id("sha256:aa") is None
+    await store.remember_file_id("sha256:aa", "AgAC-one")
+    await store.remember_file_id("sha256:bb", "AgAC-two")
+    await store.remember_file_id("sha256:aa", "AgAC-three")
+    assert await store.file_id("sha256:aa") == "AgAC-three"
+    await store.forget_file_id("sha256:aa")
+    await store.forget_file_id("sha256:never")
+    assert await store.file_id("sha256:aa") is None
+    assert await store.file_id("sha256:bb") == "AgAC-two"
+
+
+async def test_tinydb_file_ids_survive_a_restart_and_a_damaged_file(tmp_path: Path) -> None:
+    """The TinyDB store keeps file_ids on disk across a restart; a damaged file is a cache
+    miss (pictures uploaded again), never a failure."""
+    folder = tmp_path / "data"
+    await TinyStore.in_folder(folder).remember_file_id("sha256:aa", "AgAC-one")
+    assert await TinyStore.in_folder(folder).file_id("sha256:aa") == "AgAC-one"
+    (folder / "file_ids.json").write_text("{not json", encoding="utf-8")
+    again = TinyStore.in_folder(folder)
+    assert await again.file_id("sha256:aa") is None
+    await again.remember_file_id("sha256:aa", "AgAC-two")
+    assert await TinyStore.in_folder(folder).file_id("sha256:aa") == "AgAC-two"

@@ -4,6 +4,7 @@ line that says what comes next; the buttons of holds, releases and the pain ques
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from bot.core.outlook import Outlook
 from bot.core.session import Cue, CueKind
@@ -143,3 +144,16 @@ def test_pain_question_and_gate_buttons() -> None:
     gate = button_data(render(PainHigh(8, False, paused=True, session=SESSION)))
     assert gate == [[callbacks.gate(True, SESSION), callbacks.gate(False, SESSION)]]
     assert render(PainHigh(8, False, paused=False, session=SESSION)).buttons is None
+
+
+def test_a_step_with_a_picture_is_a_photo_captioned_with_the_step() -> None:
+    """The cue carries the picture as data; the renderer makes it the photo and the escaped
+    step its caption. A step without one, and a hold, stay text."""
+    picture = Path("content/images/bridge.png")
+    first = Cue(CueKind.STEP, 5, 3, words="Lie on your back & relax", picture=picture)
+    assert render(CueNote(first, SESSION)) == Rendered(
+        "Lie on your back &amp; relax", None, picture
+    )
+    plain_step = Cue(CueKind.STEP, 5, 3, words="Lift your hips")
+    assert render(CueNote(plain_step, SESSION)).photo is None
+    assert render(CueNote(HOLD, SESSION)).photo is None

@@ -43,6 +43,22 @@ class Observation:
         ``message.document`` is the file and ``message.text`` its caption."""
         return [message for message in self.messages(chat) if message.document is not None]
 
+    def photos(self, chat: ChatRef) -> list[BotMessage]:
+        """The bot's photos in this chat (sendPhoto), oldest first; ``message.photo`` is the
+        picture (``photo.uploaded``: its bytes came with it) and ``message.text`` its caption."""
+        return [message for message in self.messages(chat) if message.photo is not None]
+
+    def photo_uploads(self, chat: ChatRef | None = None) -> int:
+        """How many photos the bot uploaded (rather than re-sent by file_id), in one chat or
+        in all of them."""
+        chats = [refs.chat_id(chat)] if chat is not None else list(self._state.bot_messages)
+        return sum(
+            1
+            for chat_id in chats
+            for message in self._state.bot_messages.get(chat_id, [])
+            if message.photo is not None and message.photo.uploaded
+        )
+
     def edit_times(self, chat: ChatRef) -> list[float]:
         """Monotonic times of every successful edit in this chat, for edit-rate assertions."""
         return sorted(edit.at for message in self.messages(chat) for edit in message.edits)

@@ -13,10 +13,11 @@ Importing this package imports every area, so ``HANDLERS`` holds every handler:
 - ``edits``: editing the bot's messages;
 - ``callbacks``: answering button presses;
 - ``files``: sendDocument and getFile;
+- ``photos``: sendPhoto (uploads and re-sends by file_id);
 - ``chats``: what the bot can learn about a chat and its members.
 """
 
-from . import bot_info, callbacks, chats, edits, files, messages, updates, webhooks
+from . import bot_info, callbacks, chats, edits, files, messages, photos, updates, webhooks
 from .registry import HANDLERS, Handler, Params, method
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "files",
     "messages",
     "method",
+    "photos",
     "updates",
     "webhooks",
 ]

@@ -59,6 +59,8 @@ async def edit_message_text(
 ) -> object:
     """Without reply_markup the inline keyboard goes away, as at Telegram."""
     message = _message_to_edit(state, p)
+    if message.photo is not None or message.document is not None:
+        raise bad_request("there is no text in the message to edit")  # editMessageCaption's
     text, entities = limits.formatted_text(p["text"], p.get("parse_mode"), p.get("entities"))
     limits.check_reply_markup(spec, p.get("reply_markup"))
     if "link_preview_options" in p:

@@ -270,6 +270,27 @@ class PgStore:
             )
             return cursor.rowcount > 0
 
+    # Pictures' file_ids ------------------------------------------------------------------------
+
+    async def file_id(self, key: str) -> str | None:
+        async with self.pool.connection() as conn:
+            row = await (
+                await conn.execute("SELECT file_id FROM file_ids WHERE key = %s", (key,))
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    async def remember_file_id(self, key: str, file_id: str) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "INSERT INTO file_ids (key, file_id) VALUES (%s, %s) ON CONFLICT (key)"
+                " DO UPDATE SET file_id = excluded.file_id, updated_at = now()",
+                (key, file_id),
+            )
+
+    async def forget_file_id(self, key: str) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("DELETE FROM file_ids WHERE key = %s", (key,))
+
     async def counts(self) -> dict[str, int]:
         """How many rows each table holds (``stretchbot migrate-store`` compares them)."""
         found = {}

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
 from bot.ports import Note
 
-__all__ = ["Rendered", "Renderers"]
+__all__ = ["Photo", "Rendered", "Renderers"]
+
+#: A picture to send with a message: a file (an exercise's illustration: uploaded once, then
+#: re-sent by the file_id Telegram gave it) or bytes made for this message (a chart: uploaded).
+Photo = Path | bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A message as Telegram takes it: HTML text, and its buttons if any."""
+    """A message as Telegram takes it: HTML text, and its buttons if any; with a ``photo``,
+    a photo whose caption is the text (or, if the text is too long for a caption, followed by
+    the text)."""
 
     text: str
     buttons: InlineKeyboardMarkup | None = None
+    photo: Photo | None = None
 
 
 #: Note type → the function that says it.

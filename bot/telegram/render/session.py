@@ -238,7 +238,8 @@ def cue_buttons(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
 
 
 def _cue_note(note: CueNote) -> Rendered:
-    return Rendered(cue(note.cue), cue_buttons(note.cue, note.session))
+    """An exercise's first step comes as its picture, the step the caption."""
+    return Rendered(cue(note.cue), cue_buttons(note.cue, note.session), note.cue.picture)
 
 
 def _resumed(note: Resumed) -> Rendered:
