@@ -188,12 +188,14 @@ def start_bot(emulator: BotAPIEmulator, user: EmulatedUser, settings: Settings) 
     """Start a bot (``async with start_bot(...) as bot``); call again for a "restart"."""
 
     @contextlib.asynccontextmanager
-    async def start(*, now: dt.datetime | None = None, **changes: Any) -> AsyncIterator[Bot]:
+    async def start(
+        *, now: dt.datetime | None = None, poll: bool = True, **changes: Any
+    ) -> AsyncIterator[Bot]:
         bot_settings = replace(settings, **changes)
         clock = Clock.pretending(now) if now else Clock()
         application = build_application(bot_settings, clock=clock)
         _RUNS[application] = TimerRuns(application)
-        async with running(application, poll_timeout=1):
+        async with running(application, poll_timeout=1, poll=poll):
             yield Bot(application, emulator, user, bot_settings)
 
     return start
