@@ -228,7 +228,7 @@ class PgTimers:
                 if len(claimed) and self._bulk_in_flight < self.batch:
                     continue  # maybe more due right now
                 wait = await self._until_next()
-            except (psycopg.Error, OSError) as exc:
+            except Exception as exc:  # the database is away (or worse): the loop must live on
                 _LOGGER.warning("Could not claim timers (trying again): %s", exc)
                 wait = self._poll
             with contextlib.suppress(TimeoutError):
