@@ -116,11 +116,12 @@ class ReminderDelivery:
         if chat is None:
             return
         now = self._clock.now()
-        stale = now - due.occurrence.at > self.grace
+        # Found late (every instance was down): a retry is bounded by its own policy instead.
+        stale = due.attempt == 0 and now - due.occurrence.at > self.grace
         if due.attempt == 0:
             # Chain the next occurrence first, so nothing below can end this slot's reminders.
             upcoming = following(chat.schedule, due.occurrence)
-            if upcoming is not None and stale:  # found late (every instance was down)
+            if upcoming is not None and stale:
                 upcoming = Planner(now).next(chat.schedule, due.occurrence.slot)
             if upcoming is not None:
                 await self._timers.set(reminder_timer(due.chat_id, upcoming))

@@ -202,6 +202,11 @@ class PgTimers:
 
     async def claim(self) -> list[Timer]:
         """Claim (delete) what is due now: urgent rows, and bulk ones up to the room left."""
+        return [timer for timer, _ in await self._claim()]
+
+    async def _claim(self) -> list[tuple[Timer, bool]]:
+        """:meth:`claim`, each timer with whether its row was urgent (as the instance that
+        set it saw it: what counts against the room for bulk rows)."""
         room = max(0, self.batch - self._bulk_in_flight)
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
@@ -210,17 +215,15 @@ class PgTimers:
             rows = await cursor.fetchall()
         rows.sort(key=lambda row: (not row[5], row[3]))  # urgent first, then soonest
         self._bulk_in_flight += sum(1 for row in rows if not row[5])
-        return [_timer(row) for row in rows]
+        return [(_timer(row), bool(row[5])) for row in rows]
 
     async def _claiming(self) -> None:
         while True:
             self._wake.clear()
             try:
-                claimed = await self.claim()
-                for timer in claimed:
-                    task = asyncio.ensure_future(
-                        self._fire(timer, timer.kind in self._urgent_kinds)
-                    )
+                claimed = await self._claim()
+                for timer, urgent in claimed:
+                    task = asyncio.ensure_future(self._fire(timer, urgent))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
                     # A handler may work before its first await: let the others run between.
