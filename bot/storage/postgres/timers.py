@@ -119,6 +119,7 @@ class PgTimers:
         self._bulk_in_flight = 0
         self._tasks: set[asyncio.Future[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
+        self._stopping = False
         #: How many timers this instance has run (for tests and benchmarks).
         self.fired = 0
 
@@ -181,6 +182,7 @@ class PgTimers:
     def start(self) -> None:
         """Start claiming (and listening): once the pool is open, in the running loop."""
         if not self._loops:
+            self._stopping = False
             self._loops = [
                 asyncio.create_task(self._claiming(), name="timers: claim"),
                 asyncio.create_task(self._listening(), name="timers: listen"),
@@ -189,16 +191,22 @@ class PgTimers:
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming; handlers already running get ``grace`` seconds to finish (what
         they claimed is theirs alone: cut short, it is lost)."""
+        self._stopping = True
         for loop in self._loops:
             loop.cancel()
-        for loop in self._loops:
-            with contextlib.suppress(asyncio.CancelledError):
-                await loop
+        if self._loops:
+            _, stuck = await asyncio.wait(self._loops, timeout=grace)
+            for loop in stuck:  # pragma: no cover - a loop that ignored its cancellation
+                _LOGGER.error("Timer loop %s did not stop", loop.get_name())
         self._loops = []
         if self._tasks:
             _, late = await asyncio.wait(set(self._tasks), timeout=grace)
             for task in late:
                 task.cancel()
+
+    def stopping(self) -> bool:
+        """Whether :meth:`stop` was called (the loops end instead of retrying)."""
+        return self._stopping
 
     async def claim(self) -> list[Timer]:
         """Claim (delete) what is due now: urgent rows, and bulk ones up to the room left."""
@@ -218,7 +226,7 @@ class PgTimers:
         return [(_timer(row), bool(row[5])) for row in rows]
 
     async def _claiming(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 claimed = await self._claim()
@@ -232,6 +240,8 @@ class PgTimers:
                     continue  # maybe more due right now
                 wait = await self._until_next()
             except Exception as exc:  # the database is away (or worse): the loop must live on
+                if self.stopping():
+                    return
                 _LOGGER.warning("Could not claim timers (trying again): %s", exc)
                 wait = self._poll
             with contextlib.suppress(TimeoutError):
@@ -274,7 +284,7 @@ class PgTimers:
     async def _listening(self) -> None:
         """Wake the claiming loop on every notice; reconnect if the connection drops (the
         poll covers the gap)."""
-        while True:
+        while not self._stopping:
             try:
                 conn = await AsyncConnection.connect(self._url, autocommit=True)
                 async with conn:
@@ -282,5 +292,7 @@ class PgTimers:
                     async for _ in conn.notifies():
                         self._wake.set()
             except (psycopg.Error, OSError) as exc:
+                if self.stopping():  # psycopg may turn a cancelled wait into its own error
+                    return
                 _LOGGER.warning("Timer notices lost (reconnecting): %s", exc)
             await asyncio.sleep(self._poll)
