@@ -275,3 +275,24 @@ async def test_no_more_than_one_batch_is_in_flight_and_a_dead_one_loses_only_it(
     everything = {f"reminder:{i}" for i in range(200)}
     assert sorted(started) == sorted(everything - {t.name for t in lost})
     assert await alive.pending() == []
+
+
+async def test_local_kinds_stay_in_the_process(instances: Callable[..., Any]) -> None:
+    """A countdown tick edits a message this process counts down: its kind goes to the local
+    timers, never to a row another instance could claim; cancel finds it there by its name."""
+    from tests.fakes import ManualClock, ManualTimers
+
+    local = ManualTimers(ManualClock())
+    pg = await instances(local=local, local_kinds={"countdown", "countdown-edit"},
+                         local_prefixes=("countdown:", "edit:"))  # fmt: skip
+    await pg.set(Timer("countdown:4", "countdown", 4, soon(60)))
+    await pg.set(Timer("edit:4:17", "countdown-edit", 4, soon(60)))
+    await pg.set(Timer("nudge:4", "nudge", 4, soon(60)))
+    assert sorted(local.timers) == ["countdown:4", "edit:4:17"]
+    assert [t.name for t in await pg.pending(4)] == ["countdown:4", "edit:4:17", "nudge:4"]
+    await pg.cancel("countdown:4")
+    assert sorted(local.timers) == ["edit:4:17"]
+    with pytest.raises(ValueError, match="local prefix"):
+        await pg.set(Timer("tick:4", "countdown", 4, soon(60)))
+    local.timers.clear()
+    assert [t.name for t in await pg.pending(4)] == ["nudge:4"]  # only the row was in the database
