@@ -19,7 +19,15 @@ import pytest
 
 from tests.postgres import Cluster, cluster
 
-_TABLES = ("chats", "sessions", "active_sessions", "prompts", "unreadable", "updates_seen")
+_TABLES = (
+    "chats",
+    "sessions",
+    "active_sessions",
+    "prompts",
+    "unreadable",
+    "updates_seen",
+    "timers",
+)
 
 
 @pytest.fixture(scope="session")

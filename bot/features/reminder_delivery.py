@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Literal, Protocol
 
-from bot.core.calendar import following
+from bot.core.calendar import Planner, following
 from bot.core.chat import Chat, SessionStatus
 from bot.core.routines import Routine, RoutineBook
 from bot.core.uploads import chat_routine
@@ -100,11 +100,11 @@ class ReminderDelivery:
         does not."""
         return dt.timedelta(minutes=minutes) * self._time_scale
 
-    def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
+    async def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
         """Cancel the chat's timers of these kinds (a slot's retries with its reminders)."""
-        for timer in self._timers.pending(chat_id):
+        for timer in await self._timers.pending(chat_id):
             if timer.kind in kinds:
-                self._timers.cancel(timer.name)
+                await self._timers.cancel(timer.name)
 
     # The timers -------------------------------------------------------------------------
 
@@ -115,11 +115,19 @@ class ReminderDelivery:
         chat = await self._store.chat(due.chat_id)
         if chat is None:
             return
+        now = self._clock.now()
+        # Found late (every instance was down): a retry is bounded by its own policy instead.
+        stale = due.attempt == 0 and now - due.occurrence.at > self.grace
         if due.attempt == 0:
             # Chain the next occurrence first, so nothing below can end this slot's reminders.
             upcoming = following(chat.schedule, due.occurrence)
+            if upcoming is not None and stale:
+                upcoming = Planner(now).next(chat.schedule, due.occurrence.slot)
             if upcoming is not None:
-                self._timers.set(reminder_timer(due.chat_id, upcoming))
+                await self._timers.set(reminder_timer(due.chat_id, upcoming))
+        if stale:
+            _LOGGER.info("Reminder %s for chat %s is past its grace", due.slot, due.chat_id)
+            return
         schedule = chat.schedule
         if (
             not schedule.subscribed
@@ -143,7 +151,7 @@ class ReminderDelivery:
                 sent = await self._deliver(chat, at, again=False, follow_up=True)
             except Unreachable as error:
                 await self._store.release_reminder(due.chat_id, due.slot, at, before)
-                self._retry(timer, error)
+                await self._retry(timer, error)
                 return
         if (
             sent is not None
@@ -151,7 +159,7 @@ class ReminderDelivery:
             and sent.delivery.nudge_due
             and sent.schedule.nudge_minutes is not None
         ):
-            self._timers.set(
+            await self._timers.set(
                 Timer(nudge_name(due.chat_id), NUDGE, due.chat_id, sent.delivery.nudge_due)
             )
 
@@ -166,7 +174,7 @@ class ReminderDelivery:
                 await self._deliver(chat, at, again=True)
             except Unreachable as error:
                 await self._restore_pending(chat_id, "snoozed_until", at)
-                self._retry(timer, error)
+                await self._retry(timer, error)
 
     async def on_nudge(self, timer: Timer) -> None:
         """One gentle follow-up to a reminder nobody reacted to, unless the chat did its
@@ -187,9 +195,9 @@ class ReminderDelivery:
                 await self._deliver(chat, at, nudge=True)
             except Unreachable as error:
                 await self._restore_pending(chat_id, "nudge_due", at)
-                self._retry(timer, error)
+                await self._retry(timer, error)
 
-    def _retry(self, timer: Timer, error: Unreachable) -> None:
+    async def _retry(self, timer: Timer, error: Unreachable) -> None:
         """The one retry policy: the same timer again with back-off (or after a 429's
         retry_after), unless that is later than the grace window.
 
@@ -220,7 +228,7 @@ class ReminderDelivery:
         if timer.kind == REMINDER and attempt == 0:
             name = f"{name}:retry"
         data = {**timer.data, "at": at.isoformat(), "attempt": attempt + 1}
-        self._timers.set(replace(timer, name=name, due=when, data=data))
+        await self._timers.set(replace(timer, name=name, due=when, data=data))
 
     # Sending ----------------------------------------------------------------------------
 
@@ -315,6 +323,9 @@ class ReminderDelivery:
             return _with_pending(chat, field, None) if taken else chat
 
         chat = await self._store.change(chat_id, take)
+        if taken and self._clock.now() - due > self.grace:  # found late: no longer useful
+            _LOGGER.info("The %s of chat %s is past its grace", field, chat_id)
+            return None
         return chat if taken else None
 
     async def _restore_pending(self, chat_id: int, field: Pending, due: dt.datetime) -> None:
@@ -345,4 +356,4 @@ class ReminderDelivery:
                 ),
             ),
         )
-        self.cancel(chat_id)
+        await self.cancel(chat_id)

@@ -164,8 +164,8 @@ class Sessions:
             was_paused = session.paused
             if not was_paused:
                 session.pause(self._clock.monotonic())
-                self._countdowns.pause(chat_id)
-                self._set_timer(session, PAUSE_TIMEOUT)
+                await self._countdowns.pause(chat_id)
+                await self._set_timer(session, PAUSE_TIMEOUT)
             if reason or not was_paused:
                 await self._say(chat_id, reason or Paused())
         return not was_paused
@@ -186,8 +186,8 @@ class Sessions:
                 return True
             # Mid-hold: the rest of it in a new message that counts down where the user is
             # looking; the paused one above keeps its mark.
-            self._set_timer(session, beat.delay)
-            self._countdowns.retire(chat_id)
+            await self._set_timer(session, beat.delay)
+            await self._countdowns.retire(chat_id)
             left = beat.delay / self._time_scale
             await self._send(record, Resumed(left), hold=left)
         return True
@@ -230,7 +230,7 @@ class Sessions:
         async with self.lock(chat_id):
             record = self._running.get(chat_id)
             if record is not None:
-                self._countdowns.end(chat_id, done=False, next_note=None)
+                await self._countdowns.end(chat_id, done=False, next_note=None)
                 await self._close(record, SessionStatus.STOPPED)
 
     async def close_interrupted(self, now: dt.datetime) -> list[int]:
@@ -268,13 +268,15 @@ class Sessions:
             return
         if beat.delay is not None:
             # Set the timer before sending: the hold is measured from when the message leaves.
-            self._set_timer(session, beat.delay)
+            await self._set_timer(session, beat.delay)
         if note is not None:
             await self._say(chat_id, note)
         cue = beat.cue
         if cue is None:
             return
-        self._countdowns.end(chat_id, done=hold_done, next_note=self._next_note(cue, session))
+        await self._countdowns.end(
+            chat_id, done=hold_done, next_note=self._next_note(cue, session)
+        )
         await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", chat_id)
@@ -284,7 +286,7 @@ class Sessions:
         chat_id = record.session.chat_id
         message_id = await self._say(chat_id, note)
         if message_id is not None and hold is not None:
-            self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
+            await self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
 
     @staticmethod
     def _next_note(cue: Cue, session: GuidedSession) -> Note | None:
@@ -293,16 +295,16 @@ class Sessions:
             return CueNote(cue, session.id)
         return None
 
-    def _set_timer(self, session: GuidedSession, delay: float) -> None:
+    async def _set_timer(self, session: GuidedSession, delay: float) -> None:
         due = self._clock.now() + dt.timedelta(seconds=delay)
         data = {"session": session.id, "generation": session.generation}
         chat_id = session.chat_id
-        self._timers.set(Timer(session_timer(chat_id), SESSION, chat_id, due, data))
+        await self._timers.set(Timer(session_timer(chat_id), SESSION, chat_id, due, data))
 
     async def _close(self, record: _Running, status: SessionStatus) -> float:
         """Forget the session, cancel its timer and record it; returns how long it took."""
         session = record.session
-        self._timers.cancel(session_timer(session.chat_id))
+        await self._timers.cancel(session_timer(session.chat_id))
         self._running.pop(session.chat_id, None)
         took = session.elapsed(self._clock.monotonic())
         await self._log.end(session, status, took)
@@ -322,7 +324,7 @@ class Sessions:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
         ended = done or status is SessionStatus.PARTIAL  # reached the end of the routine
-        self._countdowns.end(chat_id, done=hold_done and ended, next_note=None)
+        await self._countdowns.end(chat_id, done=hold_done and ended, next_note=None)
         took = await self._close(record, status)
         note: Note
         if expired:
@@ -348,7 +350,7 @@ class Sessions:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             record = self._running.get(chat_id)
             if record is not None:
-                self._countdowns.forget(chat_id)
+                await self._countdowns.forget(chat_id)
                 await self._close(record, SessionStatus.STOPPED)
         except Unreachable as exc:
             _LOGGER.warning("Could not send a session message to chat %s: %s", chat_id, exc)

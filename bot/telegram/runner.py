@@ -17,8 +17,12 @@ __all__ = ["running"]
 
 
 @contextlib.asynccontextmanager
-async def running(application: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotApp]:
-    """Run the bot (long polling, JobQueue and all) for the duration of the ``async with``."""
+async def running(
+    application: BotApp, *, poll_timeout: int = 10, poll: bool = True
+) -> AsyncIterator[BotApp]:
+    """Run the bot (long polling, JobQueue and all) for the duration of the ``async with``;
+    ``poll=False``: no update intake (another instance takes the updates; this one runs
+    timers)."""
     updater = application.updater
     if updater is None:  # pragma: no cover - the builder always makes one
         raise RuntimeError("the application has no Updater")
@@ -26,9 +30,10 @@ async def running(application: BotApp, *, poll_timeout: int = 10) -> AsyncIterat
     try:
         if application.post_init:
             await application.post_init(application)
-        await updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=allowed_updates()
-        )
+        if poll:
+            await updater.start_polling(
+                poll_interval=0, timeout=poll_timeout, allowed_updates=allowed_updates()
+            )
         await application.start()
         try:
             yield application

@@ -46,13 +46,14 @@ class BotProcess:
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    emulator: BotAPIEmulator, data: Path, *command: str, **extra: str
+    emulator: BotAPIEmulator, data: Path, *command: str, module: str = "bot", **extra: str
 ) -> AsyncIterator[BotProcess]:
-    """``python -m bot run`` (or ``command``) until the block ends; killed (SIGKILL) after."""
+    """``python -m bot run`` (or ``command``; or another ``module``) until the block ends;
+    killed (SIGKILL) after."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         *(command or ("run",)),
         cwd=REPO,
         env=environment(emulator, data, **extra),
