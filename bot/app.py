@@ -138,6 +138,8 @@ def build_application(
         clock=clock,
         routines=routines,
         time_scale=settings.time_scale,
+        # Several instances may share PostgreSQL: sessions are read from it, not from memory.
+        shared=bool(settings.database_url),
     )
     failures: Counter[str] = Counter()
     reminders = Reminders(

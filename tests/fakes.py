@@ -115,6 +115,16 @@ class MemoryStore:
     async def active_sessions(self) -> list[ActiveSession]:
         return list(self.active.values())
 
+    async def active_session(self, chat_id: int) -> ActiveSession | None:
+        return self.active.get(chat_id)
+
+    async def save_session(self, active: ActiveSession) -> bool:
+        stored = self.active.get(active.chat_id)
+        if (stored.version if stored else 0) != active.version - 1:
+            return False
+        self.active[active.chat_id] = active
+        return True
+
     async def history(self, chat_id: int) -> list[SessionRecord]:
         return sorted(self.sessions.get(chat_id, []), key=lambda record: record.started_at)
 

@@ -1,0 +1,182 @@
+"""A running session as the store keeps it: loaded, moved on and saved by any instance.
+
+The stored state is the truth (``Store.active_session``): every transition loads it, applies
+the engine's step and saves it with the next version *before* its cue is sent, so the instance
+that fires the session's next timer, whichever it is, continues from the cue after the last one
+sent. A save over a newer version is refused (the cross-instance per-chat lock): the loser
+loads again and re-applies its step to what the winner left.
+
+With one instance (``shared=False``, the TinyDB default) the copy in memory is the same as the
+stored one, so reads come from memory; with several (PostgreSQL) every read goes to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.core.chat import ActiveSession
+from bot.core.routines import Routine, RoutineBook
+from bot.core.session import GuidedSession
+from bot.core.session_doc import session_from_doc, session_to_doc
+from bot.core.uploads import own_routine
+from bot.features.session_log import SessionLog
+from bot.ports import Store, Timer
+
+__all__ = ["STALE_AFTER", "Running", "SessionStates"]
+
+_T = TypeVar("_T")
+#: Seconds a session's timer may be overdue before its session counts as dead (its instance
+#: died between saving it and setting the timer, or with the timer in its hands).
+STALE_AFTER = 60.0
+#: Saves a transition tries before giving up (each lost one means another instance moved on).
+_ATTEMPTS = 5
+
+
+@dataclass(slots=True)
+class Running:
+    """One chat's session in progress and how it is run."""
+
+    session: GuidedSession
+    #: The countdown is live; groups get only the final edit (20 messages a minute there).
+    live_countdown: bool
+    #: It asks the pain question (a private chat that did not turn it off).
+    pain_check: bool
+    #: When the session's timer is due (the next cue, or giving up while paused).
+    timer_due: dt.datetime | None = None
+    #: The stored version this copy was loaded as (or saved as).
+    version: int = 0
+
+    def to_active(self) -> ActiveSession:
+        session = self.session
+        state: dict[str, Any] = {
+            "session": session_to_doc(session),
+            "live_countdown": self.live_countdown,
+            "pain_check": self.pain_check,
+            "timer_due": self.timer_due.isoformat() if self.timer_due else None,
+        }
+        return ActiveSession(
+            session.chat_id,
+            session.routine.id,
+            session.started_at,
+            session.local_date,
+            state=state,
+            version=self.version,
+        )
+
+    def arm(self, now: dt.datetime, delay: float | None) -> None:
+        """The session's timer comes due after ``delay`` real seconds (None: as it was)."""
+        if delay is not None:
+            self.timer_due = now + dt.timedelta(seconds=delay)
+
+    def timer(self, kind: str) -> Timer | None:
+        """The session's timer, carrying its id and generation (an older one does nothing)."""
+        session, due = self.session, self.timer_due
+        if due is None:
+            return None
+        data = {"session": session.id, "generation": session.generation}
+        return Timer(f"{kind}:{session.chat_id}", kind, session.chat_id, due, data)
+
+    def dead(self, now: dt.datetime) -> bool:
+        """Its timer is long overdue: nobody will play its next cue."""
+        return self.timer_due is None or (now - self.timer_due).total_seconds() > STALE_AFTER
+
+
+class SessionStates:
+    """Load and save running sessions (see the module's docstring)."""
+
+    def __init__(
+        self, store: Store, routines: RoutineBook, log: SessionLog, *, shared: bool
+    ) -> None:
+        self._store = store
+        self._routines = routines
+        self._log = log
+        self.shared = shared
+        self._cache: dict[int, Running] = {}
+
+    async def load(self, chat_id: int) -> Running | None:
+        """The chat's session as stored last (None: none, or one cut without its state)."""
+        if not self.shared:
+            return self._cache.get(chat_id)
+        active = await self._store.active_session(chat_id)
+        return None if active is None else await self.restore(active)
+
+    async def restore(self, active: ActiveSession) -> Running | None:
+        state = active.state
+        if state is None:
+            return None
+        doc = state["session"]
+        due = state.get("timer_due")
+        return Running(
+            session_from_doc(doc, await self._routine(active.chat_id, str(doc["routine_id"]))),
+            live_countdown=bool(state.get("live_countdown", True)),
+            pain_check=bool(state.get("pain_check", False)),
+            timer_due=dt.datetime.fromisoformat(due) if due else None,
+            version=active.version,
+        )
+
+    async def _routine(self, chat_id: int, routine_id: str) -> Routine | None:
+        if routine_id in self._routines:
+            return self._routines[routine_id]
+        chat = await self._store.chat(chat_id)
+        return own_routine(chat) if chat else None
+
+    async def save(self, record: Running) -> bool:
+        """Save the next version; False (and ``record`` unchanged) if another got in first."""
+        record.version += 1
+        if await self._store.save_session(record.to_active()):
+            self._cache[record.session.chat_id] = record
+            return True
+        record.version -= 1
+        return False
+
+    async def change(
+        self, chat_id: int, step: Callable[[Running], _T | None]
+    ) -> tuple[Running, _T] | None:
+        """Apply ``step`` (no I/O; None: nothing to do) to the session as stored and save it,
+        again on the newer copy if another save got in first. None if there is no session."""
+        for _ in range(_ATTEMPTS):
+            record = await self.load(chat_id)
+            if record is None:
+                return None
+            outcome = step(record)
+            if outcome is None:
+                return None
+            if await self.save(record):
+                return record, outcome
+            self._cache.pop(chat_id, None)
+        raise RuntimeError(f"session of chat {chat_id}: {_ATTEMPTS} conflicting saves")
+
+    async def create(self, record: Running, now: dt.datetime) -> bool:
+        """Save a new session; a dead one still stored (its instance died) is closed first.
+        False if another instance started one meanwhile."""
+        for _ in range(2):
+            if await self.save(record):
+                return True
+            stored = await self._store.active_session(record.session.chat_id)
+            if stored is None:
+                continue
+            old = await self.restore(stored)
+            if old is not None and not old.session.finished and not old.dead(now):
+                return False
+            await self._log.close_cut(stored, now)
+        return False
+
+    async def close_dead(self, now: dt.datetime) -> list[int]:
+        """At start-up with several instances: record the sessions nobody runs any more (their
+        timer long overdue) as interrupted; the others go on on their instances."""
+        chats = []
+        for active in await self._store.active_sessions():
+            record = await self.restore(active)
+            gone = record is None or record.session.finished or record.dead(now)
+            if gone and await self._log.close_cut(active, now):
+                chats.append(active.chat_id)
+        return chats
+
+    def forget(self, chat_id: int) -> None:
+        self._cache.pop(chat_id, None)
+
+    def cached(self, chat_id: int) -> Running | None:
+        return self._cache.get(chat_id)
