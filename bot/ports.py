@@ -162,14 +162,14 @@ class Timers(Protocol):
         """Run ``handler`` for every timer of ``kind`` when it comes due."""
         ...
 
-    def set(self, timer: Timer) -> None:
+    async def set(self, timer: Timer) -> None:
         """Call the timer's handler at ``timer.due`` (at once if that has passed), instead of
-        any timer of the same name."""
+        any timer of the same name. Async: on PostgreSQL a timer is a row any instance runs."""
         ...
 
-    def cancel(self, name: str) -> None: ...
+    async def cancel(self, name: str) -> None: ...
 
-    def pending(self, chat_id: int | None = None) -> list[Timer]:
+    async def pending(self, chat_id: int | None = None) -> list[Timer]:
         """Timers not yet due (of one chat), soonest first."""
         ...
 

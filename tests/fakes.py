@@ -176,13 +176,17 @@ class ManualTimers:
     def on(self, kind: str, handler: TimerHandler) -> None:
         self.handlers[kind] = handler
 
-    def set(self, timer: Timer) -> None:
+    async def set(self, timer: Timer) -> None:
         self.timers[timer.name] = timer
 
-    def cancel(self, name: str) -> None:
+    async def cancel(self, name: str) -> None:
         self.timers.pop(name, None)
 
-    def pending(self, chat_id: int | None = None) -> list[Timer]:
+    async def pending(self, chat_id: int | None = None) -> list[Timer]:
+        return self.listed(chat_id)
+
+    def listed(self, chat_id: int | None = None) -> list[Timer]:
+        """:meth:`pending` without awaiting."""
         found = [t for t in self.timers.values() if chat_id is None or t.chat_id == chat_id]
         return sorted(found, key=lambda timer: (timer.due, timer.name))
 
@@ -194,7 +198,7 @@ class ManualTimers:
         how many ran."""
         ran = 0
         while True:
-            due = [t for t in self.pending() if t.due <= self.clock.now()]
+            due = [t for t in self.listed() if t.due <= self.clock.now()]
             if not due:
                 return ran
             timer = due[0]
@@ -207,7 +211,7 @@ class ManualTimers:
         end = self.clock.now() + dt.timedelta(seconds=seconds)
         ran = 0
         while True:
-            upcoming = [t for t in self.pending() if t.due <= end]
+            upcoming = [t for t in self.listed() if t.due <= end]
             if not upcoming:
                 break
             step = (upcoming[0].due - self.clock.now()).total_seconds()

@@ -57,11 +57,13 @@ Reply = Callable[[Note], Awaitable[int | None]]
 class Reminders(Protocol):
     """What the account needs from the reminders feature."""
 
-    def reschedule(self, chat: Chat) -> object:
+    async def reschedule(self, chat: Chat) -> object:
         """Replace the chat's reminder timers by those of its saved schedule (none if off)."""
         ...
 
-    def cancel_pending(self, chat_id: int, *, snooze: bool = True, follow_up: bool = True) -> None:
+    async def cancel_pending(
+        self, chat_id: int, *, snooze: bool = True, follow_up: bool = True
+    ) -> None:
         """Cancel the timer of a snoozed reminder and/or of the follow-up."""
         ...
 
@@ -78,7 +80,7 @@ class Reminders(Protocol):
         not blocked it."""
         ...
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> None:
         """Cancel every timer of a chat that is being forgotten."""
         ...
 
@@ -220,7 +222,7 @@ class Account:
             chat = await self._store.create(new)
         else:
             chat = await self._store.change(chat_id, _subscribed) or chat
-        self._reminders.reschedule(chat)
+        await self._reminders.reschedule(chat)
         if not first_time:
             return Resubscribed(outlook(chat, now))
         routine = self._routines.default
@@ -244,10 +246,10 @@ class Account:
             return NotSetUp()  # the private wording, in groups too (as it always was)
         if not chat.schedule.subscribed:
             return AlreadyUnsubscribed()
-        self._reminders.cancel_pending(chat_id)
+        await self._reminders.cancel_pending(chat_id)
         chat = await self._store.change(chat_id, _unsubscribed) or _unsubscribed(chat)
-        self._reminders.reschedule(chat)  # off: no reminders
-        self._reminders.cancel_pending(chat_id, follow_up=False)  # one snoozed meanwhile
+        await self._reminders.reschedule(chat)  # off: no reminders
+        await self._reminders.cancel_pending(chat_id, follow_up=False)  # one snoozed meanwhile
         await self._reminders.close_reminder(chat_id)
         return Unsubscribed()
 

@@ -151,7 +151,9 @@ class Countdowns:
         timers.on(COUNTDOWN, self._tick)
         timers.on(EDIT, self._edit_due)
 
-    def begin(self, chat_id: int, message_id: int, message: Note, hold: float, live: bool) -> None:
+    async def begin(
+        self, chat_id: int, message_id: int, message: Note, hold: float, live: bool
+    ) -> None:
         """A hold message was sent: count it down (if ``live`` and long enough to bother).
         ``hold`` is in routine seconds."""
         real = hold * self._scale
@@ -161,68 +163,68 @@ class Countdowns:
         self._holds[chat_id] = counted
         if live and real >= 2 * UPDATE_EVERY:
             self._ticking.add(chat_id)
-            self._arm(chat_id, counted, now)
+            await self._arm(chat_id, counted, now)
         else:
-            self._stop_ticking(chat_id)
+            await self._stop_ticking(chat_id)
 
     def update_interval(self) -> float:
         """Real seconds between two updates of one countdown: UPDATE_EVERY, or longer when
         more countdowns are live than the shared budget serves at that pace."""
         return max(UPDATE_EVERY, len(self._ticking) / self._edit_rate)
 
-    def _arm(self, chat_id: int, hold: _Hold, now: float) -> None:
+    async def _arm(self, chat_id: int, hold: _Hold, now: float) -> None:
         """The next tick, on the hold's grid (a tick that ran late does not shift it), while
         there is still something to show then."""
         at = hold.started + (math.floor((now - hold.started) / UPDATE_EVERY) + 1) * UPDATE_EVERY
         if hold.real - (at - hold.started) < UPDATE_EVERY / 2:
-            self._timers.cancel(countdown_timer(chat_id))
+            await self._timers.cancel(countdown_timer(chat_id))
             return
         due = self._clock.now() + dt.timedelta(seconds=at - now)
         data = {"hold": hold.serial, "at": at}
-        self._timers.set(Timer(countdown_timer(chat_id), COUNTDOWN, chat_id, due, data))
+        await self._timers.set(Timer(countdown_timer(chat_id), COUNTDOWN, chat_id, due, data))
 
-    def pause(self, chat_id: int) -> None:
+    async def pause(self, chat_id: int) -> None:
         """The session paused: the countdown stops and its message says so (in groups too:
         one edit, and a bar that silently stopped would look like a hang). The "it hurts"
         button stays."""
         hold = self._holds.get(chat_id)
         if hold is not None and hold.paused_left is None:
             hold.paused_left = hold.left(self._clock.monotonic())
-            self._stop_ticking(chat_id)
-            self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=True))
+            await self._stop_ticking(chat_id)
+            await self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=True))
 
-    def retire(self, chat_id: int) -> None:
+    async def retire(self, chat_id: int) -> None:
         """The paused hold resumes in a new message (where the user is looking, not one
         further up): this one keeps its paused mark and loses its button."""
-        self._stop_ticking(chat_id)
+        await self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
         if hold is not None and hold.paused_left is not None:
-            self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=False))
+            await self._edit_later(chat_id, hold.message_id, self._paused(hold, buttons=False))
 
     def _paused(self, hold: _Hold, *, buttons: bool) -> CountPaused:
         left = (hold.paused_left or 0.0) / self._scale
         return CountPaused(hold.message, hold.hold, left, buttons)
 
-    def end(self, chat_id: int, *, done: bool, next_note: Note | None) -> None:
+    async def end(self, chat_id: int, *, done: bool, next_note: Note | None) -> None:
         """The hold is over: ``done`` shows it completed (and ``next_note``, what is next);
         otherwise (skip, stop) the countdown and the button are taken off the message (a hold
         message always has its "it hurts" button, so there is always something to take off)."""
-        self._stop_ticking(chat_id)
+        await self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
         if hold is None:
             return
         edited = CountDone(hold.message, next_note) if done else CountOff(hold.message)
-        self._edit_later(chat_id, hold.message_id, edited)
+        await self._edit_later(chat_id, hold.message_id, edited)
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> None:
         """The chat is gone (it blocked the bot): no countdown, no gate."""
-        self._stop_ticking(chat_id)
+        await self._stop_ticking(chat_id)
         self._holds.pop(chat_id, None)
         self._gate.pop(chat_id, None)
 
-    def _stop_ticking(self, chat_id: int) -> None:
+    async def _stop_ticking(self, chat_id: int) -> None:
         self._ticking.discard(chat_id)
-        self._timers.cancel(countdown_timer(chat_id))
+        await self._timers.cancel(countdown_timer(chat_id))
 
     def _take_slot(self, chat_id: int, now: float) -> float:
         """The earliest time this chat may be edited, reserving it."""
@@ -238,7 +240,7 @@ class Countdowns:
         if hold is None or hold.serial != timer.data.get("hold") or chat_id not in self._ticking:
             return  # a tick of an earlier hold, or of one paused or ended as it came due
         now = self._clock.monotonic()
-        self._arm(chat_id, hold, now)  # before any await: ending the hold cancels it
+        await self._arm(chat_id, hold, now)  # before any await: ending the hold cancels it
         left = hold.left(now)
         if left < UPDATE_EVERY / 2 or now < self._gate.get(chat_id, 0.0):
             return  # the final edit is moments away, or the last edit was too recent
@@ -253,7 +255,7 @@ class Countdowns:
             chat_id, hold.message_id, Counting(hold.message, hold.hold, left / self._scale)
         )
 
-    def _edit_later(self, chat_id: int, message_id: int, note: Note) -> None:
+    async def _edit_later(self, chat_id: int, message_id: int, note: Note) -> None:
         """Edit when the chat's gate opens (a timer even when it is open: the caller's next
         message is not held up by the edit)."""
         now = self._clock.monotonic()
@@ -261,7 +263,7 @@ class Countdowns:
         name = f"edit:{chat_id}:{message_id}"
         self._edits[name] = note
         due = self._clock.now() + dt.timedelta(seconds=at - now)
-        self._timers.set(Timer(name, EDIT, chat_id, due, {"message": message_id}))
+        await self._timers.set(Timer(name, EDIT, chat_id, due, {"message": message_id}))
 
     async def _edit_due(self, timer: Timer) -> None:
         note = self._edits.pop(timer.name, None)

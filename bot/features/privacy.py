@@ -124,7 +124,7 @@ class Privacy:
             return ForgetCancelled()
         await self._sessions.discard(chat_id)
         await self._reminders.close_reminder(chat_id)  # its "Start now" would find nobody
-        self._reminders.forget(chat_id)
+        await self._reminders.forget(chat_id)
         await self._store.forget(chat_id)
         _LOGGER.info("Chat %s asked to be forgotten: done", chat_id)
         return Forgotten()

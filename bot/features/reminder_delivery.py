@@ -100,11 +100,11 @@ class ReminderDelivery:
         does not."""
         return dt.timedelta(minutes=minutes) * self._time_scale
 
-    def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
+    async def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
         """Cancel the chat's timers of these kinds (a slot's retries with its reminders)."""
-        for timer in self._timers.pending(chat_id):
+        for timer in await self._timers.pending(chat_id):
             if timer.kind in kinds:
-                self._timers.cancel(timer.name)
+                await self._timers.cancel(timer.name)
 
     # The timers -------------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ class ReminderDelivery:
             # Chain the next occurrence first, so nothing below can end this slot's reminders.
             upcoming = following(chat.schedule, due.occurrence)
             if upcoming is not None:
-                self._timers.set(reminder_timer(due.chat_id, upcoming))
+                await self._timers.set(reminder_timer(due.chat_id, upcoming))
         schedule = chat.schedule
         if (
             not schedule.subscribed
@@ -143,7 +143,7 @@ class ReminderDelivery:
                 sent = await self._deliver(chat, at, again=False, follow_up=True)
             except Unreachable as error:
                 await self._store.release_reminder(due.chat_id, due.slot, at, before)
-                self._retry(timer, error)
+                await self._retry(timer, error)
                 return
         if (
             sent is not None
@@ -151,7 +151,7 @@ class ReminderDelivery:
             and sent.delivery.nudge_due
             and sent.schedule.nudge_minutes is not None
         ):
-            self._timers.set(
+            await self._timers.set(
                 Timer(nudge_name(due.chat_id), NUDGE, due.chat_id, sent.delivery.nudge_due)
             )
 
@@ -170,7 +170,7 @@ class ReminderDelivery:
                 await self._deliver(chat, at, again=True)
             except Unreachable as error:
                 await self._restore_pending(chat_id, "snoozed_until", at)
-                self._retry(timer, error)
+                await self._retry(timer, error)
 
     async def on_nudge(self, timer: Timer) -> None:
         """One gentle follow-up to a reminder nobody reacted to, unless the chat did its
@@ -191,9 +191,9 @@ class ReminderDelivery:
                 await self._deliver(chat, at, nudge=True)
             except Unreachable as error:
                 await self._restore_pending(chat_id, "nudge_due", at)
-                self._retry(timer, error)
+                await self._retry(timer, error)
 
-    def _retry(self, timer: Timer, error: Unreachable) -> None:
+    async def _retry(self, timer: Timer, error: Unreachable) -> None:
         """The one retry policy: the same timer again with back-off (or after a 429's
         retry_after), unless that is later than the grace window.
 
@@ -224,7 +224,7 @@ class ReminderDelivery:
         if timer.kind == REMINDER and attempt == 0:
             name = f"{name}:retry"
         data = {**timer.data, "at": at.isoformat(), "attempt": attempt + 1}
-        self._timers.set(replace(timer, name=name, due=when, data=data))
+        await self._timers.set(replace(timer, name=name, due=when, data=data))
 
     # Sending ----------------------------------------------------------------------------
 
@@ -349,4 +349,4 @@ class ReminderDelivery:
                 ),
             ),
         )
-        self.cancel(chat_id)
+        await self.cancel(chat_id)

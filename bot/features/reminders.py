@@ -89,10 +89,12 @@ class Reminders:
 
     # Scheduling -------------------------------------------------------------------------
 
-    def reschedule(self, chat: Chat) -> list[Occurrence]:
+    async def reschedule(self, chat: Chat) -> list[Occurrence]:
         """Replace the chat's reminder timers after its schedule changed (none if reminders are
         off); the occurrences now scheduled. Snooze and follow-up stay as they are."""
-        return self._schedule(chat, Planner(self._clock.now()), {}, catch_up=False, fresh=False)
+        return await self._schedule(
+            chat, Planner(self._clock.now()), {}, catch_up=False, fresh=False
+        )
 
     async def rebuild(self) -> int:
         """At start-up: timers keep nothing across restarts, the store does. A reminder missed
@@ -104,13 +106,13 @@ class Reminders:
         shared: dict[Occurrence, Mapping[str, JSONValue]] = {}
         count = 0
         async for chat in self._store.chats():
-            count += len(self._schedule(chat, planner, shared, catch_up=True, fresh=True))
+            count += len(await self._schedule(chat, planner, shared, catch_up=True, fresh=True))
             delivery = chat.delivery
             if delivery.snoozed_until is not None or delivery.nudge_due is not None:
                 await self._rebuild_pending(chat, now)
         return count
 
-    def _schedule(
+    async def _schedule(
         self,
         chat: Chat,
         planner: Planner,
@@ -122,7 +124,7 @@ class Reminders:
         """(Re)build one chat's reminders; ``fresh`` (at start-up: no timers yet) skips
         cancelling the old ones; ``planner`` and ``shared`` serve every chat of a rebuild."""
         if not fresh:
-            self._delivery.cancel(chat.chat_id, frozenset({REMINDER}))
+            await self._delivery.cancel(chat.chat_id, frozenset({REMINDER}))
         if not chat.schedule.subscribed:
             return []
         scheduled: list[Occurrence] = []
@@ -136,7 +138,7 @@ class Reminders:
             data = shared.get(occurrence)
             if data is None:
                 data = shared[occurrence] = occurrence_data(occurrence)
-            self._timers.set(reminder_timer(chat.chat_id, occurrence, data))
+            await self._timers.set(reminder_timer(chat.chat_id, occurrence, data))
             scheduled.append(occurrence)
         return scheduled
 
@@ -163,31 +165,35 @@ class Reminders:
             await self._store.change(chat.chat_id, forget)
         chat_id = chat.chat_id
         if snoozed is not None:
-            self._timers.set(Timer(snooze_name(chat_id), SNOOZE, chat_id, snoozed))
+            await self._timers.set(Timer(snooze_name(chat_id), SNOOZE, chat_id, snoozed))
         if nudge is not None:
-            self._timers.set(Timer(nudge_name(chat_id), NUDGE, chat_id, nudge))
+            await self._timers.set(Timer(nudge_name(chat_id), NUDGE, chat_id, nudge))
 
     def _still_useful(self, chat: Chat, due: dt.datetime, now: dt.datetime) -> bool:
         return chat.schedule.subscribed and now - due <= self._delivery.grace
 
-    def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
+    async def cancel(self, chat_id: int, kinds: Collection[str] = KINDS) -> None:
         """Cancel the chat's timers of these kinds (default: all its reminders, their retries,
         its snooze and follow-up): for /stop, /pause, /forget."""
-        self._delivery.cancel(chat_id, kinds)
+        await self._delivery.cancel(chat_id, kinds)
 
-    def cancel_pending(self, chat_id: int, *, snooze: bool = True, follow_up: bool = True) -> None:
+    async def cancel_pending(
+        self, chat_id: int, *, snooze: bool = True, follow_up: bool = True
+    ) -> None:
         """Cancel the timer of a snoozed reminder and/or of the follow-up."""
-        self.cancel(chat_id, {kind for kind, on in ((SNOOZE, snooze), (NUDGE, follow_up)) if on})
+        await self.cancel(
+            chat_id, {kind for kind, on in ((SNOOZE, snooze), (NUDGE, follow_up)) if on}
+        )
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> None:
         """Cancel every reminder timer of a chat that is being forgotten."""
-        self.cancel(chat_id)
+        await self.cancel(chat_id)
 
-    def scheduled(self, chat_id: int | None = None) -> list[ScheduledReminder]:
+    async def scheduled(self, chat_id: int | None = None) -> list[ScheduledReminder]:
         """The slots' reminders waiting (of one chat), soonest first; retries not included."""
         found = [
             ScheduledReminder.of(timer)
-            for timer in self._timers.pending(chat_id)
+            for timer in await self._timers.pending(chat_id)
             if timer.kind == REMINDER
         ]
         return sorted(
@@ -199,7 +205,7 @@ class Reminders:
 
     async def reacted(self, chat_id: int) -> Chat | None:
         """The chat answered its reminder in some way: no follow-up nudge for it."""
-        self._timers.cancel(nudge_name(chat_id))
+        await self._timers.cancel(nudge_name(chat_id))
         return await self._store.change(
             chat_id,
             lambda chat: replace(chat, delivery=replace(chat.delivery, nudge_due=None)),
@@ -208,7 +214,7 @@ class Reminders:
     async def snooze(self, chat_id: int, minutes: int) -> dt.datetime | None:
         """Send the reminder again in ``minutes``; when, or None if the chat is not set up."""
         due = self._clock.now() + self._delivery.scaled(minutes)
-        self._timers.cancel(nudge_name(chat_id))
+        await self._timers.cancel(nudge_name(chat_id))
         chat = await self._store.change(
             chat_id,
             lambda current: replace(
@@ -217,7 +223,7 @@ class Reminders:
         )
         if chat is None:
             return None
-        self._timers.set(Timer(snooze_name(chat_id), SNOOZE, chat_id, due))
+        await self._timers.set(Timer(snooze_name(chat_id), SNOOZE, chat_id, due))
         return due
 
     async def skip_today(self, chat_id: int) -> Chat | None:
@@ -231,12 +237,12 @@ class Reminders:
                 delivery=replace(chat.delivery, snoozed_until=None, nudge_due=None),
             )
 
-        self._timers.cancel(nudge_name(chat_id))
+        await self._timers.cancel(nudge_name(chat_id))
         chat = await self._store.change(chat_id, skip)
         if chat is None:
             return None
-        self._timers.cancel(snooze_name(chat_id))
-        self.reschedule(chat)
+        await self._timers.cancel(snooze_name(chat_id))
+        await self.reschedule(chat)
         return chat
 
     async def undo_skip(self, chat_id: int) -> bool:
@@ -254,7 +260,7 @@ class Reminders:
 
         chat = await self._store.change(chat_id, undo)
         if undone and chat is not None:
-            self.reschedule(chat)
+            await self.reschedule(chat)
         return undone
 
     async def later(self, chat_id: int) -> Snoozed | None:
@@ -325,6 +331,6 @@ class Reminders:
         chat = await self._store.change(chat_id, back)
         if chat is None:
             return None
-        self.reschedule(chat)
+        await self.reschedule(chat)
         _LOGGER.info("Chat %s is back: reminders on again", chat_id)
         return chat

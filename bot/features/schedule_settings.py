@@ -245,7 +245,7 @@ class ScheduleSettings:
 
         async def apply(chat: Chat, minutes: int | None) -> Note:
             if minutes is None:  # a pending follow-up is dropped too
-                self._reminders.cancel_pending(chat.chat_id, snooze=False)
+                await self._reminders.cancel_pending(chat.chat_id, snooze=False)
 
             def change(current: Chat) -> Chat:
                 nudge_due = current.delivery.nudge_due if minutes is not None else None
@@ -309,7 +309,7 @@ class ScheduleSettings:
         saved = await self._store.change(chat.chat_id, change)
         if saved is None:
             return chat
-        self._reminders.reschedule(saved)
+        await self._reminders.reschedule(saved)
         return saved
 
     async def set_times(self, chat: Chat, times: tuple[dt.time, ...]) -> Chat:
@@ -357,7 +357,7 @@ class ScheduleSettings:
                 delivery=replace(current.delivery, snoozed_until=None, nudge_due=None),
             )
 
-        self._reminders.cancel_pending(chat.chat_id)
+        await self._reminders.cancel_pending(chat.chat_id)
         return await self._change_and_reschedule(chat, change)
 
     async def set_resume(self, chat: Chat) -> Chat:

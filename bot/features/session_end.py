@@ -48,7 +48,7 @@ class SessionEnd:
     async def close(self, record: Running, status: SessionStatus) -> float:
         """Forget the session, cancel its timer and record it; returns how long it took."""
         session = record.session
-        self._timers.cancel(f"{SESSION}:{session.chat_id}")
+        await self._timers.cancel(f"{SESSION}:{session.chat_id}")
         self._states.forget(session.chat_id)
         took = session.elapsed(self._clock.now().timestamp())
         await self._log.end(session, status, took)
@@ -68,7 +68,7 @@ class SessionEnd:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
         ended = done or status is SessionStatus.PARTIAL  # reached the end of the routine
-        self._countdowns.end(chat_id, done=hold_done and ended, next_note=None)
+        await self._countdowns.end(chat_id, done=hold_done and ended, next_note=None)
         took = await self.close(record, status)
         note: Note
         if expired:
@@ -94,7 +94,7 @@ class SessionEnd:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             record = await self._states.load(chat_id)
             if record is not None and not record.session.finished:
-                self._countdowns.forget(chat_id)
+                await self._countdowns.forget(chat_id)
                 await self.close(record, SessionStatus.STOPPED)
         except Unreachable as exc:
             _LOGGER.warning("Could not send a session message to chat %s: %s", chat_id, exc)

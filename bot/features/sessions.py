@@ -186,8 +186,8 @@ class Sessions:
                 return None
             record, was_paused = changed
             if not was_paused:
-                self._countdowns.pause(chat_id)
-                self._set_timer(record)
+                await self._countdowns.pause(chat_id)
+                await self._set_timer(record)
             if reason or not was_paused:
                 await self._end.say(chat_id, reason or Paused())
         return not was_paused
@@ -214,8 +214,8 @@ class Sessions:
                 return True
             # Mid-hold: the rest of it in a new message that counts down where the user is
             # looking; the paused one above keeps its mark.
-            self._set_timer(record)
-            self._countdowns.retire(chat_id)
+            await self._set_timer(record)
+            await self._countdowns.retire(chat_id)
             left = beat.delay / self._time_scale
             await self._send(record, Resumed(left), hold=left)
         return True
@@ -278,7 +278,7 @@ class Sessions:
         async with self.lock(chat_id):
             changed = await self._change(chat_id, lambda r: r.session.stop())
             if changed is not None:
-                self._countdowns.end(chat_id, done=False, next_note=None)
+                await self._countdowns.end(chat_id, done=False, next_note=None)
                 await self._end.close(changed[0], SessionStatus.STOPPED)
 
     async def close_interrupted(self, now: dt.datetime) -> list[int]:
@@ -342,13 +342,13 @@ class Sessions:
             return
         if beat.delay is not None:
             # Set the timer before sending: the hold is measured from when the message leaves.
-            self._set_timer(record)
+            await self._set_timer(record)
         if note is not None:
             await self._end.say(chat_id, note)
         cue = beat.cue
         if cue is None:
             return
-        self._countdowns.end(chat_id, done=hold_done, next_note=after_hold(cue, session.id))
+        await self._countdowns.end(chat_id, done=hold_done, next_note=after_hold(cue, session.id))
         await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", chat_id)
@@ -358,9 +358,9 @@ class Sessions:
         chat_id = record.session.chat_id
         message_id = await self._end.say(chat_id, note)
         if message_id is not None and hold is not None:
-            self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
+            await self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
 
-    def _set_timer(self, record: Running) -> None:
+    async def _set_timer(self, record: Running) -> None:
         timer = record.timer(SESSION)
         if timer is not None:
-            self._timers.set(timer)
+            await self._timers.set(timer)

@@ -64,8 +64,8 @@ class JobQueueTimers:
     def on(self, kind: str, handler: TimerHandler) -> None:
         self._handlers[kind] = handler
 
-    def set(self, timer: Timer) -> None:
-        self.cancel(timer.name)
+    async def set(self, timer: Timer) -> None:
+        self._cancel(timer.name)
         batch_name = _batch_name(timer.kind, timer.due)
         batch = self._batches.get(batch_name)
         if batch is None:
@@ -85,7 +85,10 @@ class JobQueueTimers:
             names = self._by_chat[timer.chat_id] = set()
         names.add(timer.name)
 
-    def cancel(self, name: str) -> None:
+    async def cancel(self, name: str) -> None:
+        self._cancel(name)
+
+    def _cancel(self, name: str) -> None:
         batch_name = self._where.pop(name, None)
         if batch_name is None:
             return
@@ -101,7 +104,11 @@ class JobQueueTimers:
             if job is not None:
                 job.remove()
 
-    def pending(self, chat_id: int | None = None) -> list[Timer]:
+    async def pending(self, chat_id: int | None = None) -> list[Timer]:
+        return self.snapshot(chat_id)
+
+    def snapshot(self, chat_id: int | None = None) -> list[Timer]:
+        """:meth:`pending`, without a loop: for tests that look from a synchronous probe."""
         if chat_id is None:
             found = [timer for batch in self._batches.values() for timer in batch.values()]
         else:

@@ -22,6 +22,7 @@ from bot.ports import Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.telegram.context import BotApp, services_of
 from bot.telegram.runner import running
+from bot.telegram.timers import JobQueueTimers
 from tests.factories import CONTENT
 from tests.waiting import eventually
 
@@ -64,6 +65,13 @@ class TimerRuns:
 
 #: Each started application's TimerRuns (Bot objects for other users share their app's).
 _RUNS: weakref.WeakKeyDictionary[BotApp, TimerRuns] = weakref.WeakKeyDictionary()
+
+
+def _local_timers(app: BotApp) -> JobQueueTimers:
+    """The bot's in-process timers, read without awaiting (these helpers run in probes)."""
+    timers = services_of(app).timers
+    assert isinstance(timers, JobQueueTimers), "these helpers read the JobQueue's timers"
+    return timers
 
 
 @dataclass
@@ -115,18 +123,18 @@ class Bot:
 
     def timers(self, kind: str | None = None) -> list[Timer]:
         """This chat's pending timers (of one kind), soonest first."""
-        pending = services_of(self.app).timers.pending(self.user.id)
+        pending = _local_timers(self.app).snapshot(self.user.id)
         return [timer for timer in pending if kind is None or timer.kind == kind]
 
     async def settled(self, timeout: float = 5.0) -> None:
         """Every timer due by now (any chat's) has fired and its handlers have returned. What
         an *update* does needs a round trip instead (updates are handled one at a time)."""
-        timers = services_of(self.app).timers
+        timers = _local_timers(self.app)
         runs = self.timer_runs
 
         def done() -> bool:
             now = self.clock.now()
-            return runs.idle and all(timer.due > now for timer in timers.pending())
+            return runs.idle and all(timer.due > now for timer in timers.snapshot())
 
         await eventually(done, timeout=timeout, what="the due timers to run")
 

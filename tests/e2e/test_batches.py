@@ -33,7 +33,7 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
         )
         bot.storage.save(ghost)
         assert bot.app.job_queue is not None
-        services_of(bot.app).reminders.reschedule(ghost)
+        await services_of(bot.app).reminders.reschedule(ghost)
         for person in people:
             await person.subscribe("09:30")
         assert len(bot.app.job_queue.jobs(r"^reminder:")) == 1
@@ -43,7 +43,7 @@ async def test_one_instant_many_chats_each_reminded_once(start_bot: BotFactory) 
         for person in people:
             assert sum(REMINDER in m.text for m in bot.emulator.messages(person.user)) == 1
         # Each chat's next one is chained into tomorrow's batch.
-        pending = services_of(bot.app).reminders.scheduled()
+        pending = await services_of(bot.app).reminders.scheduled()
         assert {due.chat_id for due in pending} == {p.user.id for p in people} | {987_654}
         assert {due.occurrence.day for due in pending} == {dt.date(2026, 11, 26)}
         assert len(bot.app.job_queue.jobs(r"^reminder:")) == 1

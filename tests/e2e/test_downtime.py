@@ -57,7 +57,9 @@ async def test_restart_mid_session_leaves_no_timer(start_bot: BotFactory) -> Non
         await bot.ask("start", "Go at your own pace")
     async with start_bot() as again:
         await again.expect("your session was cut short")
-        names = {timer.name for timer in services_of(again.app).timers.pending(again.user.id)}
+        names = {
+            timer.name for timer in await services_of(again.app).timers.pending(again.user.id)
+        }
         assert session_timer(again.user.id) not in names
         assert countdown_timer(again.user.id) not in names
         assert again.storage.active_sessions() == []

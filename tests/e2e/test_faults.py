@@ -31,11 +31,11 @@ def reminders_sent(bot: Bot) -> int:
     return sum(REMINDER in m.text for m in bot.emulator.messages(bot.user))
 
 
-def reminder_jobs(bot: Bot) -> list[str]:
+async def reminder_jobs(bot: Bot) -> list[str]:
     """The chat's scheduled reminders ("HH:MM YYYY-MM-DD"), then its retry timers by name."""
     services = services_of(bot.app)
-    pending = services.reminders.scheduled(bot.user.id)
-    timers = services.timers.pending(bot.user.id)
+    pending = await services.reminders.scheduled(bot.user.id)
+    timers = await services.timers.pending(bot.user.id)
     retries = [timer.name for timer in timers if timer.name.endswith(":retry")]
     return [f"{due.slot} {due.occurrence.day}" for due in pending] + retries
 
@@ -54,7 +54,7 @@ async def test_reminder_survives_server_errors(start_bot: BotFactory, kind: Faul
         fault = bot.emulator.faults.add(kind, method="sendMessage", chat_id=bot.user.id, times=2)
         await bot.expect(REMINDER, timeout=5)
         await bot.settled()  # the successful retry's handler is done: no further retry
-        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
+        assert await reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert fault.hits == 2
         assert reminders_sent(bot) == 1
         assert services_of(bot.app).failures["retried"] == 2
@@ -70,7 +70,7 @@ async def test_reminder_honours_retry_after(start_bot: BotFactory) -> None:
         reminder = await bot.expect(REMINDER, timeout=5)
         assert reminder.sent_at - refused.at >= 1.0
         await bot.settled()
-        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
+        assert await reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert reminders_sent(bot) == 1
         await still_answers(bot)
 
@@ -85,7 +85,7 @@ async def test_reminder_after_a_timeout(start_bot: BotFactory) -> None:
         )
         await bot.expect(REMINDER, timeout=5)
         await bot.settled()
-        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
+        assert await reminder_jobs(bot) == ["09:30 2026-11-26"]
         assert reminders_sent(bot) == 1
 
 
@@ -102,7 +102,7 @@ async def test_retries_stop_at_the_grace_window(start_bot: BotFactory) -> None:
         bot.emulator.faults.clear()
         assert failures["gave up"] == 1
         assert reminders_sent(bot) == 0
-        assert reminder_jobs(bot) == ["09:30 2026-11-26"]  # tomorrow's, and no retry
+        assert await reminder_jobs(bot) == ["09:30 2026-11-26"]  # tomorrow's, and no retry
         await still_answers(bot)
 
 
@@ -117,7 +117,7 @@ async def test_restart_during_back_off_sends_it_once(start_bot: BotFactory) -> N
     async with start_bot(now=dt.datetime.now(dt.UTC) + offset) as again:
         await again.expect(REMINDER, timeout=5)
         await again.settled()
-        assert reminder_jobs(again) == ["09:30 2026-11-26"]
+        assert await reminder_jobs(again) == ["09:30 2026-11-26"]
         assert reminders_sent(again) == 1
 
 
@@ -135,14 +135,14 @@ async def test_blocked_bot_turns_reminders_off_until_the_user_writes(
         assert subscriber is not None
         assert not subscriber.schedule.subscribed
         assert subscriber.delivery.blocked_at is not None
-        assert reminder_jobs(bot) == []
+        assert await reminder_jobs(bot) == []
         bot.emulator.unblock_bot(bot.user)
         await bot.ask("hello", "Welcome back")
         subscriber = bot.storage.chat(bot.user.id)
         assert subscriber is not None
         assert subscriber.schedule.subscribed
         assert subscriber.delivery.blocked_at is None
-        assert reminder_jobs(bot) == ["09:30 2026-11-26"]
+        assert await reminder_jobs(bot) == ["09:30 2026-11-26"]
 
 
 async def test_stop_is_not_undone_by_writing(subscribed: Bot) -> None:
@@ -164,7 +164,7 @@ async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> No
     (record,) = subscribed.storage.history(subscribed.user.id)
     assert record.status is SessionStatus.STOPPED
     assert subscribed.storage.active_sessions() == []
-    timers = services_of(subscribed.app).timers.pending(subscribed.user.id)
+    timers = await services_of(subscribed.app).timers.pending(subscribed.user.id)
     names = [timer.name for timer in timers]
     assert session_timer(subscribed.user.id) not in names
     assert countdown_timer(subscribed.user.id) not in names
@@ -236,7 +236,7 @@ async def test_stop_during_back_off_cancels_the_retry(start_bot: BotFactory) -> 
         )
         bot.emulator.faults.clear()
         await bot.ask("/stop", "Reminders are off")
-        assert reminder_jobs(bot) == []
+        assert await reminder_jobs(bot) == []
         assert bot.app.job_queue is not None
         assert bot.app.job_queue.jobs() == ()  # nothing left in the scheduler to fire
         # Past the instant the retry was due: had it survived /stop, it would have run now.

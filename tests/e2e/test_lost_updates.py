@@ -95,7 +95,7 @@ async def test_no_follow_up_after_nudge_off_during_a_slow_reminder(start_bot: Bo
         fault = await _reminder_in_flight(bot)
         await bot.ask("/nudge off", "no follow-ups")
         await _answer_arrived(bot, fault)
-        timers = services_of(bot.app).timers.pending(bot.user.id)
+        timers = await services_of(bot.app).timers.pending(bot.user.id)
         assert [timer for timer in timers if timer.kind == NUDGE] == []
 
 

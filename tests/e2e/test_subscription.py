@@ -23,7 +23,7 @@ async def test_start_welcomes_with_disclaimer_and_default_schedule(bot: Bot) -> 
     assert subscriber.schedule.timezone == "UTC"
     assert subscriber.name == "Alex"
     assert bot.app.job_queue is not None
-    pending = services_of(bot.app).reminders.scheduled()
+    pending = await services_of(bot.app).reminders.scheduled()
     assert [(due.chat_id, due.slot) for due in pending] == [(bot.user.id, "09:00")]
 
 
@@ -48,7 +48,7 @@ async def test_stop_and_start_again(subscribed: Bot) -> None:
     await subscribed.ask("/stop", "already off")
     reply = await subscribed.ask("/start", "Welcome back")
     assert "07:15" in reply.text
-    pending = services_of(subscribed.app).reminders.scheduled()
+    pending = await services_of(subscribed.app).reminders.scheduled()
     assert [(due.chat_id, due.slot) for due in pending] == [(subscribed.user.id, "07:15")]
 
 

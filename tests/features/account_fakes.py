@@ -61,10 +61,12 @@ class FakeReminders:
         self.blocked: list[int] = []
         self.forgotten: list[int] = []
 
-    def reschedule(self, chat: Chat) -> None:
+    async def reschedule(self, chat: Chat) -> None:
         self.rescheduled.append(chat)
 
-    def cancel_pending(self, chat_id: int, *, snooze: bool = True, follow_up: bool = True) -> None:
+    async def cancel_pending(
+        self, chat_id: int, *, snooze: bool = True, follow_up: bool = True
+    ) -> None:
         self.cancelled.append((chat_id, snooze, follow_up))
 
     async def close_reminder(self, chat_id: int) -> None:
@@ -86,7 +88,7 @@ class FakeReminders:
             ),
         )
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> None:
         self.forgotten.append(chat_id)
 
 

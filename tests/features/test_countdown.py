@@ -42,7 +42,7 @@ class Rig:
     async def begin(self, chat_id: int, hold: float, *, live: bool = True) -> Sent:
         """A hold message sent to ``chat_id`` and counted down."""
         message_id = await self.outbox.send(chat_id, Hold())
-        self.countdowns.begin(chat_id, message_id, Hold(), hold, live)
+        await self.countdowns.begin(chat_id, message_id, Hold(), hold, live)
         return self.outbox.sent[-1]
 
 
@@ -84,7 +84,7 @@ async def test_an_update_waits_for_the_chats_gate(rig: Rig) -> None:
     dropped rather than squeezed in; the one at 4 s is made."""
     for _ in range(2):
         await rig.begin(1, 20)
-        rig.countdowns.end(1, done=True, next_note=None)
+        await rig.countdowns.end(1, done=True, next_note=None)
     sent = await rig.begin(1, 20)
     await rig.timers.advance(2)
     assert sent.edits == []
@@ -110,7 +110,7 @@ async def test_a_short_or_group_hold_is_not_counted_down(rig: Rig) -> None:
     group = await rig.begin(2, 20, live=False)
     await rig.timers.advance(20)
     assert short.edits == group.edits == []
-    rig.countdowns.end(2, done=True, next_note=None)
+    await rig.countdowns.end(2, done=True, next_note=None)
     await rig.timers.run_due()
     assert group.edits == [CountDone(Hold(), None)]
 
@@ -121,7 +121,7 @@ async def test_the_final_edit_waits_for_the_gate_and_is_never_dropped(rig: Rig) 
     sent = await rig.begin(1, 20)
     await rig.timers.advance(2.5)
     assert len(sent.edits) == 1
-    rig.countdowns.end(1, done=True, next_note=Next())
+    await rig.countdowns.end(1, done=True, next_note=Next())
     await rig.timers.advance(MIN_EDIT_GAP - 0.5 - 0.01)
     assert len(sent.edits) == 1
     await rig.timers.advance(0.02)
@@ -134,11 +134,11 @@ async def test_edits_in_one_chat_are_spaced_by_the_gate(rig: Rig) -> None:
     """Two holds ending a moment apart: the second message's edit waits a gap after the first
     message's; another chat's edit does not wait for them."""
     first = await rig.begin(1, 20)
-    rig.countdowns.end(1, done=True, next_note=None)
+    await rig.countdowns.end(1, done=True, next_note=None)
     second = await rig.begin(1, 20)
-    rig.countdowns.end(1, done=False, next_note=None)
+    await rig.countdowns.end(1, done=False, next_note=None)
     other = await rig.begin(2, 20)
-    rig.countdowns.end(2, done=True, next_note=None)
+    await rig.countdowns.end(2, done=True, next_note=None)
     await rig.timers.run_due()
     assert (len(first.edits), len(second.edits), len(other.edits)) == (1, 0, 1)
     await rig.timers.advance(MIN_EDIT_GAP - 0.01)
@@ -152,8 +152,8 @@ async def test_the_latest_edit_of_a_message_wins(rig: Rig) -> None:
     state, paused without its button."""
     sent = await rig.begin(1, 20)
     await rig.timers.advance(1)
-    rig.countdowns.pause(1)
-    rig.countdowns.retire(1)
+    await rig.countdowns.pause(1)
+    await rig.countdowns.retire(1)
     await rig.timers.advance(10)
     assert sent.edits == [CountPaused(Hold(), 20, 19, buttons=False)]
 
@@ -162,7 +162,7 @@ async def test_pause_stops_the_countdown(rig: Rig) -> None:
     """Paused, the message is marked once and not updated again."""
     sent = await rig.begin(1, 20)
     await rig.timers.advance(5)
-    rig.countdowns.pause(1)
+    await rig.countdowns.pause(1)
     await rig.timers.advance(30)
     assert sent.edits[-1] == CountPaused(Hold(), 20, 15, buttons=True)
     assert len([edit for edit in sent.edits if isinstance(edit, Counting)]) == 2
@@ -172,7 +172,7 @@ async def test_a_hold_cut_short_loses_its_countdown(rig: Rig) -> None:
     """Skipped or stopped: the message as sent, without the bar and the button."""
     sent = await rig.begin(1, 20)
     await rig.timers.advance(3)
-    rig.countdowns.end(1, done=False, next_note=None)
+    await rig.countdowns.end(1, done=False, next_note=None)
     await rig.timers.advance(5)
     assert sent.edits[-1] == CountOff(Hold())
 
@@ -181,6 +181,6 @@ async def test_scaled_time_shows_routine_seconds(rig: Rig) -> None:
     """At TIME_SCALE 0.5 a 20 s hold lasts 10 real seconds and shows routine seconds."""
     countdowns = Countdowns(rig.timers, rig.outbox, rig.clock, time_scale=0.5)
     message_id = await rig.outbox.send(1, Hold())
-    countdowns.begin(1, message_id, Hold(), 20, True)
+    await countdowns.begin(1, message_id, Hold(), 20, True)
     await rig.timers.advance(10)
     assert seconds_shown(rig.outbox.sent[-1]) == pytest.approx([16, 12, 8, 4])

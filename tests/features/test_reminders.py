@@ -94,7 +94,7 @@ class World:
         values: dict[str, object] = {"times": (SLOT,), "created_at": START - dt.timedelta(days=1)}
         values.update(fields)
         chat = await self.store.create(make_chat(chat_id, **values))
-        self.reminders.reschedule(chat)
+        await self.reminders.reschedule(chat)
         return chat
 
     def chat(self, chat_id: int = CHAT) -> Chat:
@@ -103,8 +103,8 @@ class World:
     def notes(self, kind: type[Note] | None = None) -> list[Note]:
         return self.outbox.notes(kind, CHAT)
 
-    def kinds(self, chat_id: int = CHAT) -> list[str]:
-        return [timer.kind for timer in self.timers.pending(chat_id)]
+    async def kinds(self, chat_id: int = CHAT) -> list[str]:
+        return [timer.kind for timer in await self.timers.pending(chat_id)]
 
 
 @pytest.fixture
@@ -133,10 +133,10 @@ async def test_a_reminder_is_claimed_and_numbered_before_it_is_sent_once(world: 
     assert at_send.delivery.last_sent == {"08:30": DUE}
     assert at_send.delivery.reminder_number == reminder.number
     assert world.chat().delivery.reminder_message_id == sent.message_id
-    (upcoming,) = world.reminders.scheduled(CHAT)
+    (upcoming,) = await world.reminders.scheduled(CHAT)
     assert upcoming.occurrence.day == TODAY + dt.timedelta(days=1)
     # The same occurrence again (a duplicate timer, a restart): its claim keeps it from going out.
-    world.timers.set(reminder_timer(CHAT, Occurrence(SLOT, TODAY, DUE)))
+    await world.timers.set(reminder_timer(CHAT, Occurrence(SLOT, TODAY, DUE)))
     await world.timers.run_due()
     assert len(world.notes(Reminder)) == 1
 
@@ -156,16 +156,16 @@ async def test_a_failed_send_is_released_and_retried_with_back_off(world: World)
     world.outbox.failures = 2
     await world.timers.advance(minutes(30))
     assert world.chat().delivery.last_sent == {}  # released
-    (retry,) = [t for t in world.timers.pending(CHAT) if t.name.endswith(":retry")]
+    (retry,) = [t for t in await world.timers.pending(CHAT) if t.name.endswith(":retry")]
     assert retry.due == DUE + dt.timedelta(seconds=5)
     await world.timers.advance(5)
-    (retry,) = [t for t in world.timers.pending(CHAT) if t.name.endswith(":retry")]
+    (retry,) = [t for t in await world.timers.pending(CHAT) if t.name.endswith(":retry")]
     assert (retry.name, retry.due) == ("reminder:42:08:30:retry", DUE + dt.timedelta(seconds=15))
     await world.timers.advance(10)
     assert len(world.notes(Reminder)) == 1
     assert world.chat().delivery.last_sent == {"08:30": DUE}
     assert world.failures["retried"] == 2
-    assert [t.name for t in world.timers.pending(CHAT)] == ["nudge:42", "reminder:42:08:30"]
+    assert [t.name for t in await world.timers.pending(CHAT)] == ["nudge:42", "reminder:42:08:30"]
 
 
 async def test_retries_stop_at_the_grace_window(world: World) -> None:
@@ -178,7 +178,7 @@ async def test_retries_stop_at_the_grace_window(world: World) -> None:
     assert world.failures["retried"] == 10
     assert world.failures["gave up"] == 1
     assert world.chat().delivery.last_sent == {}
-    assert world.kinds() == [REMINDER]  # tomorrow's, and no retry
+    assert await world.kinds() == [REMINDER]  # tomorrow's, and no retry
 
 
 async def test_a_429_is_waited_out_for_its_retry_after(world: World) -> None:
@@ -186,7 +186,7 @@ async def test_a_429_is_waited_out_for_its_retry_after(world: World) -> None:
     await world.add()
     world.outbox.failures, world.outbox.retry_after = 1, 42.0
     await world.timers.advance(minutes(30))
-    (retry,) = [t for t in world.timers.pending(CHAT) if t.name.endswith(":retry")]
+    (retry,) = [t for t in await world.timers.pending(CHAT) if t.name.endswith(":retry")]
     assert retry.due == DUE + dt.timedelta(seconds=42)
     await world.timers.advance(41)
     assert world.notes() == []
@@ -211,14 +211,14 @@ async def test_a_chat_that_blocked_the_bot_is_marked_and_its_timers_cancelled(
     assert not chat.schedule.subscribed
     assert chat.delivery.blocked_at == DUE
     assert (chat.delivery.snoozed_until, chat.delivery.nudge_due) == (None, None)
-    assert world.timers.pending(CHAT) == []
+    assert await world.timers.pending(CHAT) == []
     assert world.failures["blocked"] == 1
-    assert world.kinds(7) == [NUDGE, REMINDER]  # the other chat got its reminder
+    assert await world.kinds(7) == [NUDGE, REMINDER]  # the other chat got its reminder
     back = await world.reminders.unblocked(CHAT)
     assert back is not None
     assert back.schedule.subscribed
     assert back.delivery.blocked_at is None
-    assert world.kinds() == [REMINDER]
+    assert await world.kinds() == [REMINDER]
     assert await world.reminders.unblocked(CHAT) is None  # only once
 
 
@@ -236,7 +236,7 @@ async def test_a_snoozed_reminder_comes_back_once(world: World) -> None:
     assert again.again
     assert world.chat().delivery.snoozed_until is None
     # The same snooze firing again (a duplicate timer) finds nothing to send.
-    world.timers.set(Timer(snooze_name(CHAT), SNOOZE, CHAT, due))
+    await world.timers.set(Timer(snooze_name(CHAT), SNOOZE, CHAT, due))
     await world.timers.run_due()
     assert len(world.notes()) == 1
 
@@ -265,7 +265,7 @@ async def test_the_follow_up_comes_once_an_hour_after_an_unanswered_reminder(
     assert len(world.notes(Nudge)) == 1
     assert world.chat().delivery.nudge_due is None
     # The same follow-up firing again (a duplicate timer) finds nothing to send.
-    world.timers.set(Timer(nudge_name(CHAT), NUDGE, CHAT, DUE + dt.timedelta(hours=1)))
+    await world.timers.set(Timer(nudge_name(CHAT), NUDGE, CHAT, DUE + dt.timedelta(hours=1)))
     await world.timers.advance(minutes(180))
     assert len(world.notes(Nudge)) == 1
 
@@ -293,7 +293,7 @@ async def test_a_reaction_cancels_the_follow_up(world: World) -> None:
     await world.add()
     await world.timers.advance(minutes(30))
     await world.reminders.reacted(CHAT)
-    assert NUDGE not in world.kinds()
+    assert NUDGE not in await world.kinds()
     assert world.chat().delivery.nudge_due is None
 
 
@@ -306,7 +306,7 @@ async def test_skip_today_holds_until_tomorrow(world: World) -> None:
     skipped = await world.reminders.skip_today(CHAT)
     assert skipped is not None
     assert skipped.schedule.skipped_day == TODAY
-    assert {due.occurrence.day for due in world.reminders.scheduled(CHAT)} == {
+    assert {due.occurrence.day for due in await world.reminders.scheduled(CHAT)} == {
         TODAY + dt.timedelta(days=1)
     }
     await world.timers.advance(minutes(16 * 60))  # to midnight
@@ -323,7 +323,7 @@ async def test_later_after_a_skip_undoes_it(world: World) -> None:
     answer = await world.reminders.later(CHAT)
     assert answer == Snoozed(START + dt.timedelta(minutes=15), skip_undone=True)
     assert world.chat().schedule.skipped_day is None
-    (due,) = world.reminders.scheduled(CHAT)
+    (due,) = await world.reminders.scheduled(CHAT)
     assert due.occurrence.day == TODAY
     await world.timers.advance(minutes(15))
     assert len(world.notes(Reminder)) == 1
@@ -358,16 +358,16 @@ async def test_one_chat_is_replaced_and_cancelled_without_touching_the_others(
     first = await world.add(1)
     second = await world.add(2)
     moved = replace(first.schedule, times=(dt.time(10, 0),))
-    world.reminders.reschedule(replace(first, schedule=moved))
-    assert [(d.chat_id, d.slot) for d in world.reminders.scheduled()] == [
+    await world.reminders.reschedule(replace(first, schedule=moved))
+    assert [(d.chat_id, d.slot) for d in await world.reminders.scheduled()] == [
         (2, "08:30"),
         (1, "10:00"),
     ]
     stopped = replace(second.schedule, subscribed=False)
-    world.reminders.reschedule(replace(second, schedule=stopped))
-    assert [d.chat_id for d in world.reminders.scheduled()] == [1]
-    world.reminders.cancel(1)
-    assert world.timers.pending() == []
+    await world.reminders.reschedule(replace(second, schedule=stopped))
+    assert [d.chat_id for d in await world.reminders.scheduled()] == [1]
+    await world.reminders.cancel(1)
+    assert await world.timers.pending() == []
 
 
 async def test_rebuild_catches_up_a_missed_reminder_once(world: World) -> None:
@@ -381,7 +381,7 @@ async def test_rebuild_catches_up_a_missed_reminder_once(world: World) -> None:
     )
     await world.store.create(got_it)
     assert await world.reminders.rebuild() == 2
-    assert {d.chat_id: d.occurrence.at for d in world.reminders.scheduled()} == {
+    assert {d.chat_id: d.occurrence.at for d in await world.reminders.scheduled()} == {
         CHAT: missed_at,
         7: missed_at + dt.timedelta(days=1),
     }
@@ -401,6 +401,6 @@ async def test_rebuild_brings_back_what_is_still_due_and_forgets_the_rest(world:
     chat = make_chat(CHAT, times=(SLOT,), snoozed_until=snoozed, nudge_due=stale)
     await world.store.create(chat)
     await world.reminders.rebuild()
-    assert sorted(world.kinds()) == [REMINDER, SNOOZE]
+    assert sorted(await world.kinds()) == [REMINDER, SNOOZE]
     assert world.chat().delivery.nudge_due is None
     assert world.chat().delivery.snoozed_until == snoozed

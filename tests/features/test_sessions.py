@@ -194,7 +194,7 @@ async def test_a_routine_held_through_completes(world: World) -> None:
     (record,) = await world.store.history(CHAT)
     assert record.status is SessionStatus.COMPLETED
     assert len(record.holds) == 4
-    assert world.timers.pending(CHAT) == []
+    assert await world.timers.pending(CHAT) == []
 
 
 async def test_a_routine_mostly_skipped_is_partial(world: World) -> None:
@@ -218,7 +218,7 @@ async def test_stop_says_so_or_what_it_is_told(world: World) -> None:
     assert await world.sessions.stop(CHAT)
     assert world.outbox.notes()[-1] == Stopped()
     assert not await world.sessions.stop(CHAT)
-    assert world.timers.pending(CHAT) == []
+    assert await world.timers.pending(CHAT) == []
 
 
 async def test_discard_ends_without_a_word(world: World) -> None:
@@ -240,7 +240,9 @@ async def test_a_chat_that_blocks_the_bot_ends_its_session(world: World) -> None
     assert await world.sessions.running(CHAT) is None
     (record,) = await world.store.history(CHAT)
     assert record.status is SessionStatus.STOPPED
-    assert [t.name for t in world.timers.pending(CHAT) if not t.name.startswith("edit:")] == []
+    assert [
+        t.name for t in await world.timers.pending(CHAT) if not t.name.startswith("edit:")
+    ] == []
 
 
 async def test_restart_recovery_closes_interrupted_sessions_once(world: World) -> None:

@@ -55,41 +55,41 @@ async def test_reminders_due_at_one_instant_share_one_job(tmp_path: Path) -> Non
     app = application(tmp_path, people)
     services = services_of(app)
     assert await services.reminders.rebuild() == 1_800
-    pending = services.reminders.scheduled()
+    pending = await services.reminders.scheduled()
     assert len(pending) == 1_800
     assert len(job_names(app)) == len({due.occurrence.at for due in pending}) == 9
     assert all(name.startswith("reminder:") for name in job_names(app))
 
 
-def test_kinds_at_one_instant_have_a_job_each(tmp_path: Path) -> None:
+async def test_kinds_at_one_instant_have_a_job_each(tmp_path: Path) -> None:
     """A reminder and a follow-up due at the same instant are batched apart, by kind, so a job's
     name says what it runs."""
     app = application(tmp_path)
     timers = timers_of(app)
-    timers.set(Timer("reminder:1:09:00", "reminder", 1, IN_A_MINUTE))
-    timers.set(Timer("reminder:2:09:00", "reminder", 2, IN_A_MINUTE))
-    timers.set(Timer("nudge:3", "nudge", 3, IN_A_MINUTE))
+    await timers.set(Timer("reminder:1:09:00", "reminder", 1, IN_A_MINUTE))
+    await timers.set(Timer("reminder:2:09:00", "reminder", 2, IN_A_MINUTE))
+    await timers.set(Timer("nudge:3", "nudge", 3, IN_A_MINUTE))
     assert [name.partition(":")[0] for name in job_names(app)] == ["nudge", "reminder"]
 
 
-def test_one_timer_is_replaced_and_cancelled_by_name(tmp_path: Path) -> None:
+async def test_one_timer_is_replaced_and_cancelled_by_name(tmp_path: Path) -> None:
     """Setting a name again moves that timer only; cancelling the last timer of an instant
     removes its job; a chat's timers are found by chat."""
     app = application(tmp_path)
     timers = timers_of(app)
-    timers.set(Timer("reminder:1:09:00", "reminder", 1, IN_A_MINUTE))
-    timers.set(Timer("reminder:2:09:00", "reminder", 2, IN_A_MINUTE))
+    await timers.set(Timer("reminder:1:09:00", "reminder", 1, IN_A_MINUTE))
+    await timers.set(Timer("reminder:2:09:00", "reminder", 2, IN_A_MINUTE))
     (shared,) = job_names(app)
     later = IN_A_MINUTE + dt.timedelta(hours=1)
-    timers.set(Timer("reminder:1:09:00", "reminder", 1, later))
-    assert [(t.chat_id, t.due) for t in timers.pending()] == [(2, IN_A_MINUTE), (1, later)]
-    assert [t.name for t in timers.pending(1)] == ["reminder:1:09:00"]
-    timers.cancel("reminder:2:09:00")
+    await timers.set(Timer("reminder:1:09:00", "reminder", 1, later))
+    assert [(t.chat_id, t.due) for t in await timers.pending()] == [(2, IN_A_MINUTE), (1, later)]
+    assert [t.name for t in await timers.pending(1)] == ["reminder:1:09:00"]
+    await timers.cancel("reminder:2:09:00")
     assert shared not in job_names(app)
-    assert timers.pending(2) == []
-    timers.cancel("reminder:1:09:00")
+    assert await timers.pending(2) == []
+    await timers.cancel("reminder:1:09:00")
     assert job_names(app) == []
-    assert timers.pending() == []
+    assert await timers.pending() == []
 
 
 async def test_a_fired_batch_runs_every_timer_and_forgets_them(tmp_path: Path) -> None:
@@ -104,13 +104,13 @@ async def test_a_fired_batch_runs_every_timer_and_forgets_them(tmp_path: Path) -
 
     timers.on("reminder", handler)
     for chat_id in (1, 2):
-        timers.set(Timer(f"reminder:{chat_id}:09:00", "reminder", chat_id, IN_A_MINUTE))
+        await timers.set(Timer(f"reminder:{chat_id}:09:00", "reminder", chat_id, IN_A_MINUTE))
     assert app.job_queue is not None
     (job,) = app.job_queue.jobs()
     await job.run(app)
     assert sorted(ran) == ["reminder:1:09:00", "reminder:2:09:00"]
-    assert timers.pending() == []
-    assert timers.pending(1) == []
+    assert await timers.pending() == []
+    assert await timers.pending(1) == []
 
 
 async def test_a_big_batch_lets_other_work_run_between_its_timers(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ async def test_a_big_batch_lets_other_work_run_between_its_timers(tmp_path: Path
 
     timers.on("reminder", blocking_reminder)
     for chat_id in range(200):
-        timers.set(Timer(f"reminder:{chat_id}:09:00", "reminder", chat_id, IN_A_MINUTE))
+        await timers.set(Timer(f"reminder:{chat_id}:09:00", "reminder", chat_id, IN_A_MINUTE))
     assert app.job_queue is not None
     (job,) = app.job_queue.jobs()
     gaps: list[float] = []
