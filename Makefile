@@ -36,10 +36,11 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 # Most tests wait on scaled timers and local HTTP rather than the CPU, so they run in parallel;
-# TEST_WORKERS=0 runs them in one process.
+# TEST_WORKERS=0 runs them in one process. --dist loadgroup keeps each xdist_group (the
+# multi-instance and kill -9 tests: "instances") in one worker, one test after another.
 TEST_WORKERS ?= 4
 unit: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)

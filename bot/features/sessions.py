@@ -349,6 +349,8 @@ class Sessions:
         if cue is None:
             return
         await self._countdowns.end(chat_id, done=hold_done, next_note=after_hold(cue, session.id))
+        # Which instance plays which cue (a session moves between instances with its timer).
+        _LOGGER.debug("Session in chat %s: cue %d", chat_id, session.position)
         await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", chat_id)
