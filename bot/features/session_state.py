@@ -13,7 +13,7 @@ stored one, so reads come from memory; with several (PostgreSQL) every read goes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,12 +25,14 @@ from bot.core.uploads import own_routine
 from bot.features.session_log import SessionLog
 from bot.ports import Store, Timer
 
-__all__ = ["STALE_AFTER", "Running", "SessionStates"]
+__all__ = ["CLAIMED_FOR", "STALE_AFTER", "Running", "SessionStates"]
 
 _T = TypeVar("_T")
 #: Seconds a session's timer may be overdue before its session counts as dead (its instance
 #: died between saving it and setting the timer, or with the timer in its hands).
 STALE_AFTER = 60.0
+#: Seconds a session's timer may be gone past its due time while an instance handles it.
+CLAIMED_FOR = 5.0
 #: Saves a transition tries before giving up (each lost one means another instance moved on).
 _ATTEMPTS = 5
 
@@ -164,14 +166,24 @@ class SessionStates:
             await self._log.close_cut(stored, now)
         return False
 
-    async def close_dead(self, now: dt.datetime) -> list[int]:
-        """At start-up with several instances: record the sessions nobody runs any more (their
-        timer long overdue) as interrupted; the others go on on their instances."""
+    async def close_dead(
+        self, now: dt.datetime, timer_set: Callable[[int], Awaitable[bool]]
+    ) -> list[int]:
+        """At start-up with several instances: record the sessions nobody runs any more as
+        interrupted; returns their chats. A session whose timer is set is alive (any instance
+        fires it, late if all were down); one without, dead once its due time is past by
+        :data:`CLAIMED_FOR` (its instance died between saving it and setting the timer, or
+        holding the claimed timer). The others go on on their instances."""
         chats = []
         for active in await self._store.active_sessions():
             record = await self.restore(active)
-            gone = record is None or record.session.finished or record.dead(now)
-            if gone and await self._log.close_cut(active, now):
+            if record is not None and not record.session.finished:
+                if await timer_set(active.chat_id):
+                    continue
+                due = record.timer_due
+                if due is not None and (now - due).total_seconds() <= CLAIMED_FOR:
+                    continue  # its timer is being handled right now
+            if await self._log.close_cut(active, now):
                 chats.append(active.chat_id)
         return chats
 

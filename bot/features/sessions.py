@@ -283,11 +283,14 @@ class Sessions:
 
     async def close_interrupted(self, now: dt.datetime) -> list[int]:
         """At start-up: record sessions cut by a restart as interrupted; returns their chats.
-        With several instances, only those nobody runs any more (their timer long overdue):
-        the others continue on their instances."""
+        With several instances, only those nobody runs any more (no timer): the others go on."""
         if self._states.shared:
-            return await self._states.close_dead(now)
+            return await self._states.close_dead(now, self._timer_set)
         return await self._log.close_interrupted(now)
+
+    async def _timer_set(self, chat_id: int) -> bool:
+        name = session_timer(chat_id)
+        return any(timer.name == name for timer in await self._timers.pending(chat_id))
 
     # Internals ---------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import asyncio
 from bot.core.chat import SessionStatus
 from bot.core.session import Cue, compile_script
 from bot.features.session_notes import CueNote
-from bot.features.session_state import STALE_AFTER
+from bot.features.session_state import CLAIMED_FOR, STALE_AFTER
 from bot.features.sessions import SESSION, Sessions, session_timer
 from bot.ports import Note
 from tests.factories import make_chat, routines
@@ -180,6 +180,32 @@ async def test_start_up_leaves_live_sessions_to_their_instances_and_closes_dead_
     assert await restarted.running(CHAT) is not None
     assert [r.status for r in await world.store.history(7)] == [SessionStatus.INTERRUPTED]
     assert await world.store.history(CHAT) == []
+
+
+async def test_start_up_keeps_a_session_whose_timer_is_set_however_late() -> None:
+    """Every instance was down for minutes: the session's timer is still set (a row), so a
+    starting instance leaves it, and the timer plays its next cue when it runs."""
+    world = await cluster()
+    first = world.instance()
+    await first.start(CHAT, world.book["quick"])
+    world.clock.advance(5 + 3 * STALE_AFTER)  # nobody ran the timers meanwhile
+    restarted = world.instance()
+    assert await restarted.close_interrupted(world.clock.now()) == []
+    await world.timers.run_due()
+    assert len(world.cues()) == 2  # the intro, then the first title
+
+
+async def test_start_up_leaves_a_timer_being_handled_alone() -> None:
+    """Just past its due time, a session without its timer row is being moved on by the
+    instance that claimed the row: a starting instance does not close it."""
+    world = await cluster()
+    first = world.instance()
+    await first.start(CHAT, world.book["quick"])
+    await world.timers.cancel(session_timer(CHAT))  # claimed
+    world.clock.advance(5 + CLAIMED_FOR)
+    assert await world.instance().close_interrupted(world.clock.now()) == []
+    world.clock.advance(0.1)
+    assert await world.instance().close_interrupted(world.clock.now()) == [CHAT]
 
 
 async def test_a_dead_session_does_not_block_the_next_one() -> None:
