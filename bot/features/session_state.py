@@ -6,8 +6,11 @@ that fires the session's next timer, whichever it is, continues from the cue aft
 sent. A save over a newer version is refused (the cross-instance per-chat lock): the loser
 loads again and re-applies its step to what the winner left.
 
-With one instance (``shared=False``, the TinyDB default) the copy in memory is the same as the
-stored one, so reads come from memory; with several (PostgreSQL) every read goes to the store.
+With one instance (``shared=False``, the TinyDB default) the process's memory is the truth, as
+it always was: the session is stored when it starts (a restart closes it as interrupted, and
+nothing else could continue it) and moved on in memory, not rewritten at every cue: a chat file
+with a year of history costs 17 ms of blocked event loop per save (p50; 1.7 ms on PostgreSQL).
+With several (PostgreSQL) every read and every transition goes to the store.
 """
 
 from __future__ import annotations
@@ -126,9 +129,11 @@ class SessionStates:
         return own_routine(chat) if chat else None
 
     async def save(self, record: Running) -> bool:
-        """Save the next version; False (and ``record`` unchanged) if another got in first."""
+        """Save the next version; False (and ``record`` unchanged) if another got in first.
+        With one instance, only a new session is written (see the module's docstring)."""
         record.version += 1
-        if await self._store.save_session(record.to_active()):
+        in_memory = not self.shared and record.version > 1
+        if in_memory or await self._store.save_session(record.to_active()):
             self._cache[record.session.chat_id] = record
             return True
         record.version -= 1
