@@ -29,17 +29,19 @@ from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
 from bot.features.coaching import CoachingService
+from bot.features.countdown import COUNTDOWN, EDIT
 from bot.features.operators import Operators
 from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
-from bot.features.sessions import Sessions
+from bot.features.sessions import SESSION, Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Store, Timer
+from bot.ports import Store, Timer, Timers
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.pool import new_pool
 from bot.storage.postgres.store import PgStore
+from bot.storage.postgres.timers import PgTimers
 from bot.storage.tinydb import TinyStore
 from bot.telegram import callbacks
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
@@ -65,6 +67,12 @@ from bot.telegram.timers import JobQueueTimers
 __all__ = ["build_application", "on_startup"]
 
 _LOGGER = logging.getLogger(__name__)
+
+#: On PostgreSQL, timers that stay in this process (the JobQueue), with their names' prefixes:
+#: a countdown edits a message this process counts down, and a session runs where it started
+#: (until its state is in the database). Everything else is a row any instance may run.
+LOCAL_KINDS = (COUNTDOWN, EDIT, SESSION)
+LOCAL_PREFIXES = ("countdown:", "edit:", "session:")
 
 #: Telegram's rate limits are per bot: a few retries after a 429 keep a message rather than
 #: dropping it.
@@ -113,6 +121,7 @@ def build_application(
             rate_limiter or PriorityRateLimiter(DeliveryLimits(max_retries=RATE_LIMIT_RETRIES))
         )
         .post_init(on_startup)
+        .post_stop(_on_stop)
         .post_shutdown(_on_shutdown)
     )
     if settings.api_base_url:
@@ -129,7 +138,18 @@ def build_application(
         _LOGGER.debug("Timer %s failed", timer.name)
         await application.process_error(None, error)
 
-    timers = JobQueueTimers(job_queue, clock, timer_failed)
+    timers: Timers = JobQueueTimers(job_queue, clock, timer_failed)
+    if isinstance(store, PgStore):
+        timers = PgTimers(
+            store.pool,
+            settings.database_url or "",
+            clock,
+            on_error=timer_failed,
+            local=timers,
+            local_kinds=LOCAL_KINDS,
+            local_prefixes=LOCAL_PREFIXES,
+            urgent_kinds=(SESSION,),
+        )
     outbox = TelegramOutbox(application.bot, RENDERERS)
     sessions = Sessions(
         store=store,
@@ -289,17 +309,37 @@ async def on_startup(application: BotApp) -> None:
     services = services_of(application)
     if isinstance(services.store, PgStore) and services.settings.database_url:
         await services.store.open(services.settings.database_url)
-    now = services.clock.now()
-    for chat_id in await services.sessions.close_interrupted(now):
+    if isinstance(services.timers, PgTimers):
+        # The timers are rows, kept up to date by every change: nothing to rebuild, and no chat
+        # is read. Sessions in the database may be running on another instance right now.
+        services.timers.start()
+        count = -1
+    else:
+        await _close_interrupted(services)
+        count = await services.reminders.rebuild()
+    await application.bot.set_my_commands(
+        [BotCommand(command, description) for command, description in account_text.COMMANDS]
+    )
+    if count >= 0:
+        _LOGGER.info("Started: %d reminder job(s) scheduled", count)
+    else:
+        _LOGGER.info("Started: timers are claimed from the database")
+
+
+async def _close_interrupted(services: Services) -> None:
+    """Sessions cut by the restart are recorded as interrupted, and their chats told."""
+    for chat_id in await services.sessions.close_interrupted(services.clock.now()):
         try:
             await services.outbox.send(chat_id, Interrupted(), sound=True)
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
-    count = await services.reminders.rebuild()
-    await application.bot.set_my_commands(
-        [BotCommand(command, description) for command, description in account_text.COMMANDS]
-    )
-    _LOGGER.info("Started: %d reminder job(s) scheduled", count)
+
+
+async def _on_stop(application: BotApp) -> None:
+    """Stop claiming timers while the bot can still send what it has claimed."""
+    timers = services_of(application).timers
+    if isinstance(timers, PgTimers):
+        await timers.stop()
 
 
 async def _on_shutdown(application: BotApp) -> None:

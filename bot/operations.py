@@ -7,12 +7,20 @@ Each prints what it did in a few lines and returns an exit status; a problem is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from bot.clock import Clock
+from bot.core.routines import Routine, RoutineBook
+from bot.features.reminders import Reminders
+from bot.ports import Lane, Note
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.copy import copy_store
+from bot.storage.postgres.pool import open_pool
 from bot.storage.postgres.schema import SchemaError, check, migrate
+from bot.storage.postgres.store import PgStore
+from bot.storage.postgres.timers import PgTimers
 
 __all__ = ["migrate_schema", "migrate_store"]
 
@@ -52,4 +60,46 @@ def migrate_store(source: Path, url: str, say: Say) -> int:
         say("The counts differ: the copy is incomplete.")
         return 1
     say("All copied; the counts match.")
+    count = asyncio.run(schedule_reminders(url))
+    say(f"{count} reminder timer(s) scheduled in the database.")
     return 0
+
+
+class _Silent:
+    """Outbox and sessions for scheduling alone: nothing is sent while timers are written."""
+
+    async def send(
+        self, chat_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE, sound: bool = False
+    ) -> int:
+        raise RuntimeError("scheduling sends nothing")
+
+    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
+        raise RuntimeError("scheduling edits nothing")
+
+    async def drop_buttons(self, chat_id: int, message_id: int) -> None:
+        raise RuntimeError("scheduling edits nothing")
+
+    @contextlib.asynccontextmanager
+    async def bulk_slot(self) -> AsyncIterator[object]:
+        yield self
+
+    def running(self, chat_id: int) -> object | None:
+        return None
+
+    def script_seconds(self, routine: Routine) -> float:
+        return 0.0
+
+
+async def schedule_reminders(url: str) -> int:
+    """Write every chat's reminder timers (and pending snoozes and follow-ups) as rows, once:
+    on PostgreSQL they are kept up to date by every change, not rebuilt at each start-up. The
+    instances claim them; a reminder missed within the grace window is caught up."""
+    pool = await open_pool(url, min_size=1, max_size=2)
+    try:
+        clock, silent = Clock(), _Silent()
+        timers = PgTimers(pool, url, clock)
+        store = PgStore(pool)
+        reminders = Reminders(store, timers, silent, clock, RoutineBook({}, ""), silent)
+        return await reminders.rebuild()
+    finally:
+        await pool.close()

@@ -19,7 +19,7 @@ import pytest
 
 from tests.postgres import Cluster, cluster
 
-_TABLES = ("chats", "sessions", "active_sessions", "prompts", "unreadable")
+_TABLES = ("chats", "sessions", "active_sessions", "prompts", "unreadable", "timers")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Literal, Protocol
 
-from bot.core.calendar import following
+from bot.core.calendar import Planner, following
 from bot.core.chat import Chat, SessionStatus
 from bot.core.routines import Routine, RoutineBook
 from bot.core.uploads import chat_routine
@@ -115,11 +115,18 @@ class ReminderDelivery:
         chat = await self._store.chat(due.chat_id)
         if chat is None:
             return
+        now = self._clock.now()
+        stale = now - due.occurrence.at > self.grace
         if due.attempt == 0:
             # Chain the next occurrence first, so nothing below can end this slot's reminders.
             upcoming = following(chat.schedule, due.occurrence)
+            if upcoming is not None and stale:  # found late (every instance was down)
+                upcoming = Planner(now).next(chat.schedule, due.occurrence.slot)
             if upcoming is not None:
                 await self._timers.set(reminder_timer(due.chat_id, upcoming))
+        if stale:
+            _LOGGER.info("Reminder %s for chat %s is past its grace", due.slot, due.chat_id)
+            return
         schedule = chat.schedule
         if (
             not schedule.subscribed
@@ -319,6 +326,9 @@ class ReminderDelivery:
             return _with_pending(chat, field, None) if taken else chat
 
         chat = await self._store.change(chat_id, take)
+        if taken and self._clock.now() - due > self.grace:  # found late: no longer useful
+            _LOGGER.info("The %s of chat %s is past its grace", field, chat_id)
+            return None
         return chat if taken else None
 
     async def _restore_pending(self, chat_id: int, field: Pending, due: dt.datetime) -> None:

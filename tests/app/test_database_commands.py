@@ -14,11 +14,13 @@ from pathlib import Path
 
 import psycopg
 
+from bot.clock import Clock
 from bot.core.chat import ActiveSession
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.pool import open_pool
 from bot.storage.postgres.schema import head
 from bot.storage.postgres.store import PgStore
+from bot.storage.postgres.timers import PgTimers
 from tests.factories import NOW, REPO, make_chat, session_record
 from tests.postgres import Cluster
 
@@ -64,7 +66,8 @@ def test_migrate_store_copies_a_data_folder_with_matching_counts(
     postgres: Cluster, tmp_path: Path
 ) -> None:
     """25 chats, their histories and a session in progress: the counts on both sides match,
-    and every chat reads back from PostgreSQL as it was in the files."""
+    every chat reads back from PostgreSQL as it was in the files, and each chat's reminder is a
+    timer row."""
     url = fresh_database(postgres)
     assert stretchbot("migrate", database=url).returncode == 0
     files = ChatFiles.in_folder(tmp_path / "data")
@@ -86,6 +89,9 @@ def test_migrate_store_copies_a_data_folder_with_matching_counts(
                 assert await store.chat(chat.chat_id) == chat
                 assert await store.history(chat.chat_id) == files.history(chat.chat_id)
             assert [a.chat_id for a in await store.active_sessions()] == [3]
+            timers = PgTimers(pool, url, Clock())
+            reminders = {t.chat_id for t in await timers.pending() if t.kind == "reminder"}
+            assert reminders == set(range(1, 26))  # scheduled once, here: not at each start-up
         finally:
             await pool.close()
 

@@ -24,8 +24,9 @@ async def test_a_chat_lives_in_postgres_across_restarts(
     start_bot: BotFactory, database_url: str
 ) -> None:
     """Subscribe, set a time and run a session on PostgreSQL; a restart reads it all back and
-    the reminder comes on time."""
-    async with start_bot(database_url=database_url) as bot:
+    the reminder comes on time, from its row (nothing is rebuilt at start-up)."""
+    the_day_before = dt.datetime(2026, 11, 25, 17, 0, tzinfo=BERLIN)
+    async with start_bot(database_url=database_url, now=the_day_before) as bot:
         await bot.ask("/start", "I help people")
         await bot.ask("/timezone Europe/Berlin", "Time zone set")
         await bot.ask("/time 07:45", "Done")

@@ -168,6 +168,31 @@ async def test_a_failed_send_is_released_and_retried_with_back_off(world: World)
     assert [t.name for t in await world.timers.pending(CHAT)] == ["nudge:42", "reminder:42:08:30"]
 
 
+async def test_a_reminder_found_past_its_grace_is_not_sent_and_the_next_comes_from_now(
+    world: World,
+) -> None:
+    """A reminder timer that runs days late (every instance was down; on PostgreSQL its row
+    waited) sends nothing, and the slot's next reminder is the next one after now, not the day
+    after the stale one."""
+    await world.add()
+    world.clock.advance(minutes(30) + 3 * 24 * 3600 + 3600)  # 09:30, three days on
+    await world.timers.run_due()
+    assert world.notes() == []
+    (upcoming,) = await world.reminders.scheduled(CHAT)
+    assert upcoming.occurrence.at == DUE + dt.timedelta(days=4)
+
+
+async def test_a_snooze_found_past_its_grace_is_dropped(world: World) -> None:
+    """A snooze whose timer runs later than the grace window is not sent, and is no longer
+    pending in the chat's settings."""
+    await world.add(times=(dt.time(20, 0),))
+    await world.reminders.snooze(CHAT, 15)
+    world.clock.advance(minutes(15) + GRACE.total_seconds() + 60)
+    await world.timers.run_due()
+    assert world.notes() == []
+    assert world.chat().delivery.snoozed_until is None
+
+
 async def test_retries_stop_at_the_grace_window(world: World) -> None:
     """A send that keeps failing is retried with doubling waits (5 s … 5 min) until the next
     attempt would be later than the grace window, then given up, its claim released."""
