@@ -68,7 +68,9 @@ class SessionEnd:
         chat_id = session.chat_id
         done = status is SessionStatus.COMPLETED
         ended = done or status is SessionStatus.PARTIAL  # reached the end of the routine
-        await self._countdowns.end(chat_id, done=hold_done and ended, next_note=None)
+        await self._countdowns.end(
+            chat_id, done=hold_done and ended, next_note=None, sent=record.ended_hold_message()
+        )
         took = await self.close(record, status)
         note: Note
         if expired:

@@ -26,7 +26,8 @@ from bot.core.session import GuidedSession
 from bot.core.session_doc import session_from_doc, session_to_doc
 from bot.core.uploads import own_routine
 from bot.features.session_log import SessionLog
-from bot.ports import Store, Timer
+from bot.features.session_notes import CueNote
+from bot.ports import Note, Store, Timer
 
 __all__ = ["CLAIMED_FOR", "STALE_AFTER", "Running", "SessionStates"]
 
@@ -53,6 +54,18 @@ class Running:
     timer_due: dt.datetime | None = None
     #: The stored version this copy was loaded as (or saved as).
     version: int = 0
+    #: The hold message being counted down (its id, its cue's position), so that whichever
+    #: instance ends the hold shows it done (the countdown itself stays with its instance).
+    hold_message: tuple[int, int] | None = None
+    #: Not stored: that message, once a transition has moved past its hold.
+    ended_hold: tuple[int, int] | None = None
+
+    def ended_hold_message(self) -> tuple[int, Note] | None:
+        """The message of the hold just ended, as it was sent, if there was one."""
+        if self.ended_hold is None:
+            return None
+        message_id, position = self.ended_hold
+        return message_id, CueNote(self.session.script[position], self.session.id)
 
     def to_active(self) -> ActiveSession:
         session = self.session
@@ -61,6 +74,7 @@ class Running:
             "live_countdown": self.live_countdown,
             "pain_check": self.pain_check,
             "timer_due": self.timer_due.isoformat() if self.timer_due else None,
+            "hold_message": list(self.hold_message) if self.hold_message else None,
         }
         return ActiveSession(
             session.chat_id,
@@ -113,13 +127,14 @@ class SessionStates:
         if state is None:
             return None
         doc = state["session"]
-        due = state.get("timer_due")
+        due, held = state.get("timer_due"), state.get("hold_message")
         return Running(
             session_from_doc(doc, await self._routine(active.chat_id, str(doc["routine_id"]))),
             live_countdown=bool(state.get("live_countdown", True)),
             pain_check=bool(state.get("pain_check", False)),
             timer_due=dt.datetime.fromisoformat(due) if due else None,
             version=active.version,
+            hold_message=(int(held[0]), int(held[1])) if held else None,
         )
 
     async def _routine(self, chat_id: int, routine_id: str) -> Routine | None:
@@ -148,9 +163,13 @@ class SessionStates:
             record = await self.load(chat_id)
             if record is None:
                 return None
+            position = record.session.position
             outcome = step(record)
             if outcome is None:
                 return None
+            moved = record.session.position != position or record.session.finished
+            if moved and record.hold_message is not None:
+                record.ended_hold, record.hold_message = record.hold_message, None
             if await self.save(record):
                 return record, outcome
             self._cache.pop(chat_id, None)
@@ -191,6 +210,14 @@ class SessionStates:
             if await self._log.close_cut(active, now):
                 chats.append(active.chat_id)
         return chats
+
+    async def keep_hold(self, record: Running, message_id: int) -> None:
+        """Note the message of the hold just sent (with several instances: another may end
+        it); if the session moved on meanwhile, that instance has ended it already."""
+        if self.shared:
+            record.hold_message = (message_id, record.session.position)
+            if not await self.save(record):
+                record.hold_message = None
 
     def forget(self, chat_id: int) -> None:
         self._cache.pop(chat_id, None)

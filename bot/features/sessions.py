@@ -200,6 +200,7 @@ class Sessions:
             if not session.paused:
                 return False, None, Beat()
             cue = session.current
+            record.hold_message = None  # a hold resumes in a message of its own
             return True, cue, self._arm(record, session.resume(self._now()))
 
         async with self.lock(chat_id):
@@ -278,7 +279,9 @@ class Sessions:
         async with self.lock(chat_id):
             changed = await self._change(chat_id, lambda r: r.session.stop())
             if changed is not None:
-                await self._countdowns.end(chat_id, done=False, next_note=None)
+                await self._countdowns.end(
+                    chat_id, done=False, next_note=None, sent=changed[0].ended_hold_message()
+                )
                 await self._end.close(changed[0], SessionStatus.STOPPED)
 
     async def close_interrupted(self, now: dt.datetime) -> list[int]:
@@ -351,7 +354,12 @@ class Sessions:
         cue = beat.cue
         if cue is None:
             return
-        await self._countdowns.end(chat_id, done=hold_done, next_note=after_hold(cue, session.id))
+        await self._countdowns.end(
+            chat_id,
+            done=hold_done,
+            next_note=after_hold(cue, session.id),
+            sent=record.ended_hold_message(),
+        )
         # Which instance plays which cue (a session moves between instances with its timer).
         _LOGGER.debug("Session in chat %s: cue %d", chat_id, session.position)
         await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
@@ -364,6 +372,8 @@ class Sessions:
         message_id = await self._end.say(chat_id, note)
         if message_id is not None and hold is not None:
             await self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
+            if isinstance(note, CueNote):
+                await self._states.keep_hold(record, message_id)
 
     async def _set_timer(self, record: Running) -> None:
         timer = record.timer(SESSION)

@@ -1,6 +1,7 @@
 """A guided session survives its instance: two real bots (subprocesses) on one PostgreSQL, the
 one playing a session killed with SIGKILL mid-hold; the other sends the next cue within 1 s of
-its due time and the rest of the routine, every cue of the script once, recorded once.
+its due time, shows the hold done, and plays the rest of the routine: every cue of the script
+once, recorded once.
 
 Needs the timers as database rows (``bot.storage.postgres.timers``): with timers in one
 process's memory, nobody else could know when the next cue is due.
@@ -129,6 +130,8 @@ async def test_a_session_continues_on_another_instance_after_kill_9(
               f" next cue {late * 1000:.0f} ms after its due time")  # fmt: skip
         assert killed_after < script[hold].wait * TIME_SCALE  # mid-hold, really
         assert late <= TAKE_OVER
+        # Its countdown died with it; the survivor shows the hold done, and what is next.
+        await emulator.wait_for_edit(user, held.message_id, "✓ → Release", timeout=5)
         await emulator.wait_for_message(user, re.compile("Well done|done"), timeout=60)
         assert survivor.alive
         assert _played(survivor, user.id, hold + 1)

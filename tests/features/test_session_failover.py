@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.chat import SessionStatus
-from bot.core.session import Cue, compile_script
+from bot.core.session import Cue, CueKind, compile_script
+from bot.features.countdown import CountDone
 from bot.features.session_notes import CueNote
 from bot.features.session_state import CLAIMED_FOR, STALE_AFTER
 from bot.features.sessions import SESSION, Sessions, session_timer
@@ -19,6 +20,7 @@ from tests.fakes import ManualClock, ManualTimers, MemoryStore, RecordingOutbox
 CHAT = 42
 #: The quick routine's first hold comes after its intro, title and two steps.
 TO_FIRST_HOLD = 5 + 3 + 8.3 + 9.8
+HOLD = 20.0
 
 
 class Cluster:
@@ -116,6 +118,22 @@ async def test_each_transition_is_saved_before_its_cue_is_sent() -> None:
     await sessions.resume(CHAT)
     await world.timers.advance(600)
     assert outbox.checked == len(world.cues()) > 10
+
+
+async def test_the_hold_counted_down_by_one_instance_is_shown_done_by_the_next() -> None:
+    """The countdown stays with the instance that sent the hold, but whichever instance plays
+    the next cue edits the hold's message to done, with what comes next."""
+    world = await cluster()
+    outbox = RecordingOutbox()  # one chat, one Telegram: both instances edit its messages
+    first = world.instance(outbox)
+    await first.start(CHAT, world.book["quick"])
+    await world.timers.advance(TO_FIRST_HOLD)
+    (hold,) = [s for s in outbox.sent if isinstance(s.note, CueNote) and s.note.cue.is_hold]
+    world.instance(outbox)  # the first is gone, with its countdown
+    await world.timers.advance(HOLD + 2)
+    (done,) = [edit for edit in hold.edits if isinstance(edit, CountDone)]
+    assert isinstance(done.next, CueNote)
+    assert done.next.cue.kind is CueKind.RELEASE
 
 
 async def test_a_timer_fired_by_two_instances_plays_its_cue_once() -> None:
