@@ -35,7 +35,7 @@ from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
-from bot.features.sessions import SESSION, Sessions
+from bot.features.sessions import LOOK_AFTER, SESSION, Sessions
 from bot.features.settings_menu import SettingsMenu
 from bot.ports import Store, Timer, Timers
 from bot.storage.chatfiles import ChatFiles
@@ -72,8 +72,8 @@ _LOGGER = logging.getLogger(__name__)
 #: a countdown edits a message this process counts down (best effort: it pauses if the process
 #: dies). Everything else is a row any instance may run, a session's next cue included (its
 #: state is in the database: bot.features.session_state).
-LOCAL_KINDS = (COUNTDOWN, EDIT)
-LOCAL_PREFIXES = ("countdown:", "edit:")
+LOCAL_KINDS = (COUNTDOWN, EDIT, LOOK_AFTER)
+LOCAL_PREFIXES = ("countdown:", "edit:", f"{LOOK_AFTER}:")
 
 #: Telegram's rate limits are per bot: a few retries after a 429 keep a message rather than
 #: dropping it.
@@ -316,6 +316,7 @@ async def on_startup(application: BotApp) -> None:
         # only those nobody will continue (no timer) are closed.
         await _close_interrupted(services)
         services.timers.start()
+        await services.sessions.look_after()
         count = -1
     else:
         await _close_interrupted(services)

@@ -98,6 +98,10 @@ class Store(Protocol):
         """The chat's session in progress as saved last, with its state and version."""
         ...
 
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        """The chats whose session in progress has its timer due before ``before``."""
+        ...
+
     async def save_session(self, active: ActiveSession) -> bool:
         """Save a session in progress at ``active.version``, only over the version before it
         (over none for version 1): False if another save got in first, e.g. another instance

@@ -158,6 +158,8 @@ class ActiveSession:
     state: Mapping[str, Any] | None = None
     #: Bumped by every save of the state: a save over a newer one is refused.
     version: int = 0
+    #: When the session's timer is due (its next cue, or giving up while paused).
+    due: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,6 +155,8 @@ def active_to_doc(active: ActiveSession) -> dict[str, Any]:
     if active.state is not None:
         doc["state"] = dict(active.state)
         doc["version"] = active.version
+    if active.due is not None:
+        doc["due"] = active.due.isoformat()
     return doc
 
 
@@ -166,6 +168,7 @@ def active_from_doc(doc: Mapping[str, Any]) -> ActiveSession:
         local_date=dt.date.fromisoformat(doc["local_date"]),
         state=dict(state) if isinstance(state := doc.get("state"), dict) else None,
         version=int(doc.get("version", 0)),
+        due=dt.datetime.fromisoformat(due) if isinstance(due := doc.get("due"), str) else None,
     )
 
 

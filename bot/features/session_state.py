@@ -29,7 +29,14 @@ from bot.features.session_log import SessionLog
 from bot.features.session_notes import CueNote
 from bot.ports import Note, Store, Timer
 
-__all__ = ["CLAIMED_FOR", "STALE_AFTER", "Running", "SessionStates"]
+__all__ = [
+    "CLAIMED_FOR",
+    "LOOK_AFTER",
+    "LOOK_AFTER_EVERY",
+    "STALE_AFTER",
+    "Running",
+    "SessionStates",
+]
 
 _T = TypeVar("_T")
 #: Seconds a session's timer may be overdue before its session counts as dead (its instance
@@ -37,6 +44,9 @@ _T = TypeVar("_T")
 STALE_AFTER = 60.0
 #: Seconds a session's timer may be gone past its due time while an instance handles it.
 CLAIMED_FOR = 5.0
+#: The timer kind (local to each instance) of looking after sessions whose timer was lost.
+LOOK_AFTER = "session-watch"
+LOOK_AFTER_EVERY = 2.0
 #: Saves a transition tries before giving up (each lost one means another instance moved on).
 _ATTEMPTS = 5
 
@@ -73,7 +83,6 @@ class Running:
             "session": session_to_doc(session),
             "live_countdown": self.live_countdown,
             "pain_check": self.pain_check,
-            "timer_due": self.timer_due.isoformat() if self.timer_due else None,
             "hold_message": list(self.hold_message) if self.hold_message else None,
         }
         return ActiveSession(
@@ -83,6 +92,7 @@ class Running:
             session.local_date,
             state=state,
             version=self.version,
+            due=self.timer_due,
         )
 
     def arm(self, now: dt.datetime, delay: float | None) -> None:
@@ -127,12 +137,12 @@ class SessionStates:
         if state is None:
             return None
         doc = state["session"]
-        due, held = state.get("timer_due"), state.get("hold_message")
+        held = state.get("hold_message")
         return Running(
             session_from_doc(doc, await self._routine(active.chat_id, str(doc["routine_id"]))),
             live_countdown=bool(state.get("live_countdown", True)),
             pain_check=bool(state.get("pain_check", False)),
-            timer_due=dt.datetime.fromisoformat(due) if due else None,
+            timer_due=active.due,
             version=active.version,
             hold_message=(int(held[0]), int(held[1])) if held else None,
         )
@@ -218,6 +228,22 @@ class SessionStates:
             record.hold_message = (message_id, record.session.position)
             if not await self.save(record):
                 record.hold_message = None
+
+    async def stalled(self, now: dt.datetime) -> list[int]:
+        """Chats whose session's timer is past due by more than a claim takes, and not so
+        long that nobody waits for it any more."""
+        return await self._store.overdue_sessions(now - dt.timedelta(seconds=CLAIMED_FOR))
+
+    @staticmethod
+    def rearm(record: Running, now: dt.datetime) -> bool | None:
+        """The step before a stalled session gets its timer again: nothing changes, but its
+        save fails if another instance moved the session on meanwhile (then it has a timer).
+        Either timer that fires first plays the cue; the other finds its generation gone.
+        None: it is not stalled."""
+        due = record.timer_due
+        if due is None or not CLAIMED_FOR < (now - due).total_seconds() <= STALE_AFTER:
+            return None
+        return True
 
     def forget(self, chat_id: int) -> None:
         self._cache.pop(chat_id, None)

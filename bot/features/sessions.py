@@ -37,10 +37,10 @@ from bot.features.session_notes import (
     Resumed,
     after_hold,
 )
-from bot.features.session_state import Running, SessionStates
+from bot.features.session_state import LOOK_AFTER, LOOK_AFTER_EVERY, Running, SessionStates
 from bot.ports import Clock, Note, Outbox, Store, Timer, Timers
 
-__all__ = ["PAUSE_TIMEOUT", "SESSION", "Sessions", "session_timer"]
+__all__ = ["LOOK_AFTER", "PAUSE_TIMEOUT", "SESSION", "Sessions", "session_timer"]
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -82,6 +82,7 @@ class Sessions:
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
         self._locks: dict[int, asyncio.Lock] = {}
         timers.on(SESSION, self._on_timer)
+        timers.on(LOOK_AFTER, self.look_after)
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """The chat's session lock in this instance: one transition at a time, messages in
@@ -290,6 +291,21 @@ class Sessions:
         if self._states.shared:
             return await self._states.close_dead(now, self._timer_set)
         return await self._log.close_interrupted(now)
+
+    async def look_after(self, timer: Timer | None = None) -> None:
+        """With several instances, every few seconds on each: a session whose timer was lost
+        (claimed by an instance that died before moving the session on) gets it again, so its
+        next cue comes a few seconds late instead of never."""
+        now = self._clock.now()
+        for chat_id in await self._states.stalled(now):
+            if not await self._timer_set(chat_id):
+                async with self.lock(chat_id):
+                    changed = await self._change(chat_id, lambda r: self._states.rearm(r, now))
+                if changed is not None:
+                    _LOGGER.warning("Session in chat %s had lost its timer", chat_id)
+                    await self._set_timer(changed[0])
+        later = now + dt.timedelta(seconds=LOOK_AFTER_EVERY)
+        await self._timers.set(Timer(f"{LOOK_AFTER}:0", LOOK_AFTER, 0, later))
 
     async def _timer_set(self, chat_id: int) -> bool:
         name = session_timer(chat_id)

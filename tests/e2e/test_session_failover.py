@@ -83,8 +83,8 @@ async def _timer_due(url: str, chat_id: int) -> dt.datetime:
     finally:
         await pool.close()
     assert active is not None
-    assert active.state is not None
-    return dt.datetime.fromisoformat(active.state["timer_due"])
+    assert active.due is not None
+    return active.due
 
 
 async def test_a_session_continues_on_another_instance_after_kill_9(

@@ -11,7 +11,7 @@ from bot.core.chat import SessionStatus
 from bot.core.session import Cue, CueKind, compile_script
 from bot.features.countdown import CountDone
 from bot.features.session_notes import CueNote
-from bot.features.session_state import CLAIMED_FOR, STALE_AFTER
+from bot.features.session_state import CLAIMED_FOR, LOOK_AFTER, LOOK_AFTER_EVERY, STALE_AFTER
 from bot.features.sessions import SESSION, Sessions, session_timer
 from bot.ports import Note
 from tests.factories import make_chat, routines
@@ -241,3 +241,42 @@ async def test_a_dead_session_does_not_block_the_next_one() -> None:
     running = await second.running(CHAT)
     assert running is not None
     assert running.started_at == world.clock.now()
+
+
+async def test_a_session_whose_timer_was_lost_gets_it_again() -> None:
+    """The instance that claimed a session's timer died before moving the session on: the
+    others give it its timer again, so the cue comes late rather than never, and once; the
+    lost timer, if its instance comes back with it, does nothing."""
+    world = await cluster()
+    first = world.instance()
+    fires_first = world.timers.handlers[SESSION]
+    await first.start(CHAT, world.book["quick"])
+    lost = world.timers.named(session_timer(CHAT))
+    assert lost is not None
+    await world.timers.cancel(lost.name)  # claimed, then its instance died
+    world.clock.advance(5 + CLAIMED_FOR + 0.5)
+    second = world.instance()
+    await second.look_after()
+    await world.timers.run_due()
+    assert len(world.cues()) == 2  # the intro, then the first title
+    await fires_first(lost)
+    assert len(world.cues()) == 2
+    later = world.timers.named(f"{LOOK_AFTER}:0")
+    assert later is not None  # it looks again in a moment
+    assert (later.due - world.clock.now()).total_seconds() == LOOK_AFTER_EVERY
+
+
+async def test_looking_after_leaves_sessions_with_a_timer_or_just_claimed_alone() -> None:
+    """A session whose timer is set (however late) or was claimed moments ago is running:
+    looking after sessions changes nothing about it."""
+    world = await cluster()
+    await world.store.create(make_chat(7, pain_check=False))
+    first = world.instance()
+    await first.start(CHAT, world.book["quick"])
+    await first.start(7, world.book["quick"])
+    await world.timers.cancel(session_timer(7))  # being handled right now
+    world.clock.advance(5 + CLAIMED_FOR)
+    kept = world.timers.named(session_timer(CHAT))
+    await world.instance().look_after()
+    assert world.timers.named(session_timer(CHAT)) == kept
+    assert world.timers.named(session_timer(7)) is None

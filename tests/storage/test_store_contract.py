@@ -163,6 +163,18 @@ async def test_a_session_in_progress_is_saved_only_over_the_version_before(
     assert await store.save_session(live(7, 1, 0))  # the next session
 
 
+async def test_overdue_sessions_are_those_whose_timer_is_due_before(store: Store) -> None:
+    """overdue_sessions names the chats whose session's timer was due before the instant."""
+    for chat_id, seconds in ((7, -10), (8, 10), (9, -1)):
+        await store.create(make_chat(chat_id))
+        due = NOW + dt.timedelta(seconds=seconds)
+        assert await store.save_session(replace(live(chat_id, 1, 0), due=due))
+    await store.create(make_chat(10))
+    assert await store.save_session(live(10, 1, 0))  # no timer (finished, or only noted)
+    assert sorted(await store.overdue_sessions(NOW)) == [7, 9]
+    assert await store.overdue_sessions(NOW - dt.timedelta(seconds=10)) == []
+
+
 async def test_of_concurrent_saves_of_one_version_one_wins(store: Store) -> None:
     """Two instances move the same session on at once: exactly one save is kept."""
     await store.create(make_chat(7))

@@ -200,6 +200,16 @@ class PgStore:
             ).fetchone()
         return None if row is None else replace(active_from_doc(row[0]), version=row[1])
 
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        async with self.pool.connection() as conn:
+            rows = await (
+                await conn.execute(
+                    "SELECT chat_id FROM active_sessions WHERE (doc->>'due')::timestamptz < %s",
+                    (before,),
+                )
+            ).fetchall()
+        return [chat_id for (chat_id,) in rows]
+
     async def save_session(self, active: ActiveSession) -> bool:
         # One statement each: the UPDATE's row lock makes a concurrent save wait, then find
         # the version moved on and change nothing (READ COMMITTED re-checks the WHERE).
