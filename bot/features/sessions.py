@@ -8,9 +8,10 @@ A session's state is in the store (:mod:`bot.features.session_state`): each tran
 it, applies the engine's step, saves it, then sets the timer and sends the cue. So whichever
 instance fires the timer continues the session; if the one that ran it died, the next cue comes
 from another, neither repeated nor skipped (a death between the save and the send loses that
-one cue: at most once). Within an instance, each chat's transitions also run under that chat's
-lock, so a timer firing while the user types "skip" cannot interleave with it and messages
-leave in order. The countdown stays with the instance that sent the hold (best effort).
+cue: at most once; one with the timer claimed, before the save, delays it: :meth:`look_after`).
+Within an instance, each chat's transitions also run under that chat's lock, so a timer firing
+while the user types "skip" cannot interleave with it and messages leave in order. The
+countdown stays with the instance that sent the hold (best effort).
 
 A timer carries the session and its generation; a transition that replaces the timer bumps the
 generation, so a timer already on its way when the user skipped, paused or stopped does nothing.
