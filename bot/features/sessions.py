@@ -217,6 +217,7 @@ class Sessions:
                 return True
             # Mid-hold: the rest of it in a new message that counts down where the user is
             # looking; the paused one above keeps its mark.
+            self._arm(record, beat)
             await self._set_timer(record)
             await self._countdowns.retire(chat_id)
             left = beat.delay / self._time_scale
@@ -365,6 +366,7 @@ class Sessions:
             return
         if beat.delay is not None:
             # Set the timer before sending: the hold is measured from when the message leaves.
+            self._arm(record, beat)
             await self._set_timer(record)
         if note is not None:
             await self._end.say(chat_id, note)
