@@ -37,7 +37,7 @@ typecheck: $(VENV)/.installed-dev
 
 # Most tests wait on scaled timers and local HTTP rather than the CPU, so they run in parallel;
 # TEST_WORKERS=0 runs them in one process. --dist loadgroup keeps each xdist_group (the
-# multi-instance tests: "instances") on one worker, one test at a time.
+# multi-instance and kill -9 tests: "instances") in one worker, one test after another.
 TEST_WORKERS ?= 4
 unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup

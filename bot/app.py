@@ -35,7 +35,7 @@ from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
-from bot.features.sessions import SESSION, Sessions
+from bot.features.sessions import LOOK_AFTER, SESSION, Sessions
 from bot.features.settings_menu import SettingsMenu
 from bot.ports import Store, Timer, Timers, Updates
 from bot.storage.chatfiles import ChatFiles
@@ -71,10 +71,11 @@ __all__ = ["build_application", "on_startup"]
 _LOGGER = logging.getLogger(__name__)
 
 #: On PostgreSQL, timers that stay in this process (the JobQueue), with their names' prefixes:
-#: a countdown edits a message this process counts down, and a session runs where it started
-#: (until its state is in the database). Everything else is a row any instance may run.
-LOCAL_KINDS = (COUNTDOWN, EDIT, SESSION)
-LOCAL_PREFIXES = ("countdown:", "edit:", "session:")
+#: a countdown edits a message this process counts down (best effort: it pauses if the process
+#: dies). Everything else is a row any instance may run, a session's next cue included (its
+#: state is in the database: bot.features.session_state).
+LOCAL_KINDS = (COUNTDOWN, EDIT, LOOK_AFTER)
+LOCAL_PREFIXES = ("countdown:", "edit:", f"{LOOK_AFTER}:")
 
 #: Telegram's rate limits are per bot: a few retries after a 429 keep a message rather than
 #: dropping it.
@@ -166,6 +167,8 @@ def build_application(
         clock=clock,
         routines=routines,
         time_scale=settings.time_scale,
+        # Several instances may share PostgreSQL: sessions are read from it, not from memory.
+        shared=bool(settings.database_url),
     )
     failures: Counter[str] = Counter()
     reminders = Reminders(
@@ -320,8 +323,11 @@ async def on_startup(application: BotApp) -> None:
         await services.store.open(services.settings.database_url)
     if isinstance(services.timers, PgTimers):
         # The timers are rows, kept up to date by every change: nothing to rebuild, and no chat
-        # is read. Sessions in the database may be running on another instance right now.
+        # is read. Sessions in the database may be running on another instance right now:
+        # only those nobody will continue (no timer) are closed.
+        await _close_interrupted(services)
         services.timers.start()
+        await services.sessions.look_after()
         count = -1
     else:
         await _close_interrupted(services)

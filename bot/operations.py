@@ -83,7 +83,7 @@ class _Silent:
     async def bulk_slot(self) -> AsyncIterator[object]:
         yield self
 
-    def running(self, chat_id: int) -> object | None:
+    async def running(self, chat_id: int) -> object | None:
         return None
 
     def script_seconds(self, routine: Routine) -> float:

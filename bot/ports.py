@@ -112,6 +112,20 @@ class Store(FileIds, Protocol):
 
     async def active_sessions(self) -> list[ActiveSession]: ...
 
+    async def active_session(self, chat_id: int) -> ActiveSession | None:
+        """The chat's session in progress as saved last, with its state and version."""
+        ...
+
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        """The chats whose session in progress has its timer due before ``before``."""
+        ...
+
+    async def save_session(self, active: ActiveSession) -> bool:
+        """Save a session in progress at ``active.version``, only over the version before it
+        (over none for version 1): False if another save got in first, e.g. another instance
+        moved the session on, or a session already runs. The cross-instance per-chat lock."""
+        ...
+
     async def history(self, chat_id: int) -> list[SessionRecord]:
         """A chat's sessions, oldest first."""
         ...

@@ -116,6 +116,19 @@ class MemoryStore:
     async def active_sessions(self) -> list[ActiveSession]:
         return list(self.active.values())
 
+    async def active_session(self, chat_id: int) -> ActiveSession | None:
+        return self.active.get(chat_id)
+
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        return [a.chat_id for a in self.active.values() if a.due is not None and a.due < before]
+
+    async def save_session(self, active: ActiveSession) -> bool:
+        stored = self.active.get(active.chat_id)
+        if (stored.version if stored else 0) != active.version - 1:
+            return False
+        self.active[active.chat_id] = active
+        return True
+
     async def history(self, chat_id: int) -> list[SessionRecord]:
         return sorted(self.sessions.get(chat_id, []), key=lambda record: record.started_at)
 

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from bot.core.parsing import ALL_DAYS
 from bot.core.zones import zone_of
@@ -146,12 +147,19 @@ class SessionStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActiveSession:
-    """A guided session in progress, stored so a restart can close it instead of losing it."""
+    """A guided session in progress, stored so a restart can close it instead of losing it,
+    and with its ``state`` so that any instance can play its next cue."""
 
     chat_id: int
     routine_id: str
     started_at: dt.datetime
     local_date: dt.date
+    #: The running session as JSON (``bot.features.session_state``); None: only noted.
+    state: Mapping[str, Any] | None = None
+    #: Bumped by every save of the state: a save over a newer one is refused.
+    version: int = 0
+    #: When the session's timer is due (its next cue, or giving up while paused).
+    due: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

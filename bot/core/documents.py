@@ -146,12 +146,18 @@ def record_from_doc(doc: Mapping[str, Any]) -> SessionRecord:
 
 
 def active_to_doc(active: ActiveSession) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "chat_id": active.chat_id,
         "routine_id": active.routine_id,
         "started_at": active.started_at.isoformat(),
         "local_date": active.local_date.isoformat(),
     }
+    if active.state is not None:
+        doc["state"] = dict(active.state)
+        doc["version"] = active.version
+    if active.due is not None:
+        doc["due"] = active.due.isoformat()
+    return doc
 
 
 def active_from_doc(doc: Mapping[str, Any]) -> ActiveSession:
@@ -160,6 +166,9 @@ def active_from_doc(doc: Mapping[str, Any]) -> ActiveSession:
         routine_id=str(doc["routine_id"]),
         started_at=dt.datetime.fromisoformat(doc["started_at"]),
         local_date=dt.date.fromisoformat(doc["local_date"]),
+        state=dict(state) if isinstance(state := doc.get("state"), dict) else None,
+        version=int(doc.get("version", 0)),
+        due=dt.datetime.fromisoformat(due) if isinstance(due := doc.get("due"), str) else None,
     )
 
 

@@ -190,7 +190,9 @@ class Beat:
 
 @dataclass(slots=True)
 class GuidedSession:
-    """One chat walking through one routine. Time arguments are ``time.monotonic()`` values."""
+    """One chat walking through one routine. Time arguments are seconds on one clock: the wall
+    clock's (``datetime.timestamp()``) in the bot, so that another instance can continue it
+    (:mod:`bot.core.session_doc`)."""
 
     chat_id: int
     routine: Routine
@@ -201,7 +203,7 @@ class GuidedSession:
     time_scale: float = 1.0
     #: Index of the last cue sent; -1 before the first.
     position: int = -1
-    #: When the next cue is due (monotonic); None while paused or finished.
+    #: When the next cue is due; None while paused or finished.
     due: float | None = None
     #: Seconds that were left on the timer when paused.
     paused_left: float | None = None

@@ -88,7 +88,7 @@ class Reminders(Protocol):
 class Sessions(Protocol):
     """What the account needs from the guided sessions feature."""
 
-    def running(self, chat_id: int) -> object | None:
+    async def running(self, chat_id: int) -> object | None:
         """The chat's running session (anything but None), or None."""
         ...
 
@@ -212,7 +212,7 @@ class Account:
         now = self._clock.now()
         chat = await self._store.chat(chat_id)
         if chat is not None and chat.schedule.subscribed:
-            running = self._sessions.running(chat_id) is not None
+            running = await self._sessions.running(chat_id) is not None
             return AlreadySetUp(outlook(chat, now), running)
         if not await allowed():
             return AdminsOnly()

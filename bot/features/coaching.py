@@ -153,11 +153,9 @@ class CoachingService:
             if await self._sessions.latest(chat_id) != session:
                 return None
             history = await self._store.history(chat_id)
-            running = self._sessions.running(chat_id)
-            if running is not None:
-                if not before:
+            if await self._sessions.running(chat_id) is not None:
+                if not before or not await self._sessions.keep_pain_before(chat_id, value):
                     return None
-                running.pain_before = value
                 earlier = tuple(r.pain_before for r in history if r.pain_before is not None)
                 return safety.Answers(value, None, earlier)
             record, history = history[-1], history[:-1]
@@ -193,7 +191,7 @@ class CoachingService:
             if paused is None:  # the session has ended meanwhile
                 said = PainHigh(score, persistent, paused=False, session=session)
                 await self._sessions.note(chat_id, said)
-        elif advice is safety.Before.GENTLY and self._sessions.running(chat_id):
+        elif advice is safety.Before.GENTLY and await self._sessions.running(chat_id):
             await self._sessions.note(chat_id, PainGently())
 
     async def _after_session(self, chat_id: int, answers: safety.Answers) -> None:
@@ -206,9 +204,9 @@ class CoachingService:
         elif advice is safety.After.HIGH:
             await self._sessions.note(chat_id, PainStillHigh())
 
-    def gate_is_live(self, chat_id: int, session: int) -> bool:
+    async def gate_is_live(self, chat_id: int, session: int) -> bool:
         """Whether “continue gently / stop for today” of ``session`` can still be answered."""
-        running = self._sessions.running(chat_id)
+        running = await self._sessions.running(chat_id)
         return running is not None and running.id == session
 
     async def pass_gate(self, chat_id: int, *, session: int, go_on: bool) -> None:

@@ -205,16 +205,27 @@ class Countdowns:
         left = (hold.paused_left or 0.0) / self._scale
         return CountPaused(hold.message, hold.hold, left, buttons)
 
-    async def end(self, chat_id: int, *, done: bool, next_note: Note | None) -> None:
+    async def end(
+        self,
+        chat_id: int,
+        *,
+        done: bool,
+        next_note: Note | None,
+        sent: tuple[int, Note] | None = None,
+    ) -> None:
         """The hold is over: ``done`` shows it completed (and ``next_note``, what is next);
         otherwise (skip, stop) the countdown and the button are taken off the message (a hold
-        message always has its "it hurts" button, so there is always something to take off)."""
+        message always has its "it hurts" button, so there is always something to take off).
+        ``sent``: the hold's message and id, if another instance counted it down."""
         await self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
-        if hold is None:
+        if hold is not None:
+            sent = hold.message_id, hold.message
+        if sent is None:
             return
-        edited = CountDone(hold.message, next_note) if done else CountOff(hold.message)
-        await self._edit_later(chat_id, hold.message_id, edited)
+        message_id, message = sent
+        edited = CountDone(message, next_note) if done else CountOff(message)
+        await self._edit_later(chat_id, message_id, edited)
 
     async def forget(self, chat_id: int) -> None:
         """The chat is gone (it blocked the bot): no countdown, no gate."""

@@ -49,7 +49,7 @@ RETRY_LONGEST_SECONDS = 300.0
 class Sessions(Protocol):
     """What reminders need from the guided sessions (``bot.features.sessions.Sessions``)."""
 
-    def running(self, chat_id: int) -> object | None:
+    async def running(self, chat_id: int) -> object | None:
         """The chat's session in progress, if any: a reminder would only interrupt it."""
         ...
 
@@ -144,7 +144,7 @@ class ReminderDelivery:
             if not await self._store.claim_reminder(due.chat_id, due.slot, at):
                 _LOGGER.info("Reminder %s for chat %s was already sent", due.slot, due.chat_id)
                 return
-            if self._sessions.running(due.chat_id):
+            if await self._sessions.running(due.chat_id):
                 return  # mid-session: a reminder would only interrupt
             chat = await self._store.chat(due.chat_id) or chat
             try:
@@ -168,7 +168,11 @@ class ReminderDelivery:
         at, chat_id = due_at(timer), timer.chat_id
         async with self._outbox.bulk_slot():
             chat = await self._take_pending(chat_id, "snoozed_until", at)
-            if chat is None or not chat.schedule.subscribed or self._sessions.running(chat_id):
+            if (
+                chat is None
+                or not chat.schedule.subscribed
+                or await self._sessions.running(chat_id)
+            ):
                 return
             try:
                 await self._deliver(chat, at, again=True)
@@ -189,7 +193,7 @@ class ReminderDelivery:
                 record.local_date == today and record.status is SessionStatus.COMPLETED
                 for record in await self._store.history(chat_id)
             )
-            if done_today or not chat.schedule.subscribed or self._sessions.running(chat_id):
+            if done_today or not chat.schedule.subscribed or await self._sessions.running(chat_id):
                 return
             try:
                 await self._deliver(chat, at, nudge=True)

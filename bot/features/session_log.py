@@ -25,14 +25,6 @@ class SessionLog:
         self._store = store
         self._clock = clock
 
-    async def begin(self, session: GuidedSession) -> None:
-        """Note the session as in progress, so a restart closes it instead of losing it."""
-        await self._store.begin_session(
-            ActiveSession(
-                session.chat_id, session.routine.id, session.started_at, session.local_date
-            )
-        )
-
     async def end(self, session: GuidedSession, status: SessionStatus, took: float) -> None:
         """Move the session to the history, however it ended (``took``: real seconds)."""
         await self._store.end_session(
@@ -106,23 +98,28 @@ class SessionLog:
     async def close_interrupted(self, now: dt.datetime) -> list[int]:
         """At start-up: record sessions cut by a restart as interrupted; returns their chats
         (each closed once: the active entry goes with the record)."""
-        chats = []
-        for active in await self._store.active_sessions():
-            recorded = {record.started_at for record in await self._store.history(active.chat_id)}
-            if active.started_at in recorded:
-                # It ended, but the process died before the active entry was removed.
-                await self._store.clear_active_session(active.chat_id)
-                continue
-            await self._store.end_session(
-                SessionRecord(
-                    chat_id=active.chat_id,
-                    routine_id=active.routine_id,
-                    started_at=active.started_at,
-                    ended_at=now,
-                    local_date=active.local_date,
-                    status=SessionStatus.INTERRUPTED,
-                    duration=None,
-                )
+        return [
+            active.chat_id
+            for active in await self._store.active_sessions()
+            if await self.close_cut(active, now)
+        ]
+
+    async def close_cut(self, active: ActiveSession, now: dt.datetime) -> bool:
+        """Record a session nobody runs any more as interrupted; False if it had ended, but
+        its instance died before the active entry was removed (only that goes)."""
+        recorded = {record.started_at for record in await self._store.history(active.chat_id)}
+        if active.started_at in recorded:
+            await self._store.clear_active_session(active.chat_id)
+            return False
+        await self._store.end_session(
+            SessionRecord(
+                chat_id=active.chat_id,
+                routine_id=active.routine_id,
+                started_at=active.started_at,
+                ended_at=now,
+                local_date=active.local_date,
+                status=SessionStatus.INTERRUPTED,
+                duration=None,
             )
-            chats.append(active.chat_id)
-        return chats
+        )
+        return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.outlook import Outlook
-from bot.core.session import Cue
+from bot.core.session import Cue, CueKind
 from bot.ports import Note
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Paused",
     "Resumed",
     "Stopped",
+    "after_hold",
 ]
 
 
@@ -92,3 +93,8 @@ class HurtStop(Note):
 @dataclass(frozen=True, slots=True)
 class Interrupted(Note):
     """At start-up, to a chat whose session a restart cut short."""
+
+
+def after_hold(cue: Cue, session: int) -> Note | None:
+    """What a finished hold's message ends with: the follow-up, or "Release."."""
+    return CueNote(cue, session) if cue.kind in (CueKind.FOLLOW_UP, CueKind.RELEASE) else None

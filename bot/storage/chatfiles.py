@@ -5,11 +5,9 @@ one file for everybody a settings change cost grew linearly with the number of u
 1 000 users with their history, 150 ms at 10 000, 2.8 s at 100 000; see ``bench/README.md``).
 Each chat has its own small TinyDB file (see :mod:`bot.storage.layout`), so one chat's write
 rewrites about a kilobyte whatever the total. This was chosen over an append-only journal
-compacted into snapshots because it keeps TinyDB as the real format on disk, keeps crash safety
-as simple as it was (each write is still one atomic replace, :mod:`bot.storage.files`), needs
-no background compaction, and makes per-chat work trivial: forgetting a chat deletes one file,
-exporting one reads one file. The price is start-up, which opens and parses every file once
-(about 2 s of a 5 s start-up at 100 000 chats) instead of parsing one big file.
+compacted into snapshots: TinyDB stays the format on disk, each write is one atomic replace
+(:mod:`bot.storage.files`), no compaction runs, and forgetting or exporting a chat is one file.
+The price is start-up, which parses every file once (about 2 s of 5 s at 100 000 chats).
 """
 
 from __future__ import annotations
@@ -65,11 +63,8 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class StaleWrite(RuntimeError):
-    """A save of a chat read before some later save: applying it would undo that change.
-
-    A unit of work (``TinyStore.change``) re-reads and re-applies its change when it meets one;
-    a plain :meth:`ChatFiles.save` of an old copy raises it instead of losing an update.
-    """
+    """A save of a chat read before some later save (it would undo that change): a unit of
+    work (``TinyStore.change``) re-reads and re-applies; a plain :meth:`ChatFiles.save` raises."""
 
 
 class ChatFiles:
@@ -103,8 +98,8 @@ class ChatFiles:
         folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         return cls(folder)
 
-    def close(self) -> None:
-        """Nothing is held open between operations."""
+    def close(self) -> None:  # nothing is held open between operations
+        pass
 
     def chat_file(self, chat_id: int) -> Path:
         """The TinyDB file holding everything about one chat (forget it by deleting it)."""
@@ -255,10 +250,12 @@ class ChatFiles:
 
     def begin_session(self, active: ActiveSession) -> None:
         # The marker first: a marker without a session is skipped, a session without a marker
-        # would never be closed as interrupted.
-        self._active.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-        (self._active / str(active.chat_id)).touch()
-        fsync_dir(self._active)
+        # would never be closed as interrupted. Each cue saves the session: marked once.
+        marker = self._active / str(active.chat_id)
+        if not marker.exists():
+            self._active.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+            marker.touch()
+            fsync_dir(self._active)
         doc = active_to_doc(active)
         self._open(
             active.chat_id,
@@ -279,6 +276,14 @@ class ChatFiles:
         if self.chat_file(chat_id).exists():
             self._open(chat_id, clear)
         (self._active / str(chat_id)).unlink(missing_ok=True)
+
+    def active_session(self, chat_id: int) -> ActiveSession | None:
+        def read(db: TinyDB) -> ActiveSession | None:
+            doc = db.table(ACTIVE_SESSION).get(doc_id=ONLY)
+            path = self.chat_file(chat_id)
+            return None if doc is None else _parsed(path, lambda: active_from_doc(doc))
+
+        return self._open(chat_id, read) if self.chat_file(chat_id).exists() else None
 
     def active_sessions(self) -> list[ActiveSession]:
         try:

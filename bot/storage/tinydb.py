@@ -90,6 +90,24 @@ class TinyStore:
     async def active_sessions(self) -> list[ActiveSession]:
         return self.files.active_sessions()
 
+    async def active_session(self, chat_id: int) -> ActiveSession | None:
+        return self.files.active_session(chat_id)
+
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        return [
+            active.chat_id
+            for active in self.files.active_sessions()
+            if active.due is not None and active.due < before
+        ]
+
+    async def save_session(self, active: ActiveSession) -> bool:
+        # One process, and nothing awaited between the read and the write: the check holds.
+        stored = self.files.active_session(active.chat_id)
+        if (stored.version if stored else 0) != active.version - 1:
+            return False
+        self.files.begin_session(active)
+        return True
+
     async def history(self, chat_id: int) -> list[SessionRecord]:
         return self.files.history(chat_id)
 

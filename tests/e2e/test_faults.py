@@ -160,7 +160,7 @@ async def test_session_in_a_chat_that_blocks_ends_cleanly(subscribed: Bot) -> No
     subscribed.emulator.block_bot(subscribed.user)
     await subscribed.emulator.wait_for_request("sendMessage", lambda r: r.status == 403)
     await subscribed.settled()  # the cue's handler has dealt with the 403
-    assert services_of(subscribed.app).sessions.running(subscribed.user.id) is None
+    assert await services_of(subscribed.app).sessions.running(subscribed.user.id) is None
     (record,) = subscribed.storage.history(subscribed.user.id)
     assert record.status is SessionStatus.STOPPED
     assert subscribed.storage.active_sessions() == []
@@ -179,7 +179,7 @@ async def test_two_starts_at_once_start_one_session(subscribed: Bot) -> None:
     messages = subscribed.emulator.messages(subscribed.user)
     starts = [m for m in messages if "Go at your own pace" in m.text]
     assert len(starts) == 1
-    assert services_of(subscribed.app).sessions.running(subscribed.user.id) is not None
+    assert await services_of(subscribed.app).sessions.running(subscribed.user.id) is not None
 
 
 async def test_unexpected_error_is_logged_once_with_context(

@@ -35,7 +35,7 @@ async def test_admin_subscribes_and_anyone_starts(start_bot: BotFactory) -> None
         await emulator.wait_for_message(group, "Time to look after your back", timeout=5)
         emulator.send_text(group, "Start", from_user=member)
         await emulator.wait_for_message(group, "exercises,")
-        assert services_of(bot.app).sessions.running(group) is not None
+        assert await services_of(bot.app).sessions.running(group) is not None
         emulator.send_text(group, "stop", from_user=admin)
         await emulator.wait_for_message(group, "Session stopped")
 

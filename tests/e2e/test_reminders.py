@@ -114,9 +114,9 @@ async def test_interrupted_session_is_closed_and_start_works(start_bot: BotFacto
         (record,) = again.storage.history(again.user.id)
         assert record.status is SessionStatus.INTERRUPTED
         assert again.storage.active_sessions() == []
-        assert services_of(again.app).sessions.running(again.user.id) is None
+        assert await services_of(again.app).sessions.running(again.user.id) is None
         await again.ask("start", "exercises")
-        assert services_of(again.app).sessions.running(again.user.id) is not None
+        assert await services_of(again.app).sessions.running(again.user.id) is not None
 
 
 async def test_no_reminder_during_a_session(start_bot: BotFactory) -> None:

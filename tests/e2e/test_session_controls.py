@@ -40,7 +40,7 @@ async def test_ways_to_start(subscribed: Bot, how: str) -> None:
     else:
         subscribed.say(how)
     await subscribed.expect("Flexibility and Strength for your back")
-    assert services_of(subscribed.app).sessions.running(subscribed.user.id)
+    assert await services_of(subscribed.app).sessions.running(subscribed.user.id)
 
 
 async def test_stop_ends_and_records(subscribed: Bot) -> None:

@@ -100,7 +100,7 @@ class FakeSessions:
         self.stopped: list[int] = []
         self.discarded: list[int] = []
 
-    def running(self, chat_id: int) -> bool:
+    async def running(self, chat_id: int) -> bool:
         return chat_id in self.running_in
 
     async def stop(self, chat_id: int) -> bool:

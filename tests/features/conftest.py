@@ -40,8 +40,8 @@ class World:
             if isinstance(note, CueNote) and (kind is None or note.cue.kind is kind)
         ]
 
-    def session_id(self) -> int:
-        running = self.sessions.running(CHAT)
+    async def session_id(self) -> int:
+        running = await self.sessions.running(CHAT)
         assert running is not None
         return running.id
 

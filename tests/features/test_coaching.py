@@ -47,7 +47,7 @@ async def test_too_easy_moves_the_side_once(world: World) -> None:
     """Too easy on the left release: 23 s next time; the same button again (shown with the
     old 20 s) changes nothing."""
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     noted = await vote(world, Feedback.EASY, session)
     assert noted is not None
     assert (noted.before, noted.after, noted.hurt, noted.limit) == (20.0, 23.0, False, "")
@@ -65,7 +65,7 @@ async def test_too_easy_at_the_most_says_so(world: World) -> None:
 
     await world.store.change(CHAT, at_most)
     await world.sessions.start(CHAT, world.quick)
-    noted = await vote(world, Feedback.EASY, world.session_id(), used=30.0)
+    noted = await vote(world, Feedback.EASY, await world.session_id(), used=30.0)
     assert noted is not None
     assert noted.limit == "most"
 
@@ -73,7 +73,7 @@ async def test_too_easy_at_the_most_says_so(world: World) -> None:
 async def test_feedback_buttons_expire_when_the_next_session_starts(world: World) -> None:
     """The last session's buttons count after it ended; once the next starts, they do not."""
     await world.sessions.start(CHAT, world.quick)
-    first = world.session_id()
+    first = await world.session_id()
     await world.sessions.stop(CHAT)
     world.clock.advance(60)
     await world.sessions.start(CHAT, world.quick)
@@ -86,7 +86,7 @@ async def test_feedback_buttons_expire_when_the_next_session_starts(world: World
 async def test_no_increase_after_it_hurt(world: World) -> None:
     """Too easy on an exercise that hurt this session keeps its time."""
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     await world.timers.advance(TO_FIRST_HOLD)
     await world.sessions.hurts(CHAT)
     noted = await vote(world, Feedback.EASY, session)
@@ -99,7 +99,7 @@ async def test_high_pain_before_the_first_hold_pauses_and_asks(world: World) -> 
     stop for today; no hold comes while it waits."""
     await pain_check_on(world)
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     assert world.outbox.notes()[0] == PainQuestion(session, before=True)
     answers = await world.coaching.record_pain(CHAT, session=session, before=True, value=8)
     assert answers is not None
@@ -107,7 +107,7 @@ async def test_high_pain_before_the_first_hold_pauses_and_asks(world: World) -> 
     assert world.outbox.notes()[-1] == PainHigh(8, False, paused=True, session=session)
     await world.timers.advance(600)
     assert world.cues(CueKind.HOLD) == []
-    running = world.sessions.running(CHAT)
+    running = await world.sessions.running(CHAT)
     assert running is not None
     assert running.paused
     assert running.pain_before == 8
@@ -117,22 +117,22 @@ async def test_continue_gently_resumes_and_stop_for_today_stops(world: World) ->
     """The gate's answers: continue resumes the routine; stop ends it with the safety note;
     either only while that session runs."""
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     await world.sessions.pause(CHAT)
-    assert not world.coaching.gate_is_live(CHAT, session + 1)
-    assert world.coaching.gate_is_live(CHAT, session)
+    assert not await world.coaching.gate_is_live(CHAT, session + 1)
+    assert await world.coaching.gate_is_live(CHAT, session)
     await world.coaching.pass_gate(CHAT, session=session, go_on=True)
     assert world.outbox.notes()[-1] == Resumed(None)
     await world.coaching.pass_gate(CHAT, session=session, go_on=False)
     assert world.outbox.notes()[-1] == StoppedForToday()
-    assert not world.coaching.gate_is_live(CHAT, session)
+    assert not await world.coaching.gate_is_live(CHAT, session)
 
 
 async def test_high_pain_after_the_session_ended_gets_the_note_alone(world: World) -> None:
     """A high answer to the question before, given once the session is over: the safety
     note, nothing paused."""
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     await world.sessions.stop(CHAT)
     answers = await world.coaching.record_pain(CHAT, session=session, before=True, value=9)
     assert answers is not None
@@ -145,7 +145,7 @@ async def test_high_pain_after_the_session_ended_gets_the_note_alone(world: Worl
 async def test_middling_pain_says_go_gently(world: World) -> None:
     """4/10 before a running session: go gently, and the routine carries on."""
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     answers = await world.coaching.record_pain(CHAT, session=session, before=True, value=4)
     assert answers is not None
     await world.coaching.act_on_pain(CHAT, session=session, before=True, answers=answers)
@@ -159,7 +159,7 @@ async def test_pain_after_the_session(world: World) -> None:
     rise the safety note; the answer is kept with the session until the next one starts."""
     await pain_check_on(world)
     await world.sessions.start(CHAT, world.quick)
-    session = world.session_id()
+    session = await world.session_id()
     await world.coaching.record_pain(CHAT, session=session, before=True, value=2)
     assert await world.coaching.record_pain(CHAT, session=session, before=False, value=5) is None
     await world.timers.advance(3600)
@@ -179,7 +179,7 @@ async def test_pain_after_the_session(world: World) -> None:
     await world.sessions.start(CHAT, world.quick)
     assert await world.coaching.record_pain(CHAT, session=session, before=False, value=1) is None
     assert await world.coaching.record_pain(CHAT, session=session, before=True, value=1) is None
-    running = world.sessions.running(CHAT)
+    running = await world.sessions.running(CHAT)
     assert running is not None
     assert running.pain_before is None
 
@@ -189,7 +189,7 @@ async def test_high_pain_before_three_sessions_in_a_row_is_persistent(world: Wor
     for number in range(3):
         world.clock.advance(60)
         await world.sessions.start(CHAT, world.quick)
-        session = world.session_id()
+        session = await world.session_id()
         answers = await world.coaching.record_pain(CHAT, session=session, before=True, value=7)
         assert answers is not None
         await world.coaching.act_on_pain(CHAT, session=session, before=True, answers=answers)

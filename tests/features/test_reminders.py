@@ -40,7 +40,7 @@ class FakeSessions:
     def __init__(self) -> None:
         self.chats: set[int] = set()
 
-    def running(self, chat_id: int) -> object | None:
+    async def running(self, chat_id: int) -> object | None:
         return True if chat_id in self.chats else None
 
     def script_seconds(self, routine: Routine) -> float:

@@ -35,7 +35,7 @@ async def test_a_second_start_is_refused(world: World) -> None:
     assert await world.sessions.start(CHAT, world.quick)
     assert not await world.sessions.start(CHAT, world.routines.default)
     assert [cue.kind for cue in world.cues()] == [CueKind.INTRO]
-    running = world.sessions.running(CHAT)
+    running = await world.sessions.running(CHAT)
     assert running is not None
     assert running.routine is world.quick
 
@@ -88,10 +88,10 @@ async def test_pause_stops_the_clock_and_the_give_up_timer_closes_it(world: Worl
     assert await world.sessions.pause(CHAT) is False
     await world.timers.advance(PAUSE_TIMEOUT - 1)
     assert [cue.kind for cue in world.cues()] == [CueKind.INTRO]
-    assert world.sessions.running(CHAT) is not None
+    assert await world.sessions.running(CHAT) is not None
     await world.timers.advance(1)
     assert world.outbox.notes()[-1] == PauseExpired()
-    assert world.sessions.running(CHAT) is None
+    assert await world.sessions.running(CHAT) is None
     (record,) = await world.store.history(CHAT)
     assert record.status is SessionStatus.STOPPED
 
@@ -208,13 +208,13 @@ async def test_a_routine_mostly_skipped_is_partial(world: World) -> None:
     assert partial.routine_title == world.quick.title
     (record,) = await world.store.history(CHAT)
     assert record.status is SessionStatus.PARTIAL
-    assert world.sessions.running(CHAT) is None
+    assert await world.sessions.running(CHAT) is None
 
 
 async def test_stop_says_so_or_what_it_is_told(world: World) -> None:
     """Stop ends the session ("Session stopped", or the note given), only the one named."""
     await world.sessions.start(CHAT, world.quick)
-    assert not await world.sessions.stop(CHAT, of_session=world.session_id() + 1)
+    assert not await world.sessions.stop(CHAT, of_session=await world.session_id() + 1)
     assert await world.sessions.stop(CHAT)
     assert world.outbox.notes()[-1] == Stopped()
     assert not await world.sessions.stop(CHAT)
@@ -226,7 +226,7 @@ async def test_discard_ends_without_a_word(world: World) -> None:
     await world.sessions.start(CHAT, world.quick)
     sent = len(world.outbox.sent)
     await world.sessions.discard(CHAT)
-    assert world.sessions.running(CHAT) is None
+    assert await world.sessions.running(CHAT) is None
     assert len(world.outbox.sent) == sent
     assert world.timers.named(session_timer(CHAT)) is None
 
@@ -237,7 +237,7 @@ async def test_a_chat_that_blocks_the_bot_ends_its_session(world: World) -> None
     await world.timers.advance(TO_FIRST_HOLD + 1)
     world.outbox.blocked.add(CHAT)
     await world.timers.advance(HOLD)
-    assert world.sessions.running(CHAT) is None
+    assert await world.sessions.running(CHAT) is None
     (record,) = await world.store.history(CHAT)
     assert record.status is SessionStatus.STOPPED
     assert [
@@ -267,13 +267,13 @@ async def test_latest_session_is_the_running_one_else_the_last_recorded(world: W
     """Buttons of a session are live until the next one starts."""
     assert await world.sessions.latest(CHAT) is None
     await world.sessions.start(CHAT, world.quick)
-    first = world.session_id()
+    first = await world.session_id()
     assert await world.sessions.latest(CHAT) == first
     await world.sessions.stop(CHAT)
     assert await world.sessions.latest(CHAT) == first
     world.clock.advance(10)
     await world.sessions.start(CHAT, world.quick)
-    assert await world.sessions.latest(CHAT) == world.session_id() != first
+    assert await world.sessions.latest(CHAT) == await world.session_id() != first
 
 
 async def test_script_seconds_of_shared_and_own_routines(world: World) -> None:

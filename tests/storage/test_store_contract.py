@@ -137,6 +137,54 @@ async def test_sessions_move_from_active_to_the_history(store: Store) -> None:
     assert not await store.update_session(record(7, 30))
 
 
+def live(chat_id: int, version: int, position: int) -> ActiveSession:
+    """A session in progress with its state (the runner's JSON) at ``version``."""
+    state = {"session": {"position": position, "held_sides": {"Cat · left": 10.0}}, "on": True}
+    return ActiveSession(chat_id, "back", NOW, NOW.date(), state=state, version=version)
+
+
+async def test_a_session_in_progress_is_saved_only_over_the_version_before(
+    store: Store,
+) -> None:
+    """save_session: version 1 only when none is stored, then each version only over the one
+    before it; a stale save changes nothing. The state reads back as saved."""
+    await store.create(make_chat(7))
+    assert await store.active_session(7) is None
+    assert await store.save_session(live(7, 1, 0))
+    assert not await store.save_session(live(7, 1, 5))  # a session already runs
+    assert await store.save_session(live(7, 2, 1))
+    assert not await store.save_session(live(7, 2, 9))  # another instance got in first
+    assert not await store.save_session(live(7, 4, 9))
+    assert await store.active_session(7) == live(7, 2, 1)
+    assert await store.active_sessions() == [live(7, 2, 1)]
+    assert await store.active_session(8) is None
+    await store.end_session(record(7, 0))
+    assert await store.active_session(7) is None
+    assert await store.save_session(live(7, 1, 0))  # the next session
+
+
+async def test_overdue_sessions_are_those_whose_timer_is_due_before(store: Store) -> None:
+    """overdue_sessions names the chats whose session's timer was due before the instant."""
+    for chat_id, seconds in ((7, -10), (8, 10), (9, -1)):
+        await store.create(make_chat(chat_id))
+        due = NOW + dt.timedelta(seconds=seconds)
+        assert await store.save_session(replace(live(chat_id, 1, 0), due=due))
+    await store.create(make_chat(10))
+    assert await store.save_session(live(10, 1, 0))  # no timer (finished, or only noted)
+    assert sorted(await store.overdue_sessions(NOW)) == [7, 9]
+    assert await store.overdue_sessions(NOW - dt.timedelta(seconds=10)) == []
+
+
+async def test_of_concurrent_saves_of_one_version_one_wins(store: Store) -> None:
+    """Two instances move the same session on at once: exactly one save is kept."""
+    await store.create(make_chat(7))
+    assert await store.save_session(live(7, 1, 0))
+    saved = await asyncio.gather(*(store.save_session(live(7, 2, p)) for p in range(1, 9)))
+    assert sorted(saved) == [False] * 7 + [True]
+    winner = saved.index(True) + 1
+    assert await store.active_session(7) == live(7, 2, winner)
+
+
 async def test_a_question_is_answered_once(store: Store) -> None:
     """take_prompt returns the payload once, and only for the message that asked."""
     await store.create(make_chat(7))

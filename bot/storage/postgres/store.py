@@ -185,10 +185,49 @@ class PgStore:
     async def begin_session(self, active: ActiveSession) -> None:
         async with self.pool.connection() as conn:
             await conn.execute(
-                "INSERT INTO active_sessions (chat_id, doc) VALUES (%s, %s)"
-                " ON CONFLICT (chat_id) DO UPDATE SET doc = excluded.doc",
-                (active.chat_id, Jsonb(active_to_doc(active))),
+                "INSERT INTO active_sessions (chat_id, doc, version) VALUES (%s, %s, %s)"
+                " ON CONFLICT (chat_id) DO UPDATE"
+                " SET doc = excluded.doc, version = excluded.version",
+                (active.chat_id, Jsonb(active_to_doc(active)), active.version),
             )
+
+    async def active_session(self, chat_id: int) -> ActiveSession | None:
+        async with self.pool.connection() as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT doc, version FROM active_sessions WHERE chat_id = %s", (chat_id,)
+                )
+            ).fetchone()
+        return None if row is None else replace(active_from_doc(row[0]), version=row[1])
+
+    async def overdue_sessions(self, before: dt.datetime) -> list[int]:
+        async with self.pool.connection() as conn:
+            rows = await (
+                await conn.execute(
+                    "SELECT chat_id FROM active_sessions WHERE (doc->>'due')::timestamptz < %s",
+                    (before,),
+                )
+            ).fetchall()
+        return [chat_id for (chat_id,) in rows]
+
+    async def save_session(self, active: ActiveSession) -> bool:
+        # One statement each: the UPDATE's row lock makes a concurrent save wait, then find
+        # the version moved on and change nothing (READ COMMITTED re-checks the WHERE).
+        doc = Jsonb(active_to_doc(active))
+        async with self.pool.connection() as conn:
+            if active.version == 1:
+                cursor = await conn.execute(
+                    "INSERT INTO active_sessions (chat_id, doc, version) VALUES (%s, %s, 1)"
+                    " ON CONFLICT (chat_id) DO NOTHING",
+                    (active.chat_id, doc),
+                )
+            else:
+                cursor = await conn.execute(
+                    "UPDATE active_sessions SET doc = %s, version = %s"
+                    " WHERE chat_id = %s AND version = %s",
+                    (doc, active.version, active.chat_id, active.version - 1),
+                )
+            return cursor.rowcount == 1
 
     async def end_session(self, record: SessionRecord) -> None:
         async with self.pool.connection() as conn, conn.transaction():
@@ -205,8 +244,10 @@ class PgStore:
 
     async def active_sessions(self) -> list[ActiveSession]:
         async with self.pool.connection() as conn:
-            rows = await (await conn.execute("SELECT doc FROM active_sessions")).fetchall()
-        return [active_from_doc(doc) for (doc,) in rows]
+            rows = await (
+                await conn.execute("SELECT doc, version FROM active_sessions")
+            ).fetchall()
+        return [replace(active_from_doc(doc), version=version) for doc, version in rows]
 
     async def history(self, chat_id: int) -> list[SessionRecord]:
         async with self.pool.connection() as conn:

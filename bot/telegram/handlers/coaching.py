@@ -101,7 +101,7 @@ async def gate_button(update: Update, context: BotContext) -> None:
         return
     gate = callbacks.parse_gate(query.data) if isinstance(query.data, str) else None
     coaching = context.services.coaching
-    if gate is None or chat is None or not coaching.gate_is_live(chat.id, gate.session):
+    if gate is None or chat is None or not await coaching.gate_is_live(chat.id, gate.session):
         await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()

@@ -55,7 +55,7 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
         return
     services = context.services
     routine = routine or chat_routine(services.routines, subscriber)
-    if services.sessions.running(chat.id):
+    if await services.sessions.running(chat.id):
         await reply(update, words.ALREADY_RUNNING)
         return
     await services.reminders.reacted(chat.id)
@@ -107,7 +107,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     said = normalize_words(message.text)
     coach = context.services.sessions
     group = is_group(update)
-    if coach.running(chat.id) is None:
+    if await coach.running(chat.id) is None:
         first, _, rest = said.partition(" ")
         if first == WORD_START:
             routine = await find_routine(context, rest, chat.id) if rest else None

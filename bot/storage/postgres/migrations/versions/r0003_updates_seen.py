@@ -7,7 +7,7 @@ from alembic import op
 
 revision = "0003"
 # Issue 13's parts are numbered 0002-0005; on this branch 0003 follows 0001 (re-chained at merge).
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
