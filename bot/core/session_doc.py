@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 from bot.core.chat import SessionStatus
@@ -29,13 +30,16 @@ def cue_to_doc(cue: Cue) -> dict[str, Any]:
     for name, default in _CUE_DEFAULTS.items():
         value = getattr(cue, name)
         if name not in doc and value != default:
-            doc[name] = value
+            # A picture is a file of the bot's own content folder, the same on every instance.
+            doc[name] = str(value) if isinstance(value, Path) else value
     return doc
 
 
 def cue_from_doc(doc: Mapping[str, Any]) -> Cue:
     values = {name: doc[name] for name in _CUE_DEFAULTS if name in doc}
     values["kind"] = CueKind(doc["kind"])
+    if values.get("picture") is not None:
+        values["picture"] = Path(values["picture"])
     return Cue(**values)
 
 
