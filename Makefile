@@ -39,7 +39,7 @@ typecheck: $(VENV)/.installed-dev
 # TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= 4
 unit: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)

@@ -30,6 +30,7 @@ __all__ = [
     "Lane",
     "Note",
     "Outbox",
+    "SendBudget",
     "Store",
     "Timer",
     "TimerHandler",
@@ -215,4 +216,24 @@ class Outbox(Protocol):
     def bulk_slot(self) -> contextlib.AbstractAsyncContextManager[object]:
         """One of the few places for bulk work in progress: hold it while preparing and
         sending one bulk message, so 10 000 due at once never freeze the event loop."""
+        ...
+
+
+# The send budget ----------------------------------------------------------------------------
+
+
+class SendBudget(Protocol):
+    """Telegram's limits are per bot token, not per process: each limit is a bucket of emission
+    slots (GCRA) that every instance takes from, so that N instances together keep it."""
+
+    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> float:
+        """Reserve ``count`` slots of ``bucket`` (``overall``, ``chat:42``…), one every
+        ``interval`` seconds, up to ``burst`` of them at once after a quiet spell; the seconds
+        from now until the first (≤ 0: at once), the others following ``interval`` apart.
+        With ``burst`` 1, no ``n + 1`` slots are ever closer than ``n × interval``."""
+        ...
+
+    async def take_window(self, bucket: str, limit: int, seconds: float) -> float:
+        """Reserve one slot of ``bucket`` such that no ``seconds`` hold more than ``limit``
+        (a sliding window: a group's 20 a minute, in a burst if need be); seconds until it."""
         ...
