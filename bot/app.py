@@ -36,8 +36,9 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Store, Timer
+from bot.ports import SendBudget, Store, Timer
 from bot.storage.chatfiles import ChatFiles
+from bot.storage.postgres.budget import PgSendBudget
 from bot.storage.postgres.pool import new_pool
 from bot.storage.postgres.store import PgStore
 from bot.storage.tinydb import TinyStore
@@ -90,9 +91,13 @@ def build_application(
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
     store: Store
+    budget: SendBudget | None = None
     if settings.database_url:
         # PostgreSQL: the pool opens (and the schema is checked) at start-up, in the loop.
-        store = PgStore(new_pool(settings.database_url))
+        pool = new_pool(settings.database_url)
+        store = PgStore(pool)
+        # Telegram's limits are per token: every instance takes its slots from one budget.
+        budget = PgSendBudget(pool)
         storage = None
     else:
         storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
@@ -110,7 +115,14 @@ def build_application(
             )
         )
         .rate_limiter(
-            rate_limiter or PriorityRateLimiter(DeliveryLimits(max_retries=RATE_LIMIT_RETRIES))
+            rate_limiter
+            or PriorityRateLimiter(
+                DeliveryLimits(
+                    max_retries=RATE_LIMIT_RETRIES,
+                    paid_rate=settings.paid_broadcast_per_second,
+                ),
+                budget=budget,
+            )
         )
         .post_init(on_startup)
         .post_shutdown(_on_shutdown)
@@ -130,7 +142,9 @@ def build_application(
         await application.process_error(None, error)
 
     timers = JobQueueTimers(job_queue, clock, timer_failed)
-    outbox = TelegramOutbox(application.bot, RENDERERS)
+    outbox = TelegramOutbox(
+        application.bot, RENDERERS, paid_bulk=settings.paid_broadcast_per_second is not None
+    )
     sessions = Sessions(
         store=store,
         timers=timers,

@@ -49,6 +49,9 @@ class Settings:
     #: ``postgresql://…``: PostgreSQL is the store (several instances may share it); None:
     #: the TinyDB files in ``data_dir``.
     database_url: str | None = None
+    #: Bulk sends (reminders, broadcasts) at up to this many a second with the Bot API's
+    #: ``allow_paid_broadcast`` (0.1 Star each, at most 1000); None: the free 30 a second.
+    paid_broadcast_per_second: int | None = None
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the token must not.
@@ -116,7 +119,21 @@ class Settings:
             ),
             admin_ids=_user_ids("ADMIN_IDS", get("ADMIN_IDS") or ""),
             database_url=database_url,
+            paid_broadcast_per_second=_paid_rate(get("PAID_BROADCAST_PER_SECOND")),
         )
+
+
+def _paid_rate(text: str | None) -> int | None:
+    """Unset or 0: off. Telegram's paid broadcasts go up to 1000 a second; below 30 they
+    would be slower than the free ones."""
+    if text is None or text == "0":
+        return None
+    if not text.isdigit() or not 30 <= int(text) <= 1000:
+        raise ConfigError(
+            "PAID_BROADCAST_PER_SECOND must be a whole number of messages a second from 30 to "
+            f"1000 (or 0 for off), not {text!r}."
+        )
+    return int(text)
 
 
 def _minutes(key: str, text: str) -> int:

@@ -31,6 +31,7 @@ __all__ = [
     "Note",
     "Outbox",
     "SendBudget",
+    "Slots",
     "Store",
     "Timer",
     "TimerHandler",
@@ -222,15 +223,29 @@ class Outbox(Protocol):
 # The send budget ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Slots taken from a bucket: the seconds from now until the first (≤ 0: at once), and its
+    running number in the bucket (the next ones follow, one interval and one number apart)."""
+
+    wait: float
+    number: int
+
+
 class SendBudget(Protocol):
     """Telegram's limits are per bot token, not per process: each limit is a bucket of emission
     slots (GCRA) that every instance takes from, so that N instances together keep it."""
 
-    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> float:
+    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> Slots:
         """Reserve ``count`` slots of ``bucket`` (``overall``, ``chat:42``…), one every
-        ``interval`` seconds, up to ``burst`` of them at once after a quiet spell; the seconds
-        from now until the first (≤ 0: at once), the others following ``interval`` apart.
-        With ``burst`` 1, no ``n + 1`` slots are ever closer than ``n × interval``."""
+        ``interval`` seconds, up to ``burst`` of them at once after a quiet spell. With
+        ``burst`` 1, no ``n + 1`` slots are ever closer than ``n × interval``."""
+        ...
+
+    async def answered(self, bucket: str, interval: float, limit: int, number: int) -> None:
+        """Slot ``number``'s send has been answered, so it reached Telegram by now: the slot
+        ``limit`` numbers later must come a second after now at the earliest. However late
+        the send went (a busy loop, a slow network), at most ``limit`` sends in any second."""
         ...
 
     async def take_window(self, bucket: str, limit: int, seconds: float) -> float:

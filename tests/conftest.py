@@ -19,7 +19,15 @@ import pytest
 
 from tests.postgres import Cluster, cluster
 
-_TABLES = ("chats", "sessions", "active_sessions", "prompts", "unreadable")
+_TABLES = (
+    "chats",
+    "sessions",
+    "active_sessions",
+    "prompts",
+    "unreadable",
+    "send_budget",
+    "send_windows",
+)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import time
 from collections import deque
 
+from bot.ports import Slots
+
 __all__ = ["LocalSendBudget", "gcra", "sliding_slot"]
 
 
@@ -34,14 +36,25 @@ class LocalSendBudget:
 
     def __init__(self) -> None:
         self._tat: dict[str, float] = {}
+        #: Slots handed out per bucket (the next one's number).
+        self._issued: dict[str, int] = {}
         self._windows: dict[str, deque[float]] = {}
 
-    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> float:
+    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> Slots:
         now = time.monotonic()
         if bucket not in self._tat and len(self._tat) >= self.max_buckets:
             self._tat = {name: tat for name, tat in self._tat.items() if tat > now}
+            self._issued = {name: self._issued[name] for name in self._tat}
         first, self._tat[bucket] = gcra(self._tat.get(bucket), now, interval, burst, count)
-        return first - now
+        number = self._issued.get(bucket, 0)
+        self._issued[bucket] = number + count
+        return Slots(first - now, number)
+
+    async def answered(self, bucket: str, interval: float, limit: int, number: int) -> None:
+        ahead = number + limit - self._issued.get(bucket, 0)
+        if ahead >= 0 and bucket in self._tat:
+            earliest = time.monotonic() + 1.0 - ahead * interval
+            self._tat[bucket] = max(self._tat[bucket], earliest)
 
     async def take_window(self, bucket: str, limit: int, seconds: float) -> float:
         now = time.monotonic()

@@ -53,6 +53,8 @@ WaitObserver = Callable[["Lane", str, float], None]
 BULK = Lane.BULK
 #: Paid broadcasts go at this share of PAID_BROADCAST_PER_SECOND, like the free 29.4 of 30.
 PAID_SHARE = 0.98
+#: Telegram's paid broadcasts: at most this many in any second, whatever rate is chosen.
+PAID_LIMIT = 1000
 #: After a chat's 429, its other requests wait this much longer than the retried one.
 _AFTER_RETRY = 0.02
 
@@ -118,22 +120,27 @@ class _Window:
 class _PriorityGate:
     """One overall bucket of the budget, its slots handed to waiting requests interactive lane
     first. Slots are reserved a block at a time (no more than there are waiters); one left
-    unused for longer than an interval is dropped, never saved up into a burst."""
+    unused for long (a tenth of a second) is dropped, never saved up into a burst."""
 
     def __init__(
         self, budget: SendBudget, bucket: str, rate: float, burst: int, block: int, limit: int
     ) -> None:
         self.window = _Window(limit)
+        self.limit = limit
         self._budget = budget
         self._bucket = bucket
         self._interval = 1 / rate
+        #: A slot this late is dropped, not saved up into a burst after a stall. A late send
+        #: is no danger to the strict second: the budget hears when it is answered.
+        self._late = max(self._interval, 0.1)
         self._burst = burst
         self._block = max(1, block)
-        self._slots: deque[float] = deque()
-        self._queues: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        #: Reserved slots: (monotonic instant, number in the bucket).
+        self._slots: deque[tuple[float, int]] = deque()
+        self._queues: dict[Lane, deque[asyncio.Future[int]]] = {lane: deque() for lane in Lane}
         self._pump: asyncio.Task[None] | None = None
 
-    def _next(self) -> deque[asyncio.Future[None]] | None:
+    def _next(self) -> deque[asyncio.Future[int]] | None:
         for lane in Lane:  # in definition order: interactive first
             queue = self._queues[lane]
             while queue and queue[0].done():  # the waiter was cancelled
@@ -142,13 +149,14 @@ class _PriorityGate:
                 return queue
         return None
 
-    async def enter(self, lane: Lane) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def enter(self, lane: Lane) -> int:
+        """Wait for a slot; its number (for :meth:`answered`)."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._queues[lane].append(future)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="delivery-gate")
         try:
-            await future
+            return await future
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():
                 self.window.finished()  # let in, then cancelled before it could send
@@ -157,27 +165,35 @@ class _PriorityGate:
     async def _run(self) -> None:
         while self._next() is not None:
             now = time.monotonic()
-            while self._slots and self._slots[0] < now - self._interval:
-                self._slots.popleft()  # stale: using it now would make a burst
+            while self._slots and self._slots[0][0] < now - self._late:
+                self._slots.popleft()
             if not self._slots:
                 waiting = sum(len(queue) for queue in self._queues.values())
                 count = min(self._block, waiting)
-                wait = await self._budget.take(
+                slots = await self._budget.take(
                     self._bucket, self._interval, burst=self._burst, count=count
                 )
-                first = time.monotonic() + wait
-                self._slots.extend(first + n * self._interval for n in range(count))
+                first = time.monotonic() + slots.wait
+                self._slots.extend(
+                    (first + n * self._interval, slots.number + n) for n in range(count)
+                )
             now = time.monotonic()
-            delay = max(self._slots[0] - now, self.window.wait_time(now))
+            delay = max(self._slots[0][0] - now, self.window.wait_time(now))
             if delay > 0:
                 await asyncio.sleep(delay)
                 continue  # someone more urgent may have come meanwhile
             queue = self._next()
             if queue is None:
                 break
-            self._slots.popleft()
+            _, number = self._slots.popleft()
             self.window.started()
-            queue.popleft().set_result(None)
+            queue.popleft().set_result(number)
+
+    async def answered(self, number: int) -> None:
+        """The send of slot ``number`` is back (answered or failed): count it in this
+        process's window and tell the budget, which keeps every instance's sends apart."""
+        self.window.finished()
+        await self._budget.answered(self._bucket, self._interval, self.limit, number)
 
     async def close(self) -> None:
         for queue in self._queues.values():
@@ -204,9 +220,11 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         self.limits = limits = limits or DeliveryLimits()
         self.budget: SendBudget = budget if budget is not None else LocalSendBudget()
         self._on_wait = on_wait
-        self._gate = self._new_gate("overall", limits.overall_rate, limits.overall_burst)
+        self._gate = self._new_gate(
+            "overall", limits.overall_rate, limits.overall_burst, math.ceil(limits.overall_rate)
+        )
         self._paid_gate = (
-            self._new_gate("paid", limits.paid_rate * PAID_SHARE, 1)
+            self._new_gate("paid", limits.paid_rate * PAID_SHARE, 1, PAID_LIMIT)
             if limits.paid_rate is not None
             else None
         )
@@ -214,10 +232,9 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         self._blocked: dict[int | str, float] = {}
         self.bulk_slots = asyncio.Semaphore(limits.bulk_in_flight)
 
-    def _new_gate(self, bucket: str, rate: float, burst: int) -> _PriorityGate:
+    def _new_gate(self, bucket: str, rate: float, burst: int, limit: int) -> _PriorityGate:
+        """A gate pacing at ``rate``, never past Telegram's ``limit`` sends in any second."""
         block = int(rate * self.limits.block_seconds)
-        # Telegram's own figure: 30 for 29.4, 1000 for 980.
-        limit = max(1, math.ceil(rate))
         return _PriorityGate(self.budget, bucket, rate, burst, block, limit)
 
     async def initialize(self) -> None:
@@ -244,7 +261,7 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         paid = bool(data.get("allow_paid_broadcast")) and self._paid_gate is not None
         for attempt in range(self.limits.max_retries + 1):
             started = time.monotonic()
-            gate = await self._wait_turn(chat, lane, paid=paid, retry=attempt > 0)
+            gate, number = await self._wait_turn(chat, lane, paid=paid, retry=attempt > 0)
             if self._on_wait is not None:
                 self._on_wait(lane, endpoint, time.monotonic() - started)
             try:
@@ -257,12 +274,12 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
                 _LOGGER.warning("429 in chat %s: waiting %.1f s, then retrying", chat, seconds)
                 self._blocked[chat] = max(self._blocked.get(chat, 0.0), time.monotonic() + seconds)
             finally:
-                gate.window.finished()
+                await gate.answered(number)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     async def _wait_turn(
         self, chat: int | str, lane: Lane, *, paid: bool, retry: bool
-    ) -> _PriorityGate:
+    ) -> tuple[_PriorityGate, int]:
         """The chat's bucket (groups: always; private chats: bulk only), then the overall one
         (the paid one for a paid broadcast)."""
         # The request that got the 429 goes first when the wait is over; the chat's others
@@ -284,13 +301,12 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         elif lane is Lane.BULK:
             await self._take(f"chat:{chat}", limits.private_rate, limits.private_burst)
         gate = self._paid_gate if paid and self._paid_gate is not None else self._gate
-        await gate.enter(lane)
-        return gate
+        return gate, await gate.enter(lane)
 
     async def _take(self, bucket: str, rate: float, burst: int) -> None:
-        wait = await self.budget.take(bucket, 1 / rate, burst=burst)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        slots = await self.budget.take(bucket, 1 / rate, burst=burst)
+        if slots.wait > 0:
+            await asyncio.sleep(slots.wait)
 
 
 def bulk_slot(bot: object) -> contextlib.AbstractAsyncContextManager[object]:

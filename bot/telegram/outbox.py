@@ -26,9 +26,11 @@ _LOGGER = logging.getLogger(__name__)
 class TelegramOutbox:
     """Notes to messages, through one bot."""
 
-    def __init__(self, bot: ExtBot[Any], renderers: Renderers) -> None:
+    def __init__(self, bot: ExtBot[Any], renderers: Renderers, *, paid_bulk: bool = False) -> None:
         self._bot = bot
         self._renderers = dict(renderers)
+        #: PAID_BROADCAST_PER_SECOND is set: bulk sends go as paid broadcasts, faster.
+        self._paid_bulk = paid_bulk
 
     def render(self, note: Note) -> Rendered:
         """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
@@ -41,6 +43,7 @@ class TelegramOutbox:
         the last); the id of the last message."""
         rendered = self.render(note)
         parts = fit(rendered.text)
+        paid = self._paid_bulk and lane is Lane.BULK
         message_id = 0
         for number, part in enumerate(parts, start=1):
             last = number == len(parts)
@@ -50,6 +53,7 @@ class TelegramOutbox:
                     part,
                     reply_markup=rendered.buttons if last else None,
                     disable_notification=not sound,
+                    allow_paid_broadcast=True if paid else None,
                     rate_limit_args=lane,
                 )
             except Forbidden as exc:

@@ -213,3 +213,29 @@ async def test_sends_in_flight_count_against_the_second() -> None:
     assert sum(1 for at in started if at - begin < 1.2) == 20
     await asyncio.gather(*tasks)
     await limiter.shutdown()
+
+
+async def test_paid_broadcasts_take_the_paid_budget_interactive_keeps_the_free_one() -> None:
+    """With a paid rate of 300, 300 bulk sends flagged allow_paid_broadcast go at ≥ 0.95 of
+    it, never 300 in one second; a reply meanwhile goes by the free budget, at once."""
+    limiter = PriorityRateLimiter(DeliveryLimits(paid_rate=300))
+    recorder = Recorder()
+
+    async def paid(n: int) -> None:
+        async def call() -> bool:
+            recorder.sent.append((f"p{n}", time.monotonic()))
+            return True
+
+        data = {"chat_id": 1000 + n, "allow_paid_broadcast": True}
+        await limiter.process_request(call, (), {}, "sendMessage", data, BULK)
+
+    fan_out = [asyncio.create_task(paid(n)) for n in range(300)]
+    await asyncio.sleep(0.2)
+    asked = time.monotonic()
+    await send(limiter, recorder, "reply", 7)
+    assert recorder.at("reply") - asked < 0.05
+    await asyncio.gather(*fan_out)
+    times = [at for name, at in recorder.sent if name.startswith("p")]
+    assert most_in_any_second(times) < 300
+    assert (len(times) - 1) / (max(times) - min(times)) >= 300 * 0.95
+    await limiter.shutdown()
