@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.flood import FloodGuard
+from bot.core.flood import FloodGuard, LocalFlood
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
@@ -36,9 +36,10 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import SendBudget, Store, Timer
+from bot.ports import FloodLedger, SendBudget, Store, Timer
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.budget import PgSendBudget
+from bot.storage.postgres.flood import PgFlood
 from bot.storage.postgres.pool import new_pool
 from bot.storage.postgres.store import PgStore
 from bot.storage.tinydb import TinyStore
@@ -92,17 +93,21 @@ def build_application(
     routines = routines if routines is not None else load_routines(settings.content_dir)
     store: Store
     budget: SendBudget | None = None
+    clock = clock or Clock()
+    flood = FloodGuard(burst=settings.flood_burst)
+    ledger: FloodLedger = LocalFlood(flood, clock.monotonic)
     if settings.database_url:
         # PostgreSQL: the pool opens (and the schema is checked) at start-up, in the loop.
         pool = new_pool(settings.database_url)
         store = PgStore(pool)
         # Telegram's limits are per token: every instance takes its slots from one budget.
         budget = PgSendBudget(pool)
+        # And the flood guard: a user is one user whichever instance gets the update.
+        ledger = PgFlood(pool, burst=settings.flood_burst)
         storage = None
     else:
         storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
         store = TinyStore(storage)
-    clock = clock or Clock()
 
     builder = (
         ApplicationBuilder()
@@ -165,7 +170,6 @@ def build_application(
         grace=settings.reminder_grace,
         failures=failures,
     )
-    flood = FloodGuard(burst=settings.flood_burst)
     schedules = ScheduleSettings(store, clock, reminders)
     attach_services(
         application,
@@ -188,7 +192,7 @@ def build_application(
                 sessions,
                 default_zone=settings.default_timezone,
                 default_time=settings.default_reminder_time,
-                flood=flood,
+                flood=ledger,
                 failures=failures,
             ),
             schedules=schedules,

@@ -22,10 +22,12 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord
+from bot.core.flood import Verdict
 
 __all__ = [
     "Blocked",
     "Clock",
+    "FloodLedger",
     "JSONValue",
     "Lane",
     "Note",
@@ -251,4 +253,13 @@ class SendBudget(Protocol):
     async def take_window(self, bucket: str, limit: int, seconds: float) -> float:
         """Reserve one slot of ``bucket`` such that no ``seconds`` hold more than ``limit``
         (a sliding window: a group's 20 a minute, in a burst if need be); seconds until it."""
+        ...
+
+
+class FloodLedger(Protocol):
+    """The incoming flood guard's buckets, one per user (``bot.core.flood``): in memory, or in
+    PostgreSQL so that a user's updates count the same whichever instance gets them."""
+
+    async def check(self, user_id: int) -> Verdict:
+        """Spend one of the user's tokens: let the update through, warn once, or drop it."""
         ...

@@ -27,6 +27,7 @@ _TABLES = (
     "unreadable",
     "send_budget",
     "send_windows",
+    "flood",
 )
 
 

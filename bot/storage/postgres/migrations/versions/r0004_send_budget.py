@@ -7,7 +7,8 @@ numbers after its own to a second after the answer: ``send_budget_answered``).
 Each is taken in one round trip by a function that locks the row, reads the server's clock
 *after* the lock (a wait for another instance's take is not time passed) and answers the
 slot's instant on that clock (epoch seconds): the server's one clock orders every instance's
-sends, whatever their own clocks say.
+sends, whatever their own clocks say. ``flood`` holds the incoming flood guard's bucket of
+each user (``flood_check``), so a user who writes to two instances is counted once.
 """
 
 from __future__ import annotations
@@ -98,6 +99,46 @@ def upgrade() -> None:
             UPDATE send_windows SET times = v_times WHERE bucket = p_bucket;
             RETURN extract(epoch FROM v_slot);
         END $$;
+
+        -- The incoming flood guard (bot.core.flood.FloodGuard), one row per user.
+        CREATE TABLE flood (
+            user_id bigint PRIMARY KEY,
+            tokens double precision NOT NULL,
+            at timestamptz NOT NULL,
+            warned_at timestamptz
+        );
+
+        CREATE FUNCTION flood_check(
+            p_user bigint, p_rate double precision, p_burst double precision
+        ) RETURNS text LANGUAGE plpgsql AS $$
+        DECLARE
+            v_now timestamptz;
+            v_tokens double precision;
+            v_at timestamptz;
+            v_warned timestamptz;
+            v_verdict text;
+        BEGIN
+            INSERT INTO flood (user_id, tokens, at) VALUES (p_user, p_burst, clock_timestamp())
+                ON CONFLICT (user_id) DO NOTHING;
+            SELECT f.tokens, f.at, f.warned_at INTO v_tokens, v_at, v_warned
+                FROM flood f WHERE f.user_id = p_user FOR UPDATE;
+            v_now := clock_timestamp();
+            v_tokens := least(
+                p_burst, v_tokens + greatest(0, extract(epoch FROM v_now - v_at)) * p_rate);
+            IF v_tokens >= 1 THEN
+                v_tokens := v_tokens - 1;
+                v_verdict := 'allow';
+            ELSIF v_warned IS NOT NULL
+                    AND extract(epoch FROM v_now - v_warned) < p_burst / p_rate THEN
+                v_verdict := 'drop';
+            ELSE
+                v_warned := v_now;
+                v_verdict := 'warn';
+            END IF;
+            UPDATE flood SET tokens = v_tokens, at = v_now, warned_at = v_warned
+                WHERE user_id = p_user;
+            RETURN v_verdict;
+        END $$;
         """
     )
 
@@ -105,6 +146,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(
         """
+        DROP FUNCTION flood_check(bigint, double precision, double precision);
+        DROP TABLE flood;
         DROP FUNCTION send_window_take(text, integer, double precision);
         DROP FUNCTION send_budget_answered(text, double precision, integer, bigint);
         DROP FUNCTION send_budget_take(text, double precision, integer, integer);
