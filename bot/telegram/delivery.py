@@ -120,7 +120,7 @@ class _Window:
 class _PriorityGate:
     """One overall bucket of the budget, its slots handed to waiting requests interactive lane
     first. Slots are reserved a block at a time (no more than there are waiters); one left
-    unused for long (a tenth of a second) is dropped, never saved up into a burst."""
+    unused for a second is dropped, never saved up into a burst."""
 
     def __init__(
         self, budget: SendBudget, bucket: str, rate: float, burst: int, block: int, limit: int
@@ -130,9 +130,10 @@ class _PriorityGate:
         self._budget = budget
         self._bucket = bucket
         self._interval = 1 / rate
-        #: A slot this late is dropped, not saved up into a burst after a stall. A late send
-        #: is no danger to the strict second: the budget hears when it is answered.
-        self._late = max(self._interval, 0.1)
+        #: A slot this late is dropped. Late slots are used, not wasted (a loop blocked for a
+        #: moment would otherwise cost the budget): at most a block of them goes at once, and
+        #: the in-flight count and the answers keep even that within the strict second.
+        self._late = max(self._interval, 1.0)
         self._burst = burst
         self._block = max(1, block)
         #: Reserved slots: (monotonic instant, number in the bucket).
