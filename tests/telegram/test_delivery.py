@@ -103,7 +103,7 @@ async def test_group_messages_wait_for_the_group_window() -> None:
     await asyncio.gather(*(send(limiter, recorder, f"g{n}", GROUP) for n in range(7)))
     assert time.monotonic() - started >= 0.39  # two more windows after the first three
     times = [at for _, at in recorder.sent]
-    assert all(sum(1 for other in times if at <= other < at + 0.19) <= 3 for at in times)
+    assert all(sum(1 for other in times if at <= other < at + 0.15) <= 3 for at in times)
     await limiter.shutdown()
 
 
