@@ -170,9 +170,11 @@ class _PriorityGate:
             now = time.monotonic()
             while self._slots and self._slots[0][0] < now - self._late:
                 self._slots.popleft()
-            if not self._slots:
-                waiting = sum(len(queue) for queue in self._queues.values())
-                count = min(self._block, waiting)
+            waiting = sum(len(queue) for queue in self._queues.values())
+            if len(self._slots) <= 1 < waiting or not self._slots:
+                # The next block before this one runs out: a pump that wakes late at a block's
+                # end would otherwise restart the schedule from now and lose the lateness.
+                count = min(self._block, waiting - len(self._slots))
                 slots = await self._budget.take(
                     self._bucket, self._interval, burst=self._burst, count=count
                 )
