@@ -16,17 +16,16 @@ import pytest
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.chat import Chat, Coaching, Schedule
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.features.operators import Broadcast
 from bot.ports import Lane, SendBudget
 from bot.storage.postgres.budget import PgSendBudget
 from bot.storage.postgres.pool import open_pool
-from bot.storage.postgres.store import PgStore
 from bot.telegram.budget import LocalSendBudget
 from bot.telegram.context import BotApp, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.runner import running
+from tests.e2e.test_instances import reminders_due
 from tests.e2e.test_strict_limits import max_in_any_second
 from tests.waiting import eventually
 
@@ -35,21 +34,9 @@ STRICT = FloodLimits(strict_window=True)
 
 
 async def subscribe(database_url: str, crowd: list[EmulatedUser]) -> None:
-    """Everyone's reminder at 09:00 UTC, stored in the database."""
-    pool = await open_pool(database_url, min_size=1, max_size=2)
-    try:
-        store = PgStore(pool)
-        for member in crowd:
-            await store.create(
-                Chat(
-                    chat_id=member.id,
-                    created_at=SLOT - dt.timedelta(days=1),
-                    schedule=Schedule(timezone="UTC", times=(dt.time(9, 0),)),
-                    coaching=Coaching(pain_check=False),
-                )
-            )
-    finally:
-        await pool.close()
+    """Everyone's reminder at 09:00 UTC, stored in the database with its timer row (on
+    PostgreSQL the rows are the schedule: nothing is rebuilt at start-up)."""
+    await reminders_due(database_url, crowd, SLOT)
 
 
 @contextlib.asynccontextmanager
