@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.charts.worker import ChartRenderer, shared_renderer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
@@ -83,10 +84,12 @@ def build_application(
     routines: RoutineBook | None = None,
     clock: Clock | None = None,
     rate_limiter: PriorityRateLimiter | None = None,
+    charts: ChartRenderer | None = None,
 ) -> BotApp:
     """The bot, wired to its services; not started. Raises ContentError for broken content.
 
-    ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits).
+    ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits);
+    ``charts`` the process's shared chart worker (benchmarks compare it with a thread).
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
     store: Store
@@ -190,6 +193,7 @@ def build_application(
             ),
             failures=failures,
             flood=flood,
+            charts=charts or shared_renderer(),
         ),
     )
     _register_handlers(application)
@@ -294,6 +298,8 @@ async def on_startup(application: BotApp) -> None:
         except Exception as exc:  # one unreachable chat must not stop the start-up
             _LOGGER.warning("Could not tell chat %s its session was cut: %s", chat_id, exc)
     count = await services.reminders.rebuild()
+    # The chart worker starts now, in the background: the first /stats need not wait for it.
+    services.charts.warm()
     await application.bot.set_my_commands(
         [BotCommand(command, description) for command, description in account_text.COMMANDS]
     )

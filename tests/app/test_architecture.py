@@ -137,6 +137,28 @@ def test_features_use_the_core_and_the_ports_only() -> None:
     assert offenders == {}
 
 
+def test_charts_are_drawn_by_their_adapter_alone() -> None:
+    """matplotlib is imported by bot.charts only, and bot.charts knows only the core: no
+    Telegram, no features, no storage (what it draws comes in as core data and words)."""
+    plotting = [
+        n for n in MODULES if "matplotlib" in _external(n) and not _within(n, "bot.charts")
+    ]
+    assert plotting == []
+    offenders = {}
+    for name in MODULES:
+        if not _within(name, "bot.charts"):
+            continue
+        bad = {"telegram", "tinydb", "aiohttp", "psycopg"} & _external(name)
+        bad |= {
+            t
+            for t in GRAPH[name]
+            if _within(t, "bot") and not _within(t, "bot.charts", "bot.core")
+        }
+        if bad:
+            offenders[name] = sorted(bad)
+    assert offenders == {}
+
+
 def test_the_emulator_imports_nothing_from_the_bot() -> None:
     """The emulator stands for Telegram: it shares no code with the bot it tests."""
     offenders = {

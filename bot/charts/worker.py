@@ -1,0 +1,123 @@
+"""Charts drawn off the event loop, in a worker process.
+
+Drawing holds the interpreter for ~100 ms of pure Python (matplotlib's artists and text
+layout); in a thread that would stall every other chat's countdown for as long (measured in
+``bench/charts.py``), so it runs in one separate process, started with *spawn* (a fork of a
+running bot would copy its threads' locks) and warmed at start-up so the first /stats does not
+pay for importing matplotlib. This module itself never imports matplotlib: the bot's process
+stays as small as it was.
+
+A chart is a nicety: if it fails or is slow, :meth:`ChartRenderer.render` returns None and
+/stats answers in text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from bot.charts.words import ChartWords
+from bot.core.chart import ChartData
+
+__all__ = ["RENDER_TIMEOUT", "ChartRenderer", "shared_renderer"]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Longer than this and /stats answers in text (a year of history takes ~0.15 s).
+RENDER_TIMEOUT = 10.0
+
+
+def _draw(data: ChartData, words: ChartWords) -> bytes:
+    """Runs in the worker: matplotlib is imported there only."""
+    from bot.charts.draw import draw
+
+    return draw(data, words)
+
+
+def _warm_up() -> int:
+    from bot.charts.draw import warm_up
+
+    return warm_up()
+
+
+def _process_pool() -> Executor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+class ChartRenderer:
+    """Draws charts in an executor (by default one worker process, started on first use).
+
+    ``executor`` is for benchmarks and tests (a thread pool, to compare); the renderer owns
+    whatever it is given and shuts it down in :meth:`close`. A worker that dies is replaced
+    by a new process.
+    """
+
+    def __init__(self, executor: Executor | None = None, *, timeout: float = RENDER_TIMEOUT):
+        self._executor = executor
+        self._timeout = timeout
+        self._warming: Future[int] | None = None
+
+    def _pool(self) -> Executor:
+        if self._executor is None:
+            self._executor = _process_pool()
+        return self._executor
+
+    def warm(self) -> None:
+        """Start the worker and draw a tiny chart in the background (once); returns at once."""
+        if self._warming is None:
+            # A plain future, not the loop's: the shared worker outlives a test's event loop.
+            self._warming = self._pool().submit(_warm_up)
+            self._warming.add_done_callback(_log_warm_up)
+
+    async def render(self, data: ChartData, words: ChartWords) -> bytes | None:
+        """The chart as PNG bytes, or None if it could not be drawn in time."""
+        for attempt in (1, 2):
+            try:
+                # submit() itself raises BrokenProcessPool once the pool knows its worker died.
+                future = asyncio.wrap_future(self._pool().submit(_draw, data, words))
+                async with asyncio.timeout(self._timeout):
+                    return await future
+            except BrokenProcessPool:
+                # The worker died (killed, out of memory): a new one, once.
+                _LOGGER.warning("The chart worker died (attempt %d); starting another", attempt)
+                self._replace()
+            except TimeoutError:
+                _LOGGER.warning("A chart took over %.0f s; answering in text", self._timeout)
+                return None
+            except Exception:
+                _LOGGER.exception("Could not draw a chart; answering in text")
+                return None
+        return None
+
+    def _replace(self) -> None:
+        old, self._executor = self._executor, None
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the worker (without waiting for a chart being drawn)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        self._warming = None
+
+
+def _log_warm_up(future: Future[int]) -> None:
+    if future.cancelled():
+        return
+    if (error := future.exception()) is not None:
+        _LOGGER.warning("The chart worker did not start: %s", error)
+
+
+_SHARED: list[ChartRenderer] = []
+
+
+def shared_renderer() -> ChartRenderer:
+    """This process's renderer: one worker process however many applications it builds (the
+    bot builds one; the tests and the sandbox build many, and each would start a process)."""
+    if not _SHARED:
+        _SHARED.append(ChartRenderer())
+    return _SHARED[0]

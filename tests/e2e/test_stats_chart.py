@@ -1,0 +1,65 @@
+"""/stats through the emulator: with history, a chart photo captioned with the summary; without
+history, text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from PIL import Image
+
+from bot.core.chat import SessionRecord, SessionStatus
+from tests.e2e.conftest import Bot
+
+
+def seed_history(bot: Bot, days: int) -> None:
+    """A completed session on each of the last ``days`` days, with holds and pain answers."""
+    today = bot.clock.now().astimezone(dt.UTC).date()
+    for n in range(days, 0, -1):
+        day = today - dt.timedelta(days=n)
+        started = dt.datetime.combine(day, dt.time(9), dt.UTC)
+        bot.storage.end_session(
+            SessionRecord(
+                chat_id=bot.user.id,
+                routine_id="back",
+                started_at=started,
+                ended_at=started + dt.timedelta(minutes=6),
+                local_date=day,
+                status=SessionStatus.COMPLETED,
+                duration=360.0,
+                holds={"Iliopsoas stretch · left": 20.0, "Iliopsoas stretch · right": 24.0},
+                pain_before=4,
+                pain_after=2,
+            )
+        )
+
+
+async def test_stats_with_history_is_a_chart_photo(bot: Bot) -> None:
+    """With a month of sessions, /stats answers with one photo: a valid PNG of a phone-sized
+    picture (uploaded, not a file_id), captioned with the counts and the streak, and no text
+    chart."""
+    await bot.ask("/start", "I help people")
+    seed_history(bot, 30)
+    reply = await bot.ask("/stats", "Your progress", timeout=30)
+    assert reply.photo is not None
+    assert reply.photo.uploaded
+    data = reply.photo.data
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert 3_000 < len(data) < 300_000
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    assert image.size == (900, 1125)
+    assert "This week" in reply.text
+    assert "Current streak: 30 days in a row" in reply.text
+    assert "■" not in reply.text  # the picture replaces the text chart
+    assert "Back pain" in reply.text  # the whole text fits the caption
+    assert len(bot.emulator.photos(bot.user)) == 1
+
+
+async def test_stats_without_history_is_text(bot: Bot) -> None:
+    """A new user's /stats is text ("Nothing here yet"), not an empty chart."""
+    await bot.ask("/start", "I help people")
+    reply = await bot.ask("/stats", "Your progress")
+    assert reply.photo is None
+    assert "Nothing here yet" in reply.text
+    assert bot.emulator.photos(bot.user) == []
