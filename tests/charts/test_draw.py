@@ -99,6 +99,7 @@ def test_the_streak_is_drawn_in_orange() -> None:
         return any(
             count > 500 and max(abs(a - b) for a, b in zip(c, orange, strict=True)) < 12
             for count, c in colours
+            if isinstance(c, tuple)
         )
 
     with_streak = data(10, {}, pain=False)

@@ -108,9 +108,9 @@ def test_holds_are_averaged_per_side_and_day() -> None:
     assert data is not None
     series = {s.side: s.points for s in data.holds}
     assert [s.side for s in data.holds] == ["left", "right", ""]
-    assert series["left"] == ((days_ago(2), 20), (days_ago(1), 25))
-    assert series["right"] == ((days_ago(1), 25),)
-    assert series[""] == ((days_ago(2), 15),)
+    assert series["left"] == ((days_ago(2), 20.0), (days_ago(1), 25.0))
+    assert series["right"] == ((days_ago(1), 25.0),)
+    assert series[""] == ((days_ago(2), 15.0),)
 
 
 def test_a_step_number_is_not_a_side() -> None:
