@@ -1,34 +1,38 @@
 """The /stats chart as a PNG: sessions per day with the streak, the hold per side over time,
 the weekly pain before → after.
 
-Drawn with matplotlib's Agg canvas on a bare :class:`~matplotlib.figure.Figure` (no pyplot,
-no global state), few artists and no automatic layout, so a year of history draws in well
-under 200 ms. Nothing here knows a language: every word in the picture comes in as
-:class:`ChartWords` from the render layer; tick labels are dates.
+Drawn with Pillow, not a plotting library: matplotlib took 150–250 ms of CPU for these three
+panels (most of it laying out and rasterising its tick labels), over the 200 ms budget on a
+busy machine; a chart this simple is a few rectangles, lines, dots and labels, which Pillow
+draws in a few tens of milliseconds. It draws at twice the size and halves the picture, since
+its lines are not anti-aliased. The font is DejaVu Sans (``fonts/``, its licence beside it):
+wide Unicode coverage, for the translations to come.
+
+Nothing here knows a language: every word in the picture comes in as :class:`ChartWords`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from bot.charts.words import ChartWords
 from bot.core.chart import ChartData, Day, SideHolds
 from bot.core.stats import DayMark
 
-__all__ = ["HEIGHT", "WIDTH", "ChartWords", "draw", "warm_up"]
+__all__ = ["HEIGHT", "WIDTH", "draw", "warm_up"]
 
 #: The picture's size in pixels: portrait, to fill a phone's width and stay readable there.
 WIDTH, HEIGHT = 900, 1125
-_DPI = 150
+_S = 2  # drawn at twice the size, then halved: anti-aliasing
 _COLOURS = 64
+_FONTS = Path(__file__).resolve().parent / "fonts"
 
 #: The bot's palette (content/images/README.md).
 BACKGROUND = "#F8F4EC"
@@ -37,41 +41,72 @@ BLUE = "#3A6A99"
 PALE = "#A6C0DA"
 ORANGE = "#FF6A3D"
 SOFT_ORANGE = "#FFB79C"
-GRID = "#E6DAC5"
 GREEN = "#16A06F"
+GRID = "#E6DAC5"
 INK = "#4A4A4A"
+_SERIES = (NAVY, ORANGE, GREEN, BLUE, SOFT_ORANGE)
+
+# Layout, in pixels of the final picture.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 70, 28, 16, 8
+_TITLE, _TICKS, _GAP = 58, 44, 26
+#: Tick labels and legend: a phone shows the picture about 400 points wide, so 21 px of 900
+#: is about 9 points; titles 25 px.
+_SMALL = 21
+
+
+@functools.cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(_FONTS / name), size * _S)
+
+
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    """One panel's plot area (final pixels) and its x and y ranges."""
+
+    pen: ImageDraw.ImageDraw
+    top: float
+    left: float
+    right: float
+    bottom: float
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def x(self, value: float) -> float:
+        """Where x (days before today) is, in the drawing's pixels."""
+        share = (value - self.x0) / (self.x1 - self.x0)
+        return _S * (self.left + share * (self.right - self.left))
+
+    def y(self, value: float) -> float:
+        share = (value - self.y0) / (self.y1 - self.y0)
+        return _S * (self.bottom - share * (self.bottom - self.top))
 
 
 def draw(data: ChartData, words: ChartWords) -> bytes:
-    """The chart as PNG bytes (:data:`WIDTH` × :data:`HEIGHT`)."""
-    figure = Figure(figsize=(WIDTH / _DPI, HEIGHT / _DPI), dpi=_DPI, facecolor=BACKGROUND)
+    """The chart as PNG bytes (:data:`WIDTH` × :data:`HEIGHT`), a 64-colour palette PNG."""
+    image = Image.new("RGB", (WIDTH * _S, HEIGHT * _S), BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    panels: list[Callable[[ImageDraw.ImageDraw, float, float, ChartData, ChartWords], None]]
     panels = [_sessions]
     if data.holds:
         panels.append(_holds)
     if data.pain:
         panels.append(_pain)
-    # Fixed margins instead of tight_layout: it costs a draw of its own.
-    grid = figure.add_gridspec(
-        len(panels), 1, left=0.08, right=0.94, top=0.95, bottom=0.05, hspace=0.42
-    )
+    height = (HEIGHT - _TOP - _BOTTOM - _GAP * (len(panels) - 1)) / len(panels)
     for row, panel in enumerate(panels):
-        axes = figure.add_subplot(grid[row])
-        _style(axes)
-        panel(axes, data, words)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib leaves it unannotated
-    # A flat chart needs few colours: a 64-colour palette PNG is a third the size of
-    # matplotlib's RGBA one, and quicker to encode than it.
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())  # type: ignore[no-untyped-call]
-    palette = image.convert("RGB").quantize(_COLOURS, method=Image.Quantize.FASTOCTREE)
+        top = _TOP + row * (height + _GAP)
+        panel(pen, top, top + height, data, words)
+    small = image.reduce(_S).quantize(_COLOURS, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
-    palette.save(buffer, "PNG")
+    small.save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def warm_up() -> int:
-    """Draw a tiny chart once, so the first real one does not pay for imports and font
-    caches (run in the worker at start-up); returns the PNG's size."""
+    """Draw a tiny chart once, so the first real one does not pay for loading the fonts (run
+    in the worker at start-up); returns the PNG's size."""
     today = dt.date(2026, 1, 5)
     data = ChartData(
         today,
@@ -80,89 +115,165 @@ def warm_up() -> int:
         (SideHolds("left", ((today, 20.0),)),),
         ((today, 3.0, 2.0),),
     )
-    return len(draw(data, ChartWords("", "", "", "", "")))
+    return len(draw(data, ChartWords("Aa", "Aa", "Aa", "Aa", "Aa")))
 
 
-def _style(axes: Axes) -> None:
-    axes.set_facecolor(BACKGROUND)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
-    axes.spines["bottom"].set_color(GRID)
-    axes.tick_params(colors=INK, labelsize=9, length=0, pad=4)
-    axes.grid(axis="y", color=GRID, linewidth=0.8)
-    axes.set_axisbelow(True)
+# Panels -----------------------------------------------------------------------------------
 
 
-def _title(axes: Axes, text: str) -> None:
-    if text:
-        axes.set_title(text, loc="left", fontsize=11, color=NAVY, fontweight="bold", pad=8)
-
-
-def _sessions(axes: Axes, data: ChartData, words: ChartWords) -> None:
+def _sessions(
+    pen: ImageDraw.ImageDraw, top: float, bottom: float, data: ChartData, words: ChartWords
+) -> None:
     """One bar per day (the current streak's orange), a small dot for a missed day, and the
     streak's length as a big orange number at the top right."""
-    heights = [day.sessions for day in data.days]
-    colours = [ORANGE if day.streak else NAVY for day in data.days]
-    xs = [(day.day - data.today).days for day in data.days]
-    # One collection of rectangles, not ``bar``'s one patch per day: a fifth of the time.
+    most = max(max(day.sessions for day in data.days), 1)
+    panel = _frame(pen, top, bottom, span=len(data.days) - 1, y1=most * 1.08, title=words.sessions)
+    _y_ticks(panel, range(most + 1) if most <= 3 else _nice_ticks(most))
     half = 0.36
-    bars = [
-        [(x - half, 0), (x - half, h), (x + half, h), (x + half, 0)]
-        for x, h in zip(xs, heights, strict=True)
-    ]
-    axes.add_collection(PolyCollection(bars, facecolors=colours, edgecolors="none"))
-    missed = [x for x, day in zip(xs, data.days, strict=True) if day.mark is DayMark.MISSED]
-    if missed:
-        axes.scatter(missed, [0.06] * len(missed), s=14, color=PALE, zorder=3)
-    axes.set_ylim(0, max(*heights, 1) * 1.05)
-    axes.yaxis.set_major_locator(MaxNLocator(2, integer=True))
-    _dates(axes, data, words, span=len(data.days) - 1)
+    for day in data.days:
+        x = (day.day - data.today).days
+        if day.sessions:
+            box = (panel.x(x - half), panel.y(day.sessions), panel.x(x + half), panel.y(0))
+            pen.rectangle(box, fill=ORANGE if day.streak else NAVY)
+        elif day.mark is DayMark.MISSED:
+            _dot(pen, panel.x(x), panel.y(0) - 8 * _S, 5, PALE)
+    _x_ticks(panel, data, words)
     if data.streak:
-        axes.text(
-            1.0, 1.03, str(data.streak), transform=axes.transAxes, ha="right", va="bottom",
-            fontsize=18, fontweight="bold", color=ORANGE,
-        )  # fmt: skip
-    _title(axes, words.sessions)
+        pen.text(
+            (_S * (WIDTH - _RIGHT), _S * top),
+            str(data.streak),
+            font=_font(40, bold=True),
+            fill=ORANGE,
+            anchor="ra",
+        )
 
 
-def _holds(axes: Axes, data: ChartData, words: ChartWords) -> None:
+def _holds(
+    pen: ImageDraw.ImageDraw, top: float, bottom: float, data: ChartData, words: ChartWords
+) -> None:
     """A line per side: the average time in position on each day it was held."""
-    colours = [NAVY, ORANGE, GREEN, BLUE, SOFT_ORANGE]
-    for series, colour in zip(data.holds, colours, strict=False):
-        days = [(day - data.today).days for day, _ in series.points]
-        seconds = [value for _, value in series.points]
-        axes.plot(
-            days, seconds, color=colour, linewidth=2.2, marker="o" if len(days) < 30 else "",
-            markersize=4, label=words.side(series.side),
-        )  # fmt: skip
-    axes.set_ylim(0, max(v for s in data.holds for _, v in s.points) * 1.12)
-    axes.yaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 5, 10]))
-    _dates(axes, data, words, span=_span(data))
-    _legend(axes)
-    _title(axes, words.holds)
+    most = max(value for series in data.holds for _, value in series.points)
+    ticks = _nice_ticks(most)
+    panel = _frame(pen, top, bottom, span=_span(data), y1=max(most * 1.12, ticks[-1]))
+    _title(pen, top, words.holds)
+    _y_ticks(panel, ticks)
+    legend = []
+    for series, colour in zip(data.holds, _SERIES, strict=False):
+        points = [
+            (panel.x((day - data.today).days), panel.y(value)) for day, value in series.points
+        ]
+        if len(points) > 1:
+            pen.line(points, fill=colour, width=5 * _S, joint="curve")
+        if len(points) < 30:
+            for x, y in points:
+                _dot(pen, x, y, 5, colour)
+        legend.append((words.side(series.side), colour, "line"))
+    _x_ticks(panel, data, words)
+    _legend(pen, top, legend)
 
 
-def _pain(axes: Axes, data: ChartData, words: ChartWords) -> None:
+def _pain(
+    pen: ImageDraw.ImageDraw, top: float, bottom: float, data: ChartData, words: ChartWords
+) -> None:
     """Per week, a dot before and a dot after the sessions, joined: lower is better."""
+    panel = _frame(pen, top, bottom, span=_span(data), y1=10.6, y0=-0.6)
+    _title(pen, top, words.pain)
+    _y_ticks(panel, (0, 5, 10))
     # A week's dots sit mid-week (this week's: today at most); x is days before today.
     rows = [(min((monday - data.today).days + 3, 0), b, a) for monday, b, a in data.pain]
-    both = [(m, b, a) for m, b, a in rows if b is not None and a is not None]
-    if both:
-        axes.vlines(
-            [m for m, _, _ in both], [b for _, b, _ in both], [a for _, _, a in both],
-            color=GRID, linewidth=3,
-        )  # fmt: skip
-    for index, colour, label in ((1, PALE, words.before), (2, ORANGE, words.after)):
-        points = [(row[0], value) for row in rows if (value := row[index]) is not None]
-        axes.scatter(
-            [m for m, _ in points], [v for _, v in points], s=36, color=colour, zorder=3,
-            label=label,
-        )  # fmt: skip
-    axes.set_ylim(-0.5, 10.5)
-    axes.set_yticks([0, 5, 10])
-    _dates(axes, data, words, span=_span(data))
-    _legend(axes)
-    _title(axes, words.pain)
+    for x, before, after in rows:
+        if before is not None and after is not None:
+            pen.line(
+                [(panel.x(x), panel.y(before)), (panel.x(x), panel.y(after))],
+                fill=GRID,
+                width=3 * _S,
+            )
+    for x, before, after in rows:
+        for value, colour in ((before, PALE), (after, ORANGE)):
+            if value is not None:
+                _dot(pen, panel.x(x), panel.y(value), 7, colour)
+    _x_ticks(panel, data, words)
+    _legend(pen, top, [(words.before, PALE, "dot"), (words.after, ORANGE, "dot")])
+
+
+# Parts --------------------------------------------------------------------------------------
+
+
+def _frame(
+    pen: ImageDraw.ImageDraw,
+    top: float,
+    bottom: float,
+    *,
+    span: int,
+    y1: float,
+    y0: float = 0.0,
+    title: str = "",
+) -> _Panel:
+    """The plot area under the title row and above the date labels, its base line drawn.
+    x is days before today, from ``-span`` to 0; y from ``y0`` to ``y1``."""
+    _title(pen, top, title)
+    area = _Panel(
+        pen, top + _TITLE, _LEFT, WIDTH - _RIGHT, bottom - _TICKS, -span - 0.7, 0.7, y0, y1
+    )
+    base = _S * area.bottom
+    pen.line([(_S * area.left, base), (_S * area.right, base)], fill=GRID, width=2 * _S)
+    return area
+
+
+def _title(pen: ImageDraw.ImageDraw, top: float, text: str) -> None:
+    if text:
+        pen.text((_S * _LEFT, _S * (top + 4)), text, font=_font(25, bold=True), fill=NAVY)
+
+
+def _y_ticks(panel: _Panel, values: Sequence[float]) -> None:
+    """Grid lines across the panel, their values to the left."""
+    font = _font(_SMALL)
+    for value in values:
+        y = panel.y(value)
+        if value:
+            panel.pen.line(
+                [(_S * panel.left, y), (_S * panel.right, y)], fill=GRID, width=int(1.5 * _S)
+            )
+        panel.pen.text((_S * (panel.left - 10), y), f"{value:g}", font=font, fill=INK, anchor="rm")
+
+
+def _x_ticks(panel: _Panel, data: ChartData, words: ChartWords) -> None:
+    """Dates under the panel on Mondays: every week, or every few weeks on a long span."""
+    span = round(panel.x1 - 0.7 - (panel.x0 + 0.7))
+    weeks = -(-span // 7 // 5) or 1
+    monday = -data.today.weekday()
+    font = _font(_SMALL)
+    y = _S * (panel.bottom + 10)
+    for n in range((span + monday) // (7 * weeks), -1, -1):
+        at = monday - 7 * weeks * n
+        label = _date(data.today + dt.timedelta(days=at), words)
+        # Kept inside the picture: the last Monday may be close to its right edge.
+        half = font.getlength(label) / 2
+        x = min(panel.x(at), _S * (WIDTH - 4) - half)
+        panel.pen.text((x, y), label, font=font, fill=INK, anchor="ma")
+
+
+def _legend(pen: ImageDraw.ImageDraw, top: float, entries: list[tuple[str, str, str]]) -> None:
+    """Right-aligned in the title row: a line or dot in each entry's colour, then its word."""
+    font = _font(_SMALL)
+    x: float = _S * (WIDTH - _RIGHT)
+    y = _S * (top + 19)
+    for label, colour, mark in reversed([entry for entry in entries if entry[0]]):
+        x -= font.getlength(label)
+        pen.text((x, y), label, font=font, fill=INK, anchor="lm")
+        x -= 8 * _S
+        if mark == "line":
+            pen.line([(x - 26 * _S, y), (x, y)], fill=colour, width=6 * _S)
+            x -= 26 * _S
+        else:
+            _dot(pen, x - 7 * _S, y, 7, colour)
+            x -= 14 * _S
+        x -= 24 * _S
+
+
+def _dot(pen: ImageDraw.ImageDraw, x: float, y: float, radius: float, colour: str) -> None:
+    r = radius * _S
+    pen.ellipse((x - r, y - r, x + r, y + r), fill=colour)
 
 
 def _span(data: ChartData) -> int:
@@ -173,24 +284,12 @@ def _span(data: ChartData) -> int:
     return max((data.today - min(starts, default=data.today)).days, len(data.days) - 1)
 
 
-def _dates(axes: Axes, data: ChartData, words: ChartWords, *, span: int) -> None:
-    """A time axis of ``span`` days up to today; x is days before today (plain numbers:
-    matplotlib's date units cost time), labelled on Mondays, every week or every few."""
-    weeks = -(-span // 7 // 5) or 1
-    monday = -data.today.weekday()
-    ticks = [monday - 7 * weeks * n for n in range((span + monday) // (7 * weeks), -1, -1)]
-    axes.set_xlim(-span - 0.7 - span * 0.01, 0.7 + span * 0.01)
-    axes.set_xticks(ticks, [_date(data.today + dt.timedelta(days=n), words) for n in ticks])
-
-
-def _legend(axes: Axes) -> None:
-    _, labels = axes.get_legend_handles_labels()
-    if any(labels):
-        # In the title's row, on the right: never over the data.
-        axes.legend(
-            frameon=False, fontsize=9, loc="lower right", ncols=len(labels),
-            bbox_to_anchor=(1.0, 0.98), labelcolor=INK, handlelength=1.2, borderaxespad=0,
-        )  # fmt: skip
+def _nice_ticks(most: float) -> list[float]:
+    """0 and two or three round values up to about ``most``."""
+    steps = (1, 2, 5, 10, 15, 20, 30, 50, 60, 100, 120, 150, 300)
+    step = next((step for step in steps if most / step <= 3), steps[-1])
+    count = int(most // step) + (1 if most % step > step / 3 else 0)
+    return [n * step for n in range(count + 1)]
 
 
 def _date(day: dt.date, words: ChartWords) -> str:

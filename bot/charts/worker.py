@@ -1,11 +1,11 @@
 """Charts drawn off the event loop, in a worker process.
 
-Drawing holds the interpreter for ~100 ms of pure Python (matplotlib's artists and text
-layout); in a thread that would stall every other chat's countdown for as long (measured in
-``bench/charts.py``), so it runs in one separate process, started with *spawn* (a fork of a
-running bot would copy its threads' locks) and warmed at start-up so the first /stats does not
-pay for importing matplotlib. This module itself never imports matplotlib: the bot's process
-stays as small as it was.
+Drawing a chart is ~50 ms of CPU, most of it holding the interpreter (Pillow's drawing calls
+and the Python around them). In a thread of the bot's process every other chat's timers would
+wait on it, so it runs in one separate process (``bench/charts.py`` measures both), started
+with *spawn* (a fork of a running bot would copy its threads' locks) and warmed at start-up, so
+the first /stats does not pay for the start. This module never imports Pillow or the drawing:
+the bot's own process stays as it was.
 
 A chart is a nicety: if it fails or is slow, :meth:`ChartRenderer.render` returns None and
 /stats answers in text.
@@ -26,12 +26,12 @@ __all__ = ["RENDER_TIMEOUT", "ChartRenderer", "shared_renderer"]
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Longer than this and /stats answers in text (a year of history takes ~0.15 s).
+#: Longer than this and /stats answers in text (a year of history takes ~0.05 s).
 RENDER_TIMEOUT = 10.0
 
 
 def _draw(data: ChartData, words: ChartWords) -> bytes:
-    """Runs in the worker: matplotlib is imported there only."""
+    """Runs in the worker: the drawing (and Pillow) are imported there only."""
     from bot.charts.draw import draw
 
     return draw(data, words)
