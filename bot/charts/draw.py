@@ -98,7 +98,9 @@ def draw(data: ChartData, words: ChartWords) -> bytes:
     for row, panel in enumerate(panels):
         top = _TOP + row * (height + _GAP)
         panel(pen, top, top + height, data, words)
-    small = image.reduce(_S).quantize(_COLOURS, method=Image.Quantize.FASTOCTREE)
+    small = image.reduce(_S).quantize(
+        _COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
     buffer = io.BytesIO()
     small.save(buffer, "PNG")
     return buffer.getvalue()
