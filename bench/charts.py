@@ -4,10 +4,11 @@
    the pain check) drawn ``N`` times, in this process and through the bot's worker process
    (pickling both ways included). Target: p99 < 200 ms through the worker.
 2. **Holds while charts are drawn**: the ``holds`` benchmark's guided sessions (fewer, and
-   faster, by default) while the bot draws year charts back to back on its event loop, as
-   /stats does, once with the drawing in a thread of the bot's process and once in the
-   worker process. A thread holds the interpreter while it draws, and every hold's timer waits
-   for it; the worker does not. Target: hold lateness p99 ≤ 150 ms with the worker.
+   faster, by default) while the bot draws year charts on its event loop as /stats does,
+   ``--rate`` a second (default 2: a /stats every half second, far more than people ask),
+   with no charts (the baseline), with the drawing in a thread of the bot's process, and in
+   the worker process. A thread holds the interpreter while it draws, and every hold's timer
+   waits for it; the worker does not. Target: hold lateness p99 ≤ 150 ms with the worker.
 """
 
 from __future__ import annotations
@@ -81,18 +82,24 @@ async def _drawing(report: Report, draws: int) -> None:
 
 
 async def _holds_while_drawing(
-    report: Report, mode: str, sessions: int, scale: float, starts_over: float
+    report: Report, mode: str, sessions: int, scale: float, starts_over: float, rate: float
 ) -> None:
-    """The holds benchmark's sessions while charts are drawn back to back in ``mode``."""
+    """The holds benchmark's sessions while ``rate`` charts a second are drawn in ``mode``
+    ("none", "thread" or "process")."""
     renderer = ChartRenderer(ThreadPoolExecutor(max_workers=1) if mode == "thread" else None)
     data = year_chart()
     drawn = 0
 
     async def keep_drawing() -> None:
         nonlocal drawn
+        if mode == "none":
+            return
+        due = time.monotonic()
         while True:
             await renderer.render(data, CHART_WORDS)
             drawn += 1
+            due += 1 / rate
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
 
     async with (
         remote_emulator(sessions, limits=False) as emulator,
@@ -121,7 +128,8 @@ async def _holds_while_drawing(
             await drawing
         lateness = hold_lateness(await emulator.conversations(), scale)
     renderer.close()
-    report.figure(f"{mode}: charts drawn", f"{drawn} ({drawn / elapsed:.1f} a second)")
+    if mode != "none":
+        report.figure(f"{mode}: charts drawn", f"{drawn} ({drawn / elapsed:.1f} a second)")
     report.figure(f"{mode}: hold lateness", spread(lateness))
     if mode == "process":
         p99 = percentile(lateness, 0.99)
@@ -136,13 +144,13 @@ async def _holds_while_drawing(
 async def _charts(args: argparse.Namespace) -> int:
     report = Report(
         f"charts: a year of history drawn {args.draws} times; then {args.sessions} guided "
-        f"sessions (TIME_SCALE {args.time_scale}) while charts are drawn back to back"
+        f"sessions (TIME_SCALE {args.time_scale}) while {args.rate:g} charts a second are drawn"
     )
     await _drawing(report, args.draws)
     if not args.skip_holds:
-        for mode in ("thread", "process"):
+        for mode in args.modes.split(","):
             await _holds_while_drawing(
-                report, mode, args.sessions, args.time_scale, args.starts_over
+                report, mode, args.sessions, args.time_scale, args.starts_over, args.rate
             )
     return report.exit_code()
 
@@ -153,6 +161,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sessions", type=int, default=100, metavar="N")
     parser.add_argument("--time-scale", type=float, default=0.25, metavar="S")
     parser.add_argument("--starts-over", type=float, default=15.0, metavar="SECONDS")
+    parser.add_argument("--rate", type=float, default=2.0, metavar="CHARTS_A_SECOND")
+    parser.add_argument(
+        "--modes",
+        default="none,thread,process",
+        help="where charts are drawn during the sessions, in turn (default none,thread,process)",
+    )
     parser.add_argument("--skip-holds", action="store_true", help="only the drawing figures")
     args = parser.parse_args(argv)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)

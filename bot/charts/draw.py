@@ -102,7 +102,7 @@ def draw(data: ChartData, words: ChartWords) -> bytes:
         _COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
     )
     buffer = io.BytesIO()
-    small.save(buffer, "PNG")
+    small.save(buffer, "PNG", compress_level=1)  # 40 % less CPU than 6, for ~10 KB more
     return buffer.getvalue()
 
 
