@@ -12,7 +12,7 @@ from bot.core.chat import SessionRecord, SessionStatus
 from tests.e2e.conftest import Bot
 
 
-def seed_history(bot: Bot, days: int) -> None:
+def seed_history(bot: Bot, days: int, chat_id: int | None = None) -> None:
     """A completed session on each of the last ``days`` days, with holds and pain answers."""
     today = bot.clock.now().astimezone(dt.UTC).date()
     for n in range(days, 0, -1):
@@ -20,7 +20,7 @@ def seed_history(bot: Bot, days: int) -> None:
         started = dt.datetime.combine(day, dt.time(9), dt.UTC)
         bot.storage.end_session(
             SessionRecord(
-                chat_id=bot.user.id,
+                chat_id=bot.user.id if chat_id is None else chat_id,
                 routine_id="back",
                 started_at=started,
                 ended_at=started + dt.timedelta(minutes=6),
@@ -63,3 +63,19 @@ async def test_stats_without_history_is_text(bot: Bot) -> None:
     assert reply.photo is None
     assert "Nothing here yet" in reply.text
     assert bot.emulator.photos(bot.user) == []
+
+
+async def test_stats_in_a_group_is_the_groups_chart(bot: Bot) -> None:
+    """In a group, /stats from any member is the group's chart (its sessions, not the
+    member's)."""
+    emulator, admin = bot.emulator, bot.user
+    member = emulator.add_user("Sam")
+    group = emulator.add_group("Back office", members=[admin, member], admins=[admin])
+    emulator.send_text(group, "/start", from_user=admin)
+    await emulator.wait_for_message(group, "Hi Back office!")
+    seed_history(bot, 5, chat_id=group)
+    emulator.send_text(group, "/stats", from_user=member)
+    reply = await emulator.wait_for_message(group, "Your progress", timeout=30)
+    assert reply.photo is not None
+    assert reply.photo.data.startswith(b"\x89PNG")
+    assert "Current streak: 5 days in a row" in reply.text
