@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
+from bot.app import build_application
+from bot.charts.worker import ChartRenderer
+from bot.config import Settings
 from bot.core.chat import SessionRecord, SessionStatus
+from bot.emulator import BotAPIEmulator, EmulatedUser
+from bot.telegram.runner import running
 from tests.e2e.conftest import Bot
 
 
@@ -79,3 +85,24 @@ async def test_stats_in_a_group_is_the_groups_chart(bot: Bot) -> None:
     assert reply.photo is not None
     assert reply.photo.data.startswith(b"\x89PNG")
     assert "Current streak: 5 days in a row" in reply.text
+
+
+async def test_stats_is_text_when_the_chart_is_not_drawn_in_time(
+    emulator: BotAPIEmulator, user: EmulatedUser, settings: Settings
+) -> None:
+    """A chart the worker does not deliver in time (stuck, or gone): /stats answers in text,
+    the text chart included, rather than not at all."""
+    renderer = ChartRenderer(ThreadPoolExecutor(max_workers=1), timeout=0.0)
+    application = build_application(settings, charts=renderer)
+    try:
+        async with running(application, poll_timeout=1):
+            bot = Bot(application, emulator, user, settings)
+            await bot.ask("/start", "I help people")
+            seed_history(bot, 5)
+            reply = await bot.ask("/stats", "Your progress")
+    finally:
+        renderer.close()
+    assert reply.photo is None
+    assert "Current streak: 5 days in a row" in reply.text
+    assert "■" in reply.text
+    assert emulator.photos(user) == []
