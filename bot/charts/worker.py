@@ -16,6 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -25,6 +28,9 @@ from bot.core.chart import ChartData
 __all__ = ["RENDER_TIMEOUT", "ChartRenderer", "shared_renderer"]
 
 _LOGGER = logging.getLogger(__name__)
+
+#: How often the worker checks that the bot's process is still there, in seconds.
+_WATCH_EVERY = 0.5
 
 #: Longer than this and /stats answers in text (a year of history takes ~0.05 s).
 RENDER_TIMEOUT = 10.0
@@ -43,8 +49,26 @@ def _warm_up() -> int:
     return warm_up()
 
 
+def _watch_parent(parent: int) -> None:
+    """Runs in the worker as it starts: exit once the bot's process is gone. A worker waits on
+    its queue, whose pipe it also holds open for writing, so it would never notice a killed
+    bot by itself, and would live on holding the bot's stdout and stderr."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_EVERY)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _process_pool() -> Executor:
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 class ChartRenderer:
@@ -85,7 +109,10 @@ class ChartRenderer:
                 _LOGGER.warning("The chart worker died (attempt %d); starting another", attempt)
                 self._replace()
             except TimeoutError:
+                # A stuck worker would hold up every chart after it: the next one gets a new
+                # worker (the old one exits once it is done, as far as Python 3.11 can ask).
                 _LOGGER.warning("A chart took over %.0f s; answering in text", self._timeout)
+                self._replace()
                 return None
             except Exception:
                 _LOGGER.exception("Could not draw a chart; answering in text")

@@ -7,12 +7,18 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 from bot.charts.worker import ChartRenderer
 from bot.core.chart import ChartData
 from bot.telegram.render.progress import CHART_WORDS
 from tests.charts.test_draw import data
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _spawned() -> ProcessPoolExecutor:
@@ -55,3 +61,51 @@ async def test_a_dead_worker_is_replaced() -> None:
         assert await renderer.render(data(3), CHART_WORDS) is not None
     finally:
         renderer.close()
+
+
+_KILLED_BOT = """
+import asyncio, os, signal, sys
+from bot.charts.worker import ChartRenderer
+
+async def main() -> None:
+    renderer = ChartRenderer()
+    renderer.warm()
+    pool = renderer._pool()
+    print(pool.submit(os.getpid).result(timeout=60), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main())
+"""
+
+
+def test_the_worker_does_not_outlive_a_killed_bot() -> None:
+    """The bot's process is killed (SIGKILL): its chart worker exits too, closing the bot's
+    output, rather than living on."""
+    with subprocess.Popen(
+        [sys.executable, "-c", _KILLED_BOT],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as bot:
+        assert bot.stdout is not None
+        worker = int(bot.stdout.readline())
+        bot.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        try:
+            while _alive(worker):
+                assert time.monotonic() < deadline, "the chart worker outlived the bot"
+                time.sleep(0.05)
+        finally:
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)
+        # EOF on the bot's stdout: nothing holds it open any more.
+        assert bot.stdout.read() == ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
