@@ -1,9 +1,9 @@
 """Benchmarks: ``make bench`` runs them all, ``make bench ARGS=fanout`` one of them.
 
-``python -m bench [fanout|holds|mixed|store ...] [-- options]``: with no name, every benchmark
-in turn, with its defaults; with one name, that benchmark with the options that follow (see
-``python -m bench.<name> --help``). Each prints its figures and targets; the exit status is
-non-zero if any target was missed. Measured figures are in ``bench/README.md``.
+``python -m bench [fanout|holds|mixed|store|charts ...] [-- options]``: with no name, every
+benchmark in turn, with its defaults; with one name, that benchmark with the options that
+follow (see ``python -m bench.<name> --help``). Each prints its figures and targets; the exit
+status is non-zero if any target was missed. Measured figures are in ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 __all__ = ["BENCHMARKS", "main"]
 
-#: In the order of issue 6. Imported only when run: ``store`` lives in its own module.
-BENCHMARKS = ("fanout", "holds", "mixed", "store")
+#: In the order of issue 6 (and ``charts``, issue 14). Imported only when run.
+BENCHMARKS = ("fanout", "holds", "mixed", "store", "charts")
 
 
 def _load(name: str) -> Callable[[list[str]], int]:

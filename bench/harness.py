@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.app import build_application
+from bot.charts.worker import ChartRenderer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.chat import Chat, Schedule
@@ -164,9 +165,11 @@ async def running_bot(
     coached: Sequence[int],
     time_scale: float,
     rate_limiter: PriorityRateLimiter,
+    charts: ChartRenderer | None = None,
 ) -> AsyncIterator[float]:
     """The real bot with a fresh store: ``reminded`` chats due at 09:00, a few seconds after
-    start-up, ``coached`` ones due never; yields the ``time.monotonic()`` when 09:00 comes."""
+    start-up, ``coached`` ones due never; yields the ``time.monotonic()`` when 09:00 comes.
+    ``charts``: the chart renderer to build it with (``bench.charts`` compares two)."""
     with tempfile.TemporaryDirectory() as folder:
         storage = ChatFiles.in_folder(Path(folder))
         storage.add_chats(
@@ -185,7 +188,7 @@ async def running_bot(
             time_scale=time_scale,
         )
         application = build_application(
-            settings, storage=storage, clock=clock, rate_limiter=rate_limiter
+            settings, storage=storage, clock=clock, rate_limiter=rate_limiter, charts=charts
         )
         async with running(application, poll_timeout=1):
             yield due

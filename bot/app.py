@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.charts.worker import ChartRenderer, shared_renderer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard, LocalFlood
@@ -97,10 +98,12 @@ def build_application(
     clock: Clock | None = None,
     rate_limiter: PriorityRateLimiter | None = None,
     webhook: bool = False,
+    charts: ChartRenderer | None = None,
 ) -> BotApp:
     """The bot, wired to its services; not started. Raises ContentError for broken content.
 
-    ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits).
+    ``rate_limiter`` replaces the default one (benchmarks pass one that reports queue waits);
+    ``charts`` the process's shared chart worker (benchmarks compare it with a thread).
     ``webhook``: no Updater; updates come from ``bot.web``, which checks they are new itself.
     """
     routines = routines if routines is not None else load_routines(settings.content_dir)
@@ -242,6 +245,7 @@ def build_application(
             failures=failures,
             flood=flood,
             updates=updates,
+            charts=charts or shared_renderer(),
         ),
     )
     _register_handlers(application)
@@ -352,6 +356,8 @@ async def on_startup(application: BotApp) -> None:
     else:
         await _close_interrupted(services)
         count = await services.reminders.rebuild()
+    # The chart worker starts now, in the background: the first /stats need not wait for it.
+    services.charts.warm()
     await application.bot.set_my_commands(
         [BotCommand(command, description) for command, description in account_text.COMMANDS]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import random
 import re
 import struct
 import zlib
@@ -105,6 +106,46 @@ def session_record(chat_id: int, days_ago: int) -> SessionRecord:
         status=SessionStatus.COMPLETED,
         duration=300.0,
     )
+
+
+def practice_history(
+    chat_id: int, today: dt.date, days: int, *, seed: int = 14
+) -> list[SessionRecord]:
+    """``days`` days of someone practising up to ``today``: a session on about four days in
+    five (every one of the last six), holds per side that grow as the weeks go by (the left
+    side tighter), a bridge held on one side, the pain check answered most days and lower
+    after than before. Deterministic for a ``seed``: the sample chart, its tests and the
+    chart benchmark draw the same history."""
+    rng = random.Random(seed)
+    records = []
+    for back in range(days, -1, -1):
+        if back >= 6 and rng.random() < 0.2:
+            continue
+        day = today - dt.timedelta(days=back)
+        grown = (days - back) / max(days, 1)
+        started = dt.datetime.combine(day, dt.time(8, 30), dt.UTC)
+        before = rng.choice((3, 4, 4, 5, 6)) if rng.random() < 0.8 else None
+        records.append(
+            SessionRecord(
+                chat_id=chat_id,
+                routine_id="back",
+                started_at=started,
+                ended_at=started + dt.timedelta(minutes=6),
+                local_date=day,
+                status=SessionStatus.COMPLETED,
+                duration=360.0,
+                holds={
+                    "Iliopsoas stretch · left": round(18 + 9 * grown),
+                    "Iliopsoas stretch · right": round(21 + 9 * grown),
+                    "Quadratus lumborum stretch · left": 20,
+                    "Quadratus lumborum stretch · right": 20,
+                    "Bridge": 15,
+                },
+                pain_before=before,
+                pain_after=max(0, before - rng.choice((1, 2, 2, 3))) if before else None,
+            )
+        )
+    return records
 
 
 def write_legacy_store(

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from bot.core.chart import ChartData, chart_data
 from bot.core.chat import Chat, Schedule
 from bot.core.flood import Verdict
 from bot.core.outlook import Outlook, outlook
@@ -175,6 +176,8 @@ class Stats(Note):
     holds: Mapping[str, list[tuple[str, list[SideHold]]]]
     #: Per week with answers: its Monday, the average pain before and after.
     pain: tuple[tuple[dt.date, float | None, float | None], ...]
+    #: What the chart shows; None before the first completed session (text only then).
+    chart: ChartData | None = None
 
 
 # The feature ------------------------------------------------------------------------------
@@ -309,6 +312,13 @@ class Account:
             sum(not counts_as_done(record) for record in records),
             holds,
             tuple(pain_weeks(records, today=today)),
+            chart_data(
+                records,
+                today=today,
+                reminder_days=schedule.days,
+                paused=schedule.pauses,
+                since=since,
+            ),
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.charts.worker import ChartRenderer, shared_renderer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.flood import FloodGuard
@@ -66,6 +67,8 @@ class Services:
     flood: FloodGuard = field(default_factory=FloodGuard)
     #: Update ids already taken (by this or, on PostgreSQL, any instance): redeliveries drop.
     updates: Updates = field(default_factory=RecentUpdates)
+    #: Draws the /stats chart in a worker process (one per process, warmed at start-up).
+    charts: ChartRenderer = field(default_factory=shared_renderer)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

@@ -138,6 +138,26 @@ def test_features_use_the_core_and_the_ports_only() -> None:
     assert offenders == {}
 
 
+def test_charts_know_only_the_core() -> None:
+    """bot.charts draws core data with words it is given: no Telegram, no features, no
+    storage; and the bot's process never imports the drawing (only its worker does)."""
+    offenders = {}
+    for name in MODULES:
+        if not _within(name, "bot.charts"):
+            continue
+        bad = {"telegram", "tinydb", "aiohttp", "psycopg"} & _external(name)
+        bad |= {
+            t
+            for t in GRAPH[name]
+            if _within(t, "bot") and not _within(t, "bot.charts", "bot.core")
+        }
+        if bad:
+            offenders[name] = sorted(bad)
+    assert offenders == {}
+    drawing = [n for n in MODULES if "bot.charts.draw" in GRAPH[n] and n != "bot.charts.worker"]
+    assert drawing == []
+
+
 def test_the_emulator_imports_nothing_from_the_bot() -> None:
     """The emulator stands for Telegram: it shares no code with the bot it tests."""
     offenders = {
