@@ -92,6 +92,12 @@ def sandbox_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+#: How long an answer may take before a test fails. A deadline, not a wait: an answer returns
+#: at once. Generous because the first one waits for a whole bot process to start (imports,
+#: the store, the chart worker), which takes seconds when the machine runs the suite in parallel.
+_DEADLINE = 30.0
+
+
 class SandboxProcess:
     """A running sandbox: ``say`` a line, ``expect`` what comes back."""
 
@@ -111,11 +117,11 @@ class SandboxProcess:
         assert self.process.stdin is not None
         self.process.stdin.write(f"{text}\n".encode())
 
-    async def expect(self, match: str, timeout: float = 10.0) -> Entry:
+    async def expect(self, match: str, timeout: float = _DEADLINE) -> Entry:
         """The next entry containing ``match``; it and everything before it are consumed."""
         return (await self.read_until(match, timeout))[-1]
 
-    async def read_until(self, match: str, timeout: float = 10.0) -> list[Entry]:
+    async def read_until(self, match: str, timeout: float = _DEADLINE) -> list[Entry]:
         """The entries from the last one consumed up to the next containing ``match``."""
         deadline = time.monotonic() + timeout
         while True:

@@ -30,7 +30,6 @@ from bot.core.documents import (
     record_from_doc,
     record_to_doc,
 )
-from bot.storage.postgres.schema import check
 
 __all__ = ["PgStore", "StaleWrite"]
 
@@ -52,6 +51,10 @@ class PgStore:
     async def open(self, url: str) -> None:
         """Check the schema is this bot's (:class:`~bot.storage.postgres.schema.SchemaError`
         otherwise: run ``stretchbot migrate``), then open the pool."""
+        # Alembic is imported here, not at the top: it costs a second of start-up that a bot
+        # on the data folder (which imports this module through the wiring) should not pay.
+        from bot.storage.postgres.schema import check
+
         await asyncio.to_thread(check, url)
         await self.pool.open(wait=True, timeout=10)
 
