@@ -75,7 +75,7 @@ def test_a_run_within_every_target_exits_0(capsys: pytest.CaptureFixture[str]) -
         ({"counts": [0] * 4}, None),  # 4 lost, fewer than a batch: still met
         ({"counts": [2] * (BATCH + 1), "subscribers": BATCH + 1}, "duplicated"),
         ({"counts": [0] * (BATCH + 1), "subscribers": BATCH + 1}, "lost"),
-        ({"sends": 280}, "send rate"),
+        ({"sends": 280}, "free sends"),
         ({"too_many": 1}, "429 answers"),
         ({"lateness": [0.1] * 98 + [1.5] * 2}, "hold lateness p99"),
         ({"missing_cues": 1}, "session cues missing"),
@@ -122,3 +122,14 @@ def test_cue_lateness_finds_cues_by_text() -> None:
     assert missing == 1
     # Neither the hold before the missing cue nor the missing cue (if a hold) is measured.
     assert len(lateness) == holds - 1 - script[gone].is_hold
+
+
+def test_paid_broadcasts_are_shown_against_the_paid_rate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With --paid the reminders' paid sends are measured against PAID_BROADCAST_PER_SECOND,
+    and the free 30 a second (left to the sessions) is no target."""
+    paid = parse(["--paid", "1000"])
+    assert paid.paid == 1000
+    assert report(results(sends=5_010, paid_sends=5_000), paid, "") == 0
+    assert "500.0/s = 0.500 of 1000/s" in capsys.readouterr().out
