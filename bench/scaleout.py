@@ -81,6 +81,8 @@ class Options:
     writes: int = 200
     #: PAID_BROADCAST_PER_SECOND for the instances (reminders as paid broadcasts), or None.
     paid: int | None = None
+    #: Updates for the 1-vs-N update throughput (0: not measured).
+    updates: int = 0
 
 
 def parse(argv: Sequence[str]) -> Options:
@@ -95,6 +97,9 @@ def parse(argv: Sequence[str]) -> Options:
     parser.add_argument("--strict-window", action="store_true", help="30 in any second")
     parser.add_argument(
         "--paid", type=int, help="PAID_BROADCAST_PER_SECOND: reminders as paid broadcasts"
+    )
+    parser.add_argument(
+        "--updates", type=int, default=None, help="update throughput, 1 vs N (1 000; 300)"
     )
     parser.add_argument("--quick", action="store_true", help="1 000 reminders, 30 sessions")
     parser.add_argument("--url", help="a migrated database to use (emptied first!)")
@@ -115,6 +120,7 @@ def parse(argv: Sequence[str]) -> Options:
         dump=args.dump,
         writes=args.writes,
         paid=args.paid,
+        updates=args.updates if args.updates is not None else (300 if args.quick else 1_000),
     )
 
 
@@ -134,6 +140,8 @@ class Results:
     missing_cues: int = 0
     #: Sends that went as paid broadcasts (in the same window as ``sends``).
     paid_sends: int = 0
+    #: Instances → (updates a second, CPU seconds of the instances) while handling them.
+    throughput: dict[int, tuple[float, float]] = field(default_factory=dict)
     #: One settings write (``Store.change``), seconds each, by backend.
     writes: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
@@ -196,6 +204,8 @@ def report(results: Results, options: Options, load: str) -> int:
             f"p99 ≤ {WRITE_P99_S * 1000:.0f} ms",
             percentile(times, 0.99) <= WRITE_P99_S,
         )
+    for count, (rate, cpu_s) in sorted(results.throughput.items()):
+        out.figure(f"updates handled, {count} instance(s)", f"{rate:.0f}/s ({cpu_s:.1f} s CPU)")
     cpu = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in results.cpu.items())
     out.figure("CPU", f"{cpu} in {results.wall:.0f} s wall")
     out.figure("load average (1, 5, 15 min) at end", load)
@@ -265,6 +275,36 @@ async def settings_writes(url: str, chat_ids: Sequence[int], count: int) -> dict
         files.add_chats(chats)
         on_tinydb = await timed(TinyStore(files))
     return {"PostgreSQL": on_pg, "TinyDB": on_tinydb}
+
+
+async def update_throughput(
+    url: str, count: int, updates: int, folder: Path
+) -> tuple[float, float]:
+    """``updates`` button presses the bot can only answer (stale data, no message: one
+    answerCallbackQuery each, not counted against Telegram's limits) from 200 users, through
+    ``count`` instances behind the round-robin; updates a second from the first delivery to
+    the last one accepted, and the instances' CPU seconds meanwhile. Each is handled in full
+    (the webhook answers after ``process_update``, the update's id recorded in PostgreSQL)."""
+    async with BotAPIEmulator() as emulator:
+        users = [emulator.add_user(f"T{i}") for i in range(200)]
+        async with instances(emulator, url, count, 1.0, folder) as bots:
+            await _set_webhook(emulator, bots)
+            for user in users:  # warm-up: every connection open, every code path run once
+                emulator.send_callback_query(user, None, "stale:warm-up")
+            await emulator.wait_for(lambda: not emulator.pending_updates, timeout=120)
+            cpu = [cpu_seconds(bot.process.pid) for bot in bots]
+            started = time.monotonic()
+            for index in range(updates):
+                emulator.send_callback_query(users[index % len(users)], None, f"stale:{index}")
+            await emulator.wait_for(
+                lambda: not emulator.pending_updates, timeout=60 + updates / 10
+            )
+            elapsed = time.monotonic() - started
+            used = sum(cpu_seconds(b.process.pid) - c for b, c in zip(bots, cpu, strict=True))
+            answered = len(emulator.callback_answers)
+    if answered != updates + len(users):
+        raise RuntimeError(f"{answered} of {updates + len(users)} button presses answered")
+    return updates / elapsed, used
 
 
 # -- the database --------------------------------------------------------------------------
@@ -576,6 +616,11 @@ def main(argv: list[str]) -> int:
     options = parse(argv)
     with _database(options.url) as url:
         results = asyncio.run(run(options, url))
+        for count in sorted({1, options.instances}) if options.updates else ():
+            with tempfile.TemporaryDirectory() as folder:
+                results.throughput[count] = asyncio.run(
+                    update_throughput(url, count, options.updates, Path(folder))
+                )
         if options.writes:
             results.writes = asyncio.run(settings_writes(url, _chat_ids(url), options.writes))
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
