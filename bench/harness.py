@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.core.chat import Chat, Schedule
 from bot.core.loader import load_routines
 from bot.core.session import compile_script
-from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, parse
+from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, FloodLimits, parse
 from bot.storage.chatfiles import ChatFiles
 from bot.telegram.delivery import DeliveryLimits, Lane, PriorityRateLimiter
 from bot.telegram.render import session as session_text
@@ -37,6 +37,7 @@ from bot.telegram.runner import running
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 #: Telegram's overall limit, messages a second.
 TELEGRAM_RATE = 30.0
+STRICT_HELP = "the emulator counts 30 sends in any second (sliding windows), not token buckets"
 REMINDER_TEXT = "Time to look after your back"
 DONE_TEXT = "Well done"
 #: The reminders' slot; the clock is shifted so that it comes a few seconds after start-up.
@@ -132,11 +133,14 @@ async def bot_run(
     sessions: int,
     time_scale: float = 1.0,
     limits: bool = True,
+    strict: bool = False,
     delivery: DeliveryLimits | None = None,
 ) -> AsyncIterator[Run]:
     """The bot running with ``subscribers`` due at one instant a few seconds after start-up
-    (as if it were just before 09:00) and ``sessions`` more users ready to start a routine."""
-    async with BotAPIEmulator(limits=limits) as emulator:
+    (as if it were just before 09:00) and ``sessions`` more users ready to start a routine.
+    ``strict``: the emulator counts 30 in *any* second (sliding windows), not token buckets."""
+    emulated: bool | FloodLimits = FloodLimits(strict_window=True) if limits and strict else limits
+    async with BotAPIEmulator(limits=emulated) as emulator:
         reminded = [emulator.add_user(f"U{index}") for index in range(subscribers)]
         coached = [emulator.add_user(f"S{index}") for index in range(sessions)]
         waits = QueueWaits()
@@ -272,3 +276,8 @@ def hold_lateness(
 def session_seconds(routine_id: str = "back") -> float:
     """A routine's length in routine seconds."""
     return sum(cue.wait for cue in compile_script(load_routines(CONTENT)[routine_id]))
+
+
+def limits_mode(strict: bool) -> str:
+    """How the emulator counts, for a report's title."""
+    return "strict windows (30 in any second)" if strict else "token buckets"

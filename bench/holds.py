@@ -30,7 +30,7 @@ __all__ = ["main"]
 
 #: Target from issue 6.
 MAX_P99_LATENESS = 0.150
-UNLIMITED = DeliveryLimits(overall_rate=1e6, overall_burst=1e6)
+UNLIMITED = DeliveryLimits(overall_rate=1e6, overall_burst=1_000_000)
 
 
 async def _holds(sessions: int, scale: float, starts_over: float) -> int:

@@ -1,4 +1,5 @@
-"""Benchmark 3, ``mixed``: ``python -m bench.mixed [--subscribers N] [--sessions K]``.
+"""Benchmark 3, ``mixed``: ``python -m bench.mixed [--subscribers N] [--sessions K]
+[--strict-window]``.
 
 K people (default 3) start a guided routine just as N reminders (default 10 000) fall due, with
 the emulator enforcing Telegram's limits. The reminders take N / 30 s to drain; the sessions'
@@ -15,10 +16,12 @@ import asyncio
 import time
 
 from bench.harness import (
+    STRICT_HELP,
     TELEGRAM_RATE,
     Report,
     bot_run,
     hold_lateness,
+    limits_mode,
     percentile,
     seen,
     session_seconds,
@@ -35,16 +38,18 @@ __all__ = ["main"]
 MAX_P99_DELAY = 1.0
 
 
-async def _mixed(subscribers: int, sessions: int) -> int:
+async def _mixed(subscribers: int, sessions: int, strict: bool) -> int:
     drain = subscribers / TELEGRAM_RATE
     # Real time when the fan-out lasts as long as a routine (10 000 reminders: 5.5 minutes);
     # for quicker runs the routine is sped up to fit, but never beyond what one chat may take.
     scale = min(1.0, max(0.5, drain / session_seconds()))
     report = Report(
         f"mixed: {sessions} guided session(s) while {subscribers} reminders drain "
-        f"(limits mode, TIME_SCALE {scale:.2f})"
+        f"(limits mode, {limits_mode(strict)}, TIME_SCALE {scale:.2f})"
     )
-    async with bot_run(subscribers=subscribers, sessions=sessions, time_scale=scale) as run:
+    async with bot_run(
+        subscribers=subscribers, sessions=sessions, time_scale=scale, strict=strict
+    ) as run:
         await asyncio.sleep(max(0.0, run.due - time.monotonic() - 0.5))
         start_sessions(run)
         times = await wait_for_reminders(run, timeout=subscribers / 25 + 60)
@@ -87,8 +92,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.mixed", description=__doc__)
     parser.add_argument("--subscribers", type=int, default=10_000, metavar="N")
     parser.add_argument("--sessions", type=int, default=3, metavar="K")
+    parser.add_argument("--strict-window", action="store_true", help=STRICT_HELP)
     args = parser.parse_args(argv)
-    return asyncio.run(_mixed(args.subscribers, args.sessions))
+    return asyncio.run(_mixed(args.subscribers, args.sessions, args.strict_window))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.flood import FloodGuard
+from bot.core.flood import FloodGuard, LocalFlood
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
@@ -37,8 +37,10 @@ from bot.features.schedule_settings import ScheduleSettings
 from bot.features.session_notes import Interrupted
 from bot.features.sessions import LOOK_AFTER, SESSION, Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Store, Timer, Timers, Updates
+from bot.ports import FloodLedger, SendBudget, Store, Timer, Timers, Updates
 from bot.storage.chatfiles import ChatFiles
+from bot.storage.postgres.budget import PgSendBudget
+from bot.storage.postgres.flood import PgFlood
 from bot.storage.postgres.pool import new_pool
 from bot.storage.postgres.store import PgStore
 from bot.storage.postgres.timers import PgTimers
@@ -104,15 +106,22 @@ def build_application(
     routines = routines if routines is not None else load_routines(settings.content_dir)
     store: Store
     updates: Updates
+    budget: SendBudget | None = None
+    clock = clock or Clock()
+    flood = FloodGuard(burst=settings.flood_burst)
+    ledger: FloodLedger = LocalFlood(flood, clock.monotonic)
     if settings.database_url:
         # PostgreSQL: the pool opens (and the schema is checked) at start-up, in the loop.
         pg_store = PgStore(new_pool(settings.database_url))
         store, updates = pg_store, PgUpdates(pg_store.pool)
+        # Telegram's limits are per token: every instance takes its slots from one budget.
+        budget = PgSendBudget(pg_store.pool)
+        # And the flood guard: a user is one user whichever instance gets the update.
+        ledger = PgFlood(pg_store.pool, burst=settings.flood_burst)
         storage = None
     else:
         storage = storage if storage is not None else ChatFiles.in_folder(settings.data_dir)
         store, updates = TinyStore(storage), RecentUpdates()
-    clock = clock or Clock()
 
     builder = (
         ApplicationBuilder()
@@ -125,7 +134,14 @@ def build_application(
             )
         )
         .rate_limiter(
-            rate_limiter or PriorityRateLimiter(DeliveryLimits(max_retries=RATE_LIMIT_RETRIES))
+            rate_limiter
+            or PriorityRateLimiter(
+                DeliveryLimits(
+                    max_retries=RATE_LIMIT_RETRIES,
+                    paid_rate=settings.paid_broadcast_per_second,
+                ),
+                budget=budget,
+            )
         )
         .post_init(on_startup)
         .post_stop(_on_stop)
@@ -159,7 +175,12 @@ def build_application(
             local_prefixes=LOCAL_PREFIXES,
             urgent_kinds=(SESSION,),
         )
-    outbox = TelegramOutbox(application.bot, RENDERERS, store)
+    outbox = TelegramOutbox(
+        application.bot,
+        RENDERERS,
+        store,
+        paid_bulk=settings.paid_broadcast_per_second is not None,
+    )
     sessions = Sessions(
         store=store,
         timers=timers,
@@ -182,7 +203,6 @@ def build_application(
         grace=settings.reminder_grace,
         failures=failures,
     )
-    flood = FloodGuard(burst=settings.flood_burst)
     schedules = ScheduleSettings(store, clock, reminders)
     attach_services(
         application,
@@ -205,7 +225,7 @@ def build_application(
                 sessions,
                 default_zone=settings.default_timezone,
                 default_time=settings.default_reminder_time,
-                flood=flood,
+                flood=ledger,
                 failures=failures,
             ),
             schedules=schedules,

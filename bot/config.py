@@ -58,6 +58,9 @@ class Settings:
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_path: str = "/telegram"
+    #: Bulk sends (reminders, broadcasts) at up to this many a second with the Bot API's
+    #: ``allow_paid_broadcast`` (0.1 Star each, at most 1000); None: the free 30 a second.
+    paid_broadcast_per_second: int | None = None
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the token must not.
@@ -139,6 +142,7 @@ class Settings:
             webhook_host=host,
             webhook_port=port,
             webhook_path=path,
+            paid_broadcast_per_second=_paid_rate(get("PAID_BROADCAST_PER_SECOND")),
         )
 
 
@@ -147,6 +151,19 @@ def _listen(text: str) -> tuple[str, int]:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"WEBHOOK_LISTEN must be host:port such as 0.0.0.0:8080, not {text!r}.")
     return host.strip("[]"), int(port)
+
+
+def _paid_rate(text: str | None) -> int | None:
+    """Unset or 0: off. Telegram's paid broadcasts go up to 1000 a second; below 30 they
+    would be slower than the free ones."""
+    if text is None or text == "0":
+        return None
+    if not text.isdigit() or not 30 <= int(text) <= 1000:
+        raise ConfigError(
+            "PAID_BROADCAST_PER_SECOND must be a whole number of messages a second from 30 to "
+            f"1000 (or 0 for off), not {text!r}."
+        )
+    return int(text)
 
 
 def _minutes(key: str, text: str) -> int:

@@ -24,15 +24,19 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.core.chat import ActiveSession, Chat, SessionRecord
+from bot.core.flood import Verdict
 
 __all__ = [
     "Blocked",
     "Clock",
     "FileIds",
+    "FloodLedger",
     "JSONValue",
     "Lane",
     "Note",
     "Outbox",
+    "SendBudget",
+    "Slots",
     "Store",
     "Timer",
     "TimerHandler",
@@ -264,4 +268,46 @@ class Updates(Protocol):
         Taken means at most once: an instance that records an update and dies before handling
         it loses that update (a person's message goes unanswered and they send it again),
         rather than risk a command such as /broadcast running twice."""
+
+
+# The send budget ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Slots taken from a bucket: the seconds from now until the first (≤ 0: at once), and its
+    running number in the bucket (the next ones follow, one interval and one number apart)."""
+
+    wait: float
+    number: int
+
+
+class SendBudget(Protocol):
+    """Telegram's limits are per bot token, not per process: each limit is a bucket of emission
+    slots (GCRA) that every instance takes from, so that N instances together keep it."""
+
+    async def take(self, bucket: str, interval: float, *, burst: int = 1, count: int = 1) -> Slots:
+        """Reserve ``count`` slots of ``bucket`` (``overall``, ``chat:42``…), one every
+        ``interval`` seconds, up to ``burst`` of them at once after a quiet spell. With
+        ``burst`` 1, no ``n + 1`` slots are ever closer than ``n × interval``."""
+        ...
+
+    async def answered(self, bucket: str, interval: float, limit: int, number: int) -> None:
+        """Slot ``number``'s send has been answered, so it reached Telegram by now: the slot
+        ``limit`` numbers later must come a second after now at the earliest. However late
+        the send went (a busy loop, a slow network), at most ``limit`` sends in any second."""
+        ...
+
+    async def take_window(self, bucket: str, limit: int, seconds: float) -> float:
+        """Reserve one slot of ``bucket`` such that no ``seconds`` hold more than ``limit``
+        (a sliding window: a group's 20 a minute, in a burst if need be); seconds until it."""
+        ...
+
+
+class FloodLedger(Protocol):
+    """The incoming flood guard's buckets, one per user (``bot.core.flood``): in memory, or in
+    PostgreSQL so that a user's updates count the same whichever instance gets them."""
+
+    async def check(self, user_id: int) -> Verdict:
+        """Spend one of the user's tokens: let the update through, warn once, or drop it."""
         ...

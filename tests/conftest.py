@@ -27,6 +27,9 @@ _TABLES = (
     "unreadable",
     "updates_seen",
     "timers",
+    "send_budget",
+    "send_windows",
+    "flood",
 )
 
 

@@ -7,10 +7,11 @@ updates are dropped, with one "slow down" per flood so they know why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["FloodGuard", "Verdict"]
+__all__ = ["FloodGuard", "LocalFlood", "Verdict"]
 
 
 class Verdict(Enum):
@@ -65,3 +66,16 @@ class FloodGuard:
         ]
         for user_id in full:
             del self._buckets[user_id]
+
+
+class LocalFlood:
+    """The :class:`~bot.ports.FloodLedger` of one process: a :class:`FloodGuard` on its
+    monotonic clock. (With PostgreSQL, ``bot.storage.postgres.flood`` keeps the same buckets
+    in a table, so a user who floods two instances is one user.)"""
+
+    def __init__(self, guard: FloodGuard, monotonic: Callable[[], float]) -> None:
+        self.guard = guard
+        self._monotonic = monotonic
+
+    async def check(self, user_id: int) -> Verdict:
+        return self.guard.check(user_id, self._monotonic())

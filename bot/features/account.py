@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.core.chat import Chat, Schedule
-from bot.core.flood import FloodGuard, Verdict
+from bot.core.flood import Verdict
 from bot.core.outlook import Outlook, outlook
 from bot.core.progression import SideHold, current_holds
 from bot.core.routines import Routine, RoutineBook
 from bot.core.stats import DayMark, Progress, counts_as_done, day_marks, pain_weeks, progress
 from bot.core.uploads import available, chat_routine
-from bot.ports import Clock, Note, Store
+from bot.ports import Clock, FloodLedger, Note, Store
 
 __all__ = [
     "Account",
@@ -193,7 +193,7 @@ class Account:
         *,
         default_zone: str,
         default_time: dt.time,
-        flood: FloodGuard,
+        flood: FloodLedger,
         failures: Counter[str],
     ) -> None:
         self._store = store
@@ -255,10 +255,10 @@ class Account:
 
     # The guards -----------------------------------------------------------------------------
 
-    def admit(self, user_id: int) -> Verdict:
+    async def admit(self, user_id: int) -> Verdict:
         """Whether a user's update goes on: past a short burst, updates are dropped (counted
         for /admin), so spamming cannot make the bot send faster than Telegram allows."""
-        verdict = self._flood.check(user_id, self._clock.monotonic())
+        verdict = await self._flood.check(user_id)
         if verdict is not Verdict.ALLOW:
             self._failures["flood dropped"] += 1
         return verdict

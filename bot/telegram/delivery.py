@@ -4,7 +4,8 @@ Telegram lets a bot send about 30 messages a second overall, about one a second 
 chat (short bursts are fine) and 20 a minute in a group. PTB's ``AIORateLimiter`` keeps the
 overall and group limits but serves requests in arrival order, so a session cue queued behind
 the 09:00 fan-out of 10 000 reminders would wait five minutes. Here every request that names a
-chat takes a token from one overall bucket, handed out **interactive first**:
+chat takes a slot of one overall bucket of the send budget (``bot.ports.SendBudget``: this
+process's, or every instance's in PostgreSQL), handed out **interactive first**:
 
 * interactive (the default): session cues, countdown edits, replies to commands and buttons;
 * bulk (``rate_limit_args=BULK``): reminders, nudges, anything sent to many chats at once.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -36,7 +38,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.ports import Lane
+from bot.ports import Lane, SendBudget
+from bot.telegram.budget import LocalSendBudget
 
 __all__ = ["BULK", "DeliveryLimits", "Lane", "PriorityRateLimiter", "bulk_slot"]
 
@@ -48,63 +51,99 @@ WaitObserver = Callable[["Lane", str, float], None]
 
 
 BULK = Lane.BULK
+#: Paid broadcasts go at this share of PAID_BROADCAST_PER_SECOND, like the free 29.4 of 30.
+PAID_SHARE = 0.98
+#: Telegram's paid broadcasts: at most this many in any second, whatever rate is chosen.
+PAID_LIMIT = 1000
+#: After a chat's 429, its other requests wait this much longer than the retried one.
+_AFTER_RETRY = 0.02
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryLimits:
-    """Slightly under Telegram's figures, so that network jitter never turns into a 429."""
+    """Telegram's figures, paced so that even a Telegram counting strictly ("30 in any second",
+    20 in any minute per group) never answers 429.
 
-    overall_rate: float = 29.7
-    overall_burst: float = 3.0
+    The overall and private limits are GCRA buckets of the :class:`~bot.ports.SendBudget`:
+    ``overall_rate`` with no burst (29.4: 30 sends span at least 1.02 s), a private chat's bulk
+    0.95 a second with a burst of two as before (bulk sends to one person are minutes apart in
+    real time; a snooze that comes back sooner, as in tests with TIME_SCALE, is not held back
+    for a second); a group is a sliding window, 19 in any minute, at once if need be.
+    With ``paid_rate`` (``PAID_BROADCAST_PER_SECOND``), bulk sends carry
+    ``allow_paid_broadcast`` and take from the paid bucket at 0.98 of it; the rest keep the
+    free one.
+    """
+
+    overall_rate: float = 29.4
+    overall_burst: int = 1
     private_rate: float = 0.95
-    private_burst: float = 2.0
-    group_rate: float = 19 / 60
-    group_burst: float = 19.0
+    private_burst: int = 2
+    #: A group: at most this many in any ``group_seconds`` (Telegram: 20 a minute).
+    group_limit: int = 19
+    group_seconds: float = 60.0
+    paid_rate: float | None = None
     max_retries: int = 3
-    #: Per-chat buckets kept before idle (full) ones are dropped.
-    max_chats: int = 1024
     #: Bulk sends being prepared at once (see :func:`bulk_slot`): about a second's worth.
     bulk_in_flight: int = 32
+    #: Slots a bulk send reserves at a time: a tenth of a second's worth, so that a shared
+    #: budget costs one round trip per block, not per send.
+    block_seconds: float = 0.1
 
 
-class _Bucket:
-    """``burst`` tokens at most, refilled at ``rate`` a second."""
+class _Window:
+    """This process's sends as Telegram may count them: in flight (they may arrive any moment)
+    or answered less than a second ago. The budget's slots are spaced, but requests can bunch
+    on their way (a busy event loop, the network); counting the answered ones keeps even a
+    bunched second within Telegram's ``limit``, whatever the jitter."""
 
-    __slots__ = ("_at", "_tokens", "burst", "rate")
+    #: How often to look again when the whole window is in flight.
+    POLL = 0.005
 
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self._tokens = burst
-        self._at = time.monotonic()
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
 
-    def _refill(self, now: float) -> None:
-        if now > self._at:
-            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
-            self._at = now
+    def started(self) -> None:
+        self._in_flight += 1
+
+    def finished(self) -> None:
+        self._in_flight -= 1
+        self._answered.append(time.monotonic())
 
     def wait_time(self, now: float) -> float:
-        self._refill(now)
-        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
-
-    def take(self, now: float) -> None:
-        self._refill(now)
-        self._tokens -= 1
-
-    def full(self, now: float) -> bool:
-        self._refill(now)
-        return self._tokens >= self.burst
+        while self._answered and self._answered[0] <= now - 1.0:
+            self._answered.popleft()
+        if self._in_flight + len(self._answered) < self.limit:
+            return 0.0
+        return self._answered[0] + 1.0 - now if self._answered else self.POLL
 
 
 class _PriorityGate:
-    """The overall bucket, with waiting requests served interactive lane first."""
+    """One overall bucket of the budget, its slots handed to waiting requests interactive lane
+    first. Slots are reserved a block at a time (no more than there are waiters); one left
+    unused for a second is dropped, never saved up into a burst."""
 
-    def __init__(self, rate: float, burst: float) -> None:
-        self._bucket = _Bucket(rate, burst)
-        self._queues: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+    def __init__(
+        self, budget: SendBudget, bucket: str, rate: float, burst: int, block: int, limit: int
+    ) -> None:
+        self.window = _Window(limit)
+        self.limit = limit
+        self._budget = budget
+        self._bucket = bucket
+        self._interval = 1 / rate
+        #: A slot this late is dropped. Late slots are used, not wasted (a loop blocked for a
+        #: moment would otherwise cost the budget): at most a block of them goes at once, and
+        #: the in-flight count and the answers keep even that within the strict second.
+        self._late = max(self._interval, 1.0)
+        self._burst = burst
+        self._block = max(1, block)
+        #: Reserved slots: (monotonic instant, number in the bucket).
+        self._slots: deque[tuple[float, int]] = deque()
+        self._queues: dict[Lane, deque[asyncio.Future[int]]] = {lane: deque() for lane in Lane}
         self._pump: asyncio.Task[None] | None = None
 
-    def _next(self) -> deque[asyncio.Future[None]] | None:
+    def _next(self) -> deque[asyncio.Future[int]] | None:
         for lane in Lane:  # in definition order: interactive first
             queue = self._queues[lane]
             while queue and queue[0].done():  # the waiter was cancelled
@@ -113,24 +152,51 @@ class _PriorityGate:
                 return queue
         return None
 
-    async def enter(self, lane: Lane) -> None:
-        if self._next() is None and self._bucket.wait_time(time.monotonic()) == 0:
-            self._bucket.take(time.monotonic())
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def enter(self, lane: Lane) -> int:
+        """Wait for a slot; its number (for :meth:`answered`)."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._queues[lane].append(future)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="delivery-gate")
-        await future
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.window.finished()  # let in, then cancelled before it could send
+            raise
 
     async def _run(self) -> None:
-        while (queue := self._next()) is not None:
-            wait = self._bucket.wait_time(time.monotonic())
-            if wait > 0:
-                await asyncio.sleep(wait)
-                continue
-            self._bucket.take(time.monotonic())
-            queue.popleft().set_result(None)
+        while self._next() is not None:
+            now = time.monotonic()
+            while self._slots and self._slots[0][0] < now - self._late:
+                self._slots.popleft()
+            if not self._slots:
+                waiting = sum(len(queue) for queue in self._queues.values())
+                count = min(self._block, waiting)
+                slots = await self._budget.take(
+                    self._bucket, self._interval, burst=self._burst, count=count
+                )
+                first = time.monotonic() + slots.wait
+                self._slots.extend(
+                    (first + n * self._interval, slots.number + n) for n in range(count)
+                )
+            now = time.monotonic()
+            delay = max(self._slots[0][0] - now, self.window.wait_time(now))
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue  # someone more urgent may have come meanwhile
+            queue = self._next()
+            if queue is None:
+                break
+            _, number = self._slots.popleft()
+            self.window.started()
+            queue.popleft().set_result(number)
+
+    async def answered(self, number: int) -> None:
+        """The send of slot ``number`` is back (answered or failed): count it in this
+        process's window and tell the budget, which keeps every instance's sends apart."""
+        self.window.finished()
+        await self._budget.answered(self._bucket, self._interval, self.limit, number)
 
     async def close(self) -> None:
         for queue in self._queues.values():
@@ -144,25 +210,43 @@ class _PriorityGate:
 
 
 class PriorityRateLimiter(BaseRateLimiter[Lane]):
-    """Telegram's limits for the whole bot, with bulk sends yielding to interactive ones."""
+    """Telegram's limits for the whole bot, with bulk sends yielding to interactive ones; the
+    slots come from ``budget`` (in memory by default; PostgreSQL's is every instance's)."""
 
     def __init__(
-        self, limits: DeliveryLimits | None = None, *, on_wait: WaitObserver | None = None
+        self,
+        limits: DeliveryLimits | None = None,
+        *,
+        budget: SendBudget | None = None,
+        on_wait: WaitObserver | None = None,
     ) -> None:
-        self.limits = limits or DeliveryLimits()
+        self.limits = limits = limits or DeliveryLimits()
+        self.budget: SendBudget = budget if budget is not None else LocalSendBudget()
         self._on_wait = on_wait
-        self._gate = _PriorityGate(self.limits.overall_rate, self.limits.overall_burst)
-        self._chats: dict[int | str, _Bucket] = {}
+        self._gate = self._new_gate(
+            "overall", limits.overall_rate, limits.overall_burst, math.ceil(limits.overall_rate)
+        )
+        self._paid_gate = (
+            self._new_gate("paid", limits.paid_rate * PAID_SHARE, 1, PAID_LIMIT)
+            if limits.paid_rate is not None
+            else None
+        )
         #: Chats that got a 429: nothing goes to them before this (monotonic) time.
         self._blocked: dict[int | str, float] = {}
-        self._group_locks: dict[int | str, asyncio.Lock] = {}
-        self.bulk_slots = asyncio.Semaphore(self.limits.bulk_in_flight)
+        self.bulk_slots = asyncio.Semaphore(limits.bulk_in_flight)
+
+    def _new_gate(self, bucket: str, rate: float, burst: int, limit: int) -> _PriorityGate:
+        """A gate pacing at ``rate``, never past Telegram's ``limit`` sends in any second."""
+        block = int(rate * self.limits.block_seconds)
+        return _PriorityGate(self.budget, bucket, rate, burst, block, limit)
 
     async def initialize(self) -> None:
         """Nothing to set up: buckets are made on first use."""
 
     async def shutdown(self) -> None:
         await self._gate.close()
+        if self._paid_gate is not None:
+            await self._paid_gate.close()
 
     async def process_request(
         self,
@@ -177,9 +261,10 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         if chat is None:
             return await callback(*args, **kwargs)
         lane = Lane.BULK if rate_limit_args == Lane.BULK else Lane.INTERACTIVE
+        paid = bool(data.get("allow_paid_broadcast")) and self._paid_gate is not None
         for attempt in range(self.limits.max_retries + 1):
             started = time.monotonic()
-            await self._wait_turn(chat, lane)
+            gate, number = await self._wait_turn(chat, lane, paid=paid, retry=attempt > 0)
             if self._on_wait is not None:
                 self._on_wait(lane, endpoint, time.monotonic() - started)
             try:
@@ -191,45 +276,40 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
                 seconds = exc._retry_after.total_seconds() + 0.1
                 _LOGGER.warning("429 in chat %s: waiting %.1f s, then retrying", chat, seconds)
                 self._blocked[chat] = max(self._blocked.get(chat, 0.0), time.monotonic() + seconds)
+            finally:
+                await gate.answered(number)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    async def _wait_turn(self, chat: int | str, lane: Lane) -> None:
-        """The chat's bucket (groups: always; private chats: bulk only), then the overall one."""
+    async def _wait_turn(
+        self, chat: int | str, lane: Lane, *, paid: bool, retry: bool
+    ) -> tuple[_PriorityGate, int]:
+        """The chat's bucket (groups: always; private chats: bulk only), then the overall one
+        (the paid one for a paid broadcast)."""
+        # The request that got the 429 goes first when the wait is over; the chat's others
+        # a moment after it, so that the chat's messages keep their order.
+        after = 0.0 if retry else _AFTER_RETRY
         while (blocked := self._blocked.get(chat)) is not None:
-            if blocked <= time.monotonic():
-                del self._blocked[chat]
+            if blocked + after <= time.monotonic():
+                if not retry:
+                    self._blocked.pop(chat, None)
                 break
-            await asyncio.sleep(blocked - time.monotonic())
-        bucket = self._chat_bucket(chat)
+            await asyncio.sleep(blocked + after - time.monotonic())
+        limits = self.limits
         if not isinstance(chat, int) or chat < 0:  # a group or channel
-            async with self._group_locks.setdefault(chat, asyncio.Lock()):
-                await _drain(bucket)
-        elif lane is Lane.BULK:
-            await _drain(bucket)
-        await self._gate.enter(lane)
-
-    def _chat_bucket(self, chat: int | str) -> _Bucket:
-        bucket = self._chats.get(chat)
-        if bucket is None:
-            if len(self._chats) >= self.limits.max_chats:
-                self._forget_idle_chats()
-            limits = self.limits
-            group = not isinstance(chat, int) or chat < 0
-            bucket = self._chats[chat] = (
-                _Bucket(limits.group_rate, limits.group_burst)
-                if group
-                else _Bucket(limits.private_rate, limits.private_burst)
+            wait = await self.budget.take_window(
+                f"chat:{chat}", limits.group_limit, limits.group_seconds
             )
-        return bucket
+            if wait > 0:
+                await asyncio.sleep(wait)
+        elif lane is Lane.BULK:
+            await self._take(f"chat:{chat}", limits.private_rate, limits.private_burst)
+        gate = self._paid_gate if paid and self._paid_gate is not None else self._gate
+        return gate, await gate.enter(lane)
 
-    def _forget_idle_chats(self) -> None:
-        """A full bucket remembers nothing a new one would not: drop those."""
-        now = time.monotonic()
-        for chat in [chat for chat, bucket in self._chats.items() if bucket.full(now)]:
-            del self._chats[chat]
-            lock = self._group_locks.get(chat)
-            if lock is not None and not lock.locked():
-                del self._group_locks[chat]
+    async def _take(self, bucket: str, rate: float, burst: int) -> None:
+        slots = await self.budget.take(bucket, 1 / rate, burst=burst)
+        if slots.wait > 0:
+            await asyncio.sleep(slots.wait)
 
 
 def bulk_slot(bot: object) -> contextlib.AbstractAsyncContextManager[object]:
@@ -243,14 +323,6 @@ def bulk_slot(bot: object) -> contextlib.AbstractAsyncContextManager[object]:
     if isinstance(limiter, PriorityRateLimiter):
         return limiter.bulk_slots
     return contextlib.nullcontext()
-
-
-async def _drain(bucket: _Bucket) -> None:
-    """Wait for a token and take it."""
-    # A computed wait, not an event: tokens come back with time, nobody hands them back.
-    while (wait := bucket.wait_time(time.monotonic())) > 0:  # noqa: ASYNC110
-        await asyncio.sleep(wait)
-    bucket.take(time.monotonic())
 
 
 def _chat_key(chat_id: object) -> int | str | None:

@@ -32,11 +32,18 @@ class TelegramOutbox:
     """Notes to messages, through one bot."""
 
     def __init__(
-        self, bot: ExtBot[Any], renderers: Renderers, file_ids: FileIds | None = None
+        self,
+        bot: ExtBot[Any],
+        renderers: Renderers,
+        file_ids: FileIds | None = None,
+        *,
+        paid_bulk: bool = False,
     ) -> None:
         self._bot = bot
         self._renderers = dict(renderers)
         self._photos = PhotoSender(bot, file_ids)
+        #: PAID_BROADCAST_PER_SECOND is set: bulk sends go as paid broadcasts, faster.
+        self._paid_bulk = paid_bulk
 
     def render(self, note: Note) -> Rendered:
         """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
@@ -63,6 +70,7 @@ class TelegramOutbox:
             if fits:
                 return message.message_id
         parts = fit(rendered.text)
+        paid = self._paid_bulk and lane is Lane.BULK
         message_id = 0
         for number, part in enumerate(parts, start=1):
             last = number == len(parts)
@@ -72,6 +80,7 @@ class TelegramOutbox:
                     part,
                     reply_markup=rendered.buttons if last else None,
                     disable_notification=not sound,
+                    allow_paid_broadcast=True if paid else None,
                     rate_limit_args=lane,
                 )
             message_id = message.message_id

@@ -67,6 +67,9 @@ def test_every_key() -> None:
         ({"WEBHOOK_LISTEN": "0.0.0.0:http"}, "WEBHOOK_LISTEN must be host:port"),
         ({"WEBHOOK_LISTEN": "0.0.0.0:70000"}, "WEBHOOK_LISTEN must be host:port"),
         ({"WEBHOOK_PATH": "telegram"}, "WEBHOOK_PATH must start with /"),
+        ({"PAID_BROADCAST_PER_SECOND": "1001"}, "PAID_BROADCAST_PER_SECOND must be"),
+        ({"PAID_BROADCAST_PER_SECOND": "10"}, "from 30 to 1000"),
+        ({"PAID_BROADCAST_PER_SECOND": "fast"}, "PAID_BROADCAST_PER_SECOND must be"),
     ],
 )
 def test_bad_settings_fail_with_one_line(env: dict[str, str], message: str) -> None:
@@ -142,3 +145,12 @@ def test_bad_grace_or_admins_is_one_line(key: str, value: str) -> None:
     """A wrong grace window or admin list stops with a sentence naming the key."""
     with pytest.raises(ConfigError, match=key):
         Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, key: value})
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"), [("", None), ("0", None), ("300", 300), ("1000", 1000)]
+)
+def test_paid_broadcast_rate(value: str, rate: int | None) -> None:
+    """PAID_BROADCAST_PER_SECOND is off unless set (0 is off too), and up to 1000 a second."""
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "PAID_BROADCAST_PER_SECOND": value})
+    assert settings.paid_broadcast_per_second == rate

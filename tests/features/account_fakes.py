@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from bot.core.chat import Chat
-from bot.core.flood import FloodGuard
+from bot.core.flood import FloodGuard, LocalFlood
 from bot.core.loader import load_routines
 from bot.core.routines import Routine, RoutineBook
 from bot.features.account import Account, Permission
@@ -150,7 +150,7 @@ class World:
             self.sessions,
             default_zone="Europe/Berlin",
             default_time=dt.time(9, 0),
-            flood=FloodGuard(burst=burst),
+            flood=LocalFlood(FloodGuard(burst=burst), self.clock.monotonic),
             failures=self.failures,
         )
         self.schedules = ScheduleSettings(self.store, self.clock, self.reminders)

@@ -153,10 +153,10 @@ async def test_the_unreadable_notice_comes_once() -> None:
 async def test_a_flood_is_dropped_after_a_burst_and_counted() -> None:
     """Past the burst a user's updates are dropped: the first dropped one is warned about."""
     world = World(burst=3)
-    verdicts = [world.account.admit(1) for _ in range(5)]
+    verdicts = [await world.account.admit(1) for _ in range(5)]
     assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP]
     assert world.failures["flood dropped"] == 2
-    assert world.account.admit(2) is Verdict.ALLOW
+    assert await world.account.admit(2) is Verdict.ALLOW
 
 
 async def test_stats_count_completed_sessions() -> None:

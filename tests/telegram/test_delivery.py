@@ -94,13 +94,16 @@ async def test_bulk_to_one_private_chat_is_spaced_interactive_is_not() -> None:
     await limiter.shutdown()
 
 
-async def test_group_messages_wait_for_the_group_bucket() -> None:
-    """In a group, every lane waits: the burst goes at once, then the group's rate."""
-    limiter = PriorityRateLimiter(DeliveryLimits(group_rate=10, group_burst=3))
+async def test_group_messages_wait_for_the_group_window() -> None:
+    """In a group, every lane waits: the window's limit goes at once, the rest as the
+    first ones leave the window, so that no window ever holds more than the limit."""
+    limiter = PriorityRateLimiter(DeliveryLimits(group_limit=3, group_seconds=0.2))
     recorder = Recorder()
     started = time.monotonic()
-    await asyncio.gather(*(send(limiter, recorder, f"g{n}", GROUP) for n in range(5)))
-    assert time.monotonic() - started >= 0.19  # two waits of 0.1 s after the burst of 3
+    await asyncio.gather(*(send(limiter, recorder, f"g{n}", GROUP) for n in range(7)))
+    assert time.monotonic() - started >= 0.39  # two more windows after the first three
+    times = [at for _, at in recorder.sent]
+    assert all(sum(1 for other in times if at <= other < at + 0.15) <= 3 for at in times)
     await limiter.shutdown()
 
 
@@ -168,3 +171,71 @@ async def test_bulk_slots_let_a_few_reminders_prepare_at_once() -> None:
     assert most == 2
     async with bulk_slot(object()):  # a bot without this limiter: no limit, no error
         pass
+
+
+def most_in_any_second(times: list[float]) -> int:
+    ordered = sorted(times)
+    return max(sum(1 for other in ordered if at - 1.0 < other <= at) for at in ordered)
+
+
+async def test_default_pace_holds_30_in_any_second_at_098_of_it() -> None:
+    """Ninety bulk sends at once go at 29.4 a second: never 31 in one second (no burst, as a
+    strictly counting Telegram asks), and no slower than 0.95 of Telegram's 30."""
+    limiter = PriorityRateLimiter()
+    recorder = Recorder()
+    await asyncio.gather(*(send(limiter, recorder, f"m{n}", 100 + n, BULK) for n in range(90)))
+    times = [at for _, at in recorder.sent]
+    assert most_in_any_second(times) <= 30
+    assert (len(times) - 1) / (max(times) - min(times)) >= 30 * 0.95
+    await limiter.shutdown()
+
+
+async def test_sends_in_flight_count_against_the_second() -> None:
+    """While Telegram has not answered, a send may still arrive any moment: with answers that
+    take 1.5 s, no more than the limit (20) are sent in the first 1.2 s although the pace
+    alone would let 24 go."""
+    limiter = PriorityRateLimiter(DeliveryLimits(overall_rate=20))
+    started: list[float] = []
+
+    async def slow() -> bool:
+        started.append(time.monotonic())
+        await asyncio.sleep(1.5)
+        return True
+
+    begin = time.monotonic()
+    tasks = [
+        asyncio.create_task(
+            limiter.process_request(slow, (), {}, "sendMessage", {"chat_id": 100 + n}, BULK)
+        )
+        for n in range(30)
+    ]
+    await asyncio.sleep(1.2)
+    assert sum(1 for at in started if at - begin < 1.2) == 20
+    await asyncio.gather(*tasks)
+    await limiter.shutdown()
+
+
+async def test_paid_broadcasts_take_the_paid_budget_interactive_keeps_the_free_one() -> None:
+    """With a paid rate of 300, 300 bulk sends flagged allow_paid_broadcast go at ≥ 0.95 of
+    it, never 300 in one second; a reply meanwhile goes by the free budget, at once."""
+    limiter = PriorityRateLimiter(DeliveryLimits(paid_rate=300))
+    recorder = Recorder()
+
+    async def paid(n: int) -> None:
+        async def call() -> bool:
+            recorder.sent.append((f"p{n}", time.monotonic()))
+            return True
+
+        data = {"chat_id": 1000 + n, "allow_paid_broadcast": True}
+        await limiter.process_request(call, (), {}, "sendMessage", data, BULK)
+
+    fan_out = [asyncio.create_task(paid(n)) for n in range(300)]
+    await asyncio.sleep(0.2)
+    asked = time.monotonic()
+    await send(limiter, recorder, "reply", 7)
+    assert recorder.at("reply") - asked < 0.05
+    await asyncio.gather(*fan_out)
+    times = [at for name, at in recorder.sent if name.startswith("p")]
+    assert most_in_any_second(times) < 300
+    assert (len(times) - 1) / (max(times) - min(times)) >= 300 * 0.95
+    await limiter.shutdown()

@@ -42,7 +42,7 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    verdict = context.services.account.admit(user.id)
+    verdict = await context.services.account.admit(user.id)
     if verdict is Verdict.ALLOW:
         return
     query = update.callback_query
