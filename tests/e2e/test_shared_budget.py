@@ -16,13 +16,16 @@ import pytest
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.calendar import Occurrence
 from bot.core.chat import Chat, Coaching, Schedule
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.features.operators import Broadcast
+from bot.features.reminder_timers import reminder_timer
 from bot.ports import Lane, SendBudget
 from bot.storage.postgres.budget import PgSendBudget
 from bot.storage.postgres.pool import open_pool
 from bot.storage.postgres.store import PgStore
+from bot.storage.postgres.timers import PgTimers
 from bot.telegram.budget import LocalSendBudget
 from bot.telegram.context import BotApp, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
@@ -35,11 +38,15 @@ STRICT = FloodLimits(strict_window=True)
 
 
 async def subscribe(database_url: str, crowd: list[EmulatedUser]) -> None:
-    """Everyone's reminder at 09:00 UTC, stored in the database."""
+    """Everyone's reminder at 09:00 UTC, stored in the database: the chat and its reminder's
+    timer row (on PostgreSQL reminders are rows that any instance claims)."""
     pool = await open_pool(database_url, min_size=1, max_size=2)
     try:
         store = PgStore(pool)
+        timers = PgTimers(pool, database_url, Clock())
+        occurrence = Occurrence(dt.time(9, 0), SLOT.date(), SLOT)
         for member in crowd:
+            await timers.set(reminder_timer(member.id, occurrence))
             await store.create(
                 Chat(
                     chat_id=member.id,
