@@ -285,6 +285,10 @@ async def update_throughput(
     ``count`` instances behind the round-robin; updates a second from the first delivery to
     the last one accepted, and the instances' CPU seconds meanwhile. Each is handled in full
     (the webhook answers after ``process_update``, the update's id recorded in PostgreSQL)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        # A new emulator numbers its updates and users from the start again: forget the last
+        # run's update ids (de-duplication) and users' flood buckets, or they would be dropped.
+        conn.execute("TRUNCATE updates_seen, flood")
     async with BotAPIEmulator() as emulator:
         # One press per user: the flood guard (shared on PostgreSQL) would drop a user's burst.
         warm = [emulator.add_user(f"W{i}") for i in range(50)]
