@@ -1,0 +1,1 @@
+"""Tests of the benchmarks: their own logic (arguments, figures, reports), not the runs."""
