@@ -18,7 +18,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.features.operators import Broadcast
-from bot.features.reminder_timers import reminder_timer
 from bot.ports import Lane, SendBudget
 from bot.storage.postgres.budget import PgSendBudget
 from bot.storage.postgres.pool import open_pool
