@@ -1,9 +1,8 @@
 """Benchmarks: ``make bench`` runs them all, ``make bench ARGS=fanout`` one of them.
 
 ``python -m bench [fanout|holds|mixed|store|charts ...] [-- options]``: with no name, every
-benchmark
-in turn, with its defaults (``pg_startup`` and ``scaleout`` need PostgreSQL: by name only);
-with one name, that benchmark with the options that follow (see
+benchmark in turn, with its defaults (``pg_startup`` and ``scaleout`` need PostgreSQL: by
+name only); with one name, that benchmark with the options that follow (see
 ``python -m bench.<name> --help``). Each prints its figures and targets; the exit status is
 non-zero if any target was missed. Measured figures are in ``bench/README.md``.
 """
