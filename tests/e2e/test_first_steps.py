@@ -131,9 +131,9 @@ async def test_nothing_suggests_start_after_forget(subscribed: Bot) -> None:
     question = await bot.ask("/forget", "Delete it all?")
     bot.emulator.press_button(bot.user, question, text="Yes, delete everything")
     await bot.emulator.wait_for_edit(bot.user, question.message_id, "I deleted everything")
+    # A cue sent before the chat was forgotten may still be unread: wait for the answer itself.
     for text in ("hello", "stop", "start"):
-        reply = await bot.ask(text, "")
-        assert "/start" in reply.text
+        await bot.ask(text, "/start")
     after = bot.emulator.messages(bot.user)[question.message_id :]
     offending = [m.text for m in after if suggests_the_word_start(m.text)]
     assert offending == []
