@@ -35,6 +35,7 @@ __all__ = [
     "CueKind",
     "GuidedSession",
     "compile_script",
+    "ends_hold",
     "reading_pause",
     "session_id",
 ]
@@ -173,6 +174,21 @@ def compile_script(routine: Routine, holds: Mapping[str, float] | None = None) -
     return (intro, *body)
 
 
+def ends_hold(script: tuple[Cue, ...], position: int) -> bool:
+    """Whether the cue at ``position`` is one that someone holding a position waits for: a
+    release ("Release", "Switch sides"), or the first step of the exercise after one."""
+    if not 0 <= position < len(script):
+        return False
+    cue = script[position]
+    if cue.kind is CueKind.RELEASE:
+        return True
+    before = script[max(0, position - 2) : position]
+    return cue.kind is CueKind.STEP and [c.kind for c in before] == [
+        CueKind.RELEASE,
+        CueKind.TITLE,
+    ]
+
+
 def script_seconds(script: tuple[Cue, ...]) -> float:
     """How long a session takes at normal speed, if nobody pauses or skips."""
     return sum(cue.wait for cue in script)
@@ -219,6 +235,8 @@ class GuidedSession:
     status: SessionStatus | None = None
     #: Bumped on every new timer, so a timer that fires after being replaced is ignored.
     generation: int = field(default=0)
+    #: The chat's /sound at the start: the cues that end a hold come with a notification.
+    sound: bool = False
 
     @property
     def paused(self) -> bool:
@@ -278,6 +296,11 @@ class GuidedSession:
             if self.script[position].exercise > exercise:
                 return self._go_to(position, now)
         return self._finish(self._end_status())
+
+    @property
+    def audible(self) -> bool:
+        """Whether the current cue comes with a notification (/sound on): it ends a hold."""
+        return self.sound and ends_hold(self.script, self.position)
 
     @property
     def hold_seconds(self) -> float:

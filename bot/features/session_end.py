@@ -87,11 +87,11 @@ class SessionEnd:
         if ended and record.pain_check:
             await self.say(chat_id, PainQuestion(session.id, before=False))
 
-    async def say(self, chat_id: int, note: Note) -> int | None:
-        """Send one quiet session message; its id. A failure is logged and the session carries
-        on (or ends, if the user blocked the bot)."""
+    async def say(self, chat_id: int, note: Note, *, sound: bool = False) -> int | None:
+        """Send one session message, quiet unless ``sound`` (/sound on, a hold's end); its id.
+        A failure is logged and the session carries on (or ends, if the user blocked the bot)."""
         try:
-            return await self._outbox.send(chat_id, note)
+            return await self._outbox.send(chat_id, note, sound=sound)
         except Blocked:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             record = await self._states.load(chat_id)

@@ -1,6 +1,7 @@
 """What a guided session says, as data (``bot.telegram.render.session`` puts it in words).
 
-Every session message goes out quietly in the interactive lane; only the reminder buzzes.
+Every session message goes out quietly in the interactive lane; only the reminder buzzes, and,
+with /sound on, the cues that end a hold (``bot.core.session.ends_hold``).
 """
 
 from __future__ import annotations

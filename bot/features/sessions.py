@@ -13,9 +13,8 @@ Within an instance, each chat's transitions also run under that chat's lock, so 
 while the user types "skip" cannot interleave with it and messages leave in order. The
 countdown stays with the instance that sent the hold (best effort).
 
-A timer carries the session and its generation; a transition that replaces the timer bumps the
-generation, so a timer already on its way when the user skipped, paused or stopped does nothing.
-"""
+A timer carries the session and its generation; a transition that replaces the timer bumps
+it, so a timer already on its way when the user skipped, paused or stopped does nothing."""
 
 from __future__ import annotations
 
@@ -141,6 +140,7 @@ class Sessions:
                 local_date=chat.schedule.local_date(started) if chat else started.date(),
                 started_mono=started.timestamp(),
                 time_scale=self._time_scale,
+                sound=bool(chat and chat.coaching.sound),
             )
             pain_check = private and bool(chat and chat.coaching.pain_check)
             record = Running(session, live_countdown, pain_check)
@@ -387,8 +387,8 @@ class Sessions:
 
     async def _send(self, record: Running, note: Note, *, hold: float | None) -> None:
         """Send a session message; a hold's counts down its ``hold`` (routine seconds)."""
-        chat_id = record.session.chat_id
-        message_id = await self._end.say(chat_id, note)
+        chat_id, sound = record.session.chat_id, record.session.audible  # a hold's end: /sound
+        message_id = await self._end.say(chat_id, note, sound=sound and isinstance(note, CueNote))
         if message_id is not None and hold is not None:
             await self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
             if isinstance(note, CueNote):

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from bot.core.chat import SessionStatus
-from bot.core.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
+from bot.core.session import (
+    DONE_SHARE,
+    Cue,
+    CueKind,
+    GuidedSession,
+    compile_script,
+    ends_hold,
+    reading_pause,
+)
 from bot.telegram.render import session as texts
 from tests.factories import guided_session, routines
 
@@ -183,3 +191,28 @@ def test_every_new_timer_changes_the_generation() -> None:
     seen.add(session.generation)
     assert len(seen) == 6
     assert session.status is SessionStatus.STOPPED
+
+
+def test_the_cues_that_end_a_hold_are_releases_and_the_first_step_after_one() -> None:
+    """What /sound rings for: "Release", "Switch sides" and the next exercise's first step;
+    nothing before the first hold, and no hold, title or later step."""
+    script = compile_script(routines()["quick"])
+    ending = [cue for position, cue in enumerate(script) if ends_hold(script, position)]
+    kinds = [cue.kind for cue in ending]
+    assert kinds == [CueKind.RELEASE, CueKind.STEP] * 3 + [CueKind.RELEASE]
+    assert [cue.switch for cue in ending if cue.kind is CueKind.RELEASE] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert not ends_hold(script, -1)
+    assert not ends_hold(script, len(script))
+    session = guided_session()
+    session.begin(0.0)
+    while session.current is not None and session.current.kind is not CueKind.RELEASE:
+        assert not session.audible
+        session.advance(0.0)
+    assert not session.audible  # /sound off
+    session.sound = True
+    assert session.audible

@@ -55,3 +55,13 @@ def test_a_session_whose_routine_is_gone_keeps_its_id_and_title() -> None:
     assert (copy.routine.id, copy.routine.title) == (session.routine.id, session.routine.title)
     assert copy.script == session.script
     assert copy.advance(10.0) == session.advance(10.0)
+
+
+def test_the_sound_setting_reads_back() -> None:
+    """A session started with /sound on is continued with it by another instance."""
+    session = guided_session()
+    session.sound = True
+    session.begin(session.started_mono)
+    copy = _round_trip(session)
+    assert copy.sound
+    assert copy == session

@@ -57,6 +57,21 @@ async def test_cues_go_out_quietly_in_the_interactive_lane(world: World) -> None
     assert all(not sent.sound and sent.lane == "interactive" for sent in world.outbox.sent)
 
 
+async def test_with_sound_on_only_the_cues_that_end_a_hold_ring(world: World) -> None:
+    """/sound on: each release and the first step after it come with a notification, every
+    other cue quietly; the setting is taken when the session starts."""
+    await world.coaching.set_sound(CHAT, True)
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(600)
+    cues = [(s.note.cue, s.sound) for s in world.outbox.sent if isinstance(s.note, CueNote)]
+    ringing = [(cue.kind, cue.exercise) for cue, sound in cues if sound]
+    releases = [(cue.kind, cue.exercise) for cue, _ in cues if cue.kind is CueKind.RELEASE]
+    firsts = [(CueKind.STEP, 0), (CueKind.STEP, 1), (CueKind.STEP, 1)]  # after each release
+    assert sorted(ringing) == sorted(releases + firsts)
+    assert len(releases) == 4
+    assert not any(s.sound for s in world.outbox.sent if not isinstance(s.note, CueNote))
+
+
 async def test_skip_jumps_to_the_next_exercise(world: World) -> None:
     """Skipping during an exercise's first step goes to the next exercise's title (its other
     side is part of the exercise skipped)."""

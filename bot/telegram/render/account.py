@@ -112,6 +112,7 @@ HELP = (
     "/routine — pick the routine your reminders offer\n"
     "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
     "/pain off — no pain question before and after sessions (/pain on)\n"
+    "/sound on — a notification when a hold ends, for a phone out of reach (/sound off)\n"
     "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/export — everything I keep about you, as a file; /export csv — your sessions as a "
@@ -138,6 +139,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nudge", "Follow-up after an unanswered reminder, or off"),
     ("routine", "Pick your routine"),
     ("pain", "Pain question before and after sessions: on or off"),
+    ("sound", "A notification when a hold ends: on or off"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),

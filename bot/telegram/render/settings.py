@@ -35,6 +35,8 @@ BUTTON_DAYS = "📅 Days"
 BUTTON_ROUTINE = "🧘 Routine"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume reminders"
+BUTTON_SOUND_ON = "🔔 Sound on"
+BUTTON_SOUND_OFF = "🔕 Sound off"
 BUTTON_BACK = "« Back"
 BUTTON_EVERY_DAY = "Every day"
 BUTTON_WEEKDAYS = "Mon–Fri"
@@ -57,7 +59,9 @@ def pause_button(days: int) -> str:
     return plural(days, "day") if days % 7 else plural(days // 7, "week")
 
 
-def settings(o: Outlook, follow: int | None, routine_title: str, routine_length: str) -> str:
+def settings(
+    o: Outlook, follow: int | None, routine_title: str, routine_length: str, sound: bool = False
+) -> str:
     lines = [
         "⚙️ <b>Settings</b>",
         f"Reminders: {schedule(o)}",
@@ -66,8 +70,10 @@ def settings(o: Outlook, follow: int | None, routine_title: str, routine_length:
     lines += [
         f"Routine: {escape(routine_title)} ({routine_length})",
         f"Follow-up if a reminder goes unanswered: {after_minutes(follow) if follow else 'off'}",
+        f"Sound when a hold ends: {'on' if sound else 'off'}",
         "",
-        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine.",
+        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine, "
+        "/sound.",
     ]
     return "\n".join(lines)
 
@@ -117,7 +123,16 @@ def _back() -> list[Button]:
 
 def _main(note: menu.SettingsScreen) -> Rendered:
     text = settings(
-        note.schedule, note.nudge_minutes, note.routine_title, minutes(note.routine_seconds)
+        note.schedule,
+        note.nudge_minutes,
+        note.routine_title,
+        minutes(note.routine_seconds),
+        note.sound,
+    )
+    sound = (
+        Button(BUTTON_SOUND_OFF, callback_data=setting("sound", "off"))
+        if note.sound
+        else Button(BUTTON_SOUND_ON, callback_data=setting("sound", "on"))
     )
     pause = (
         Button(BUTTON_RESUME, callback_data=setting("resume"))
@@ -133,6 +148,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
                     Button(BUTTON_DAYS, callback_data=setting("days")),
                 ],
                 [Button(BUTTON_ROUTINE, callback_data=setting("routine")), pause],
+                [sound],
             ]
         ),
     )
