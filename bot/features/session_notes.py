@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.outlook import Outlook
-from bot.core.session import Cue, CueKind
+from bot.core.preview import Preview, preview
+from bot.core.session import Cue, CueKind, GuidedSession
 from bot.ports import Note
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Resumed",
     "Stopped",
     "after_hold",
+    "cue_note",
 ]
 
 
@@ -34,6 +36,8 @@ class CueNote(Note):
 
     cue: Cue
     session: int
+    #: INTRO: the routine's exercises with their times, before the first step.
+    preview: Preview | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +103,9 @@ class Interrupted(Note):
 def after_hold(cue: Cue, session: int) -> Note | None:
     """What a finished hold's message ends with: the follow-up, or "Release."."""
     return CueNote(cue, session) if cue.kind in (CueKind.FOLLOW_UP, CueKind.RELEASE) else None
+
+
+def cue_note(session: GuidedSession, cue: Cue) -> CueNote:
+    """The note of one of ``session``'s cues; the intro carries the routine's preview."""
+    shown = preview(session.script) if cue.kind is CueKind.INTRO else None
+    return CueNote(cue, session.id, shown)

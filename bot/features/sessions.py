@@ -30,13 +30,7 @@ from bot.core.session import Beat, Cue, CueKind, GuidedSession, compile_script, 
 from bot.features.countdown import EDIT_RATE, Countdowns
 from bot.features.session_end import SESSION, SessionEnd
 from bot.features.session_log import SessionLog
-from bot.features.session_notes import (
-    CueNote,
-    PainQuestion,
-    Paused,
-    Resumed,
-    after_hold,
-)
+from bot.features.session_notes import CueNote, PainQuestion, Paused, Resumed, after_hold, cue_note
 from bot.features.session_state import LOOK_AFTER, LOOK_AFTER_EVERY, Running, SessionStates
 from bot.ports import Clock, Note, Outbox, Store, Timer, Timers
 
@@ -381,7 +375,7 @@ class Sessions:
         )
         # Which instance plays which cue (a session moves between instances with its timer).
         _LOGGER.debug("Session in chat %s: cue %d", chat_id, session.position)
-        await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
+        await self._send(record, cue_note(session, cue), hold=cue.wait if cue.is_hold else None)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", chat_id)
 

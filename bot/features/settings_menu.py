@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from bot.core.chat import Chat
 from bot.core.outlook import Outlook
 from bot.core.parsing import ALL_DAYS, WEEKDAYS
+from bot.core.preview import Preview, preview
 from bot.core.routines import RoutineBook
+from bot.core.session import compile_script
 from bot.core.uploads import available, chat_routine
 from bot.features.account import AdminsOnly, NotSetUp, Permission, Sessions
 from bot.features.schedule_settings import ScheduleSettings
@@ -101,7 +103,10 @@ class UnknownRoutine(Note):
 
 @dataclass(frozen=True, slots=True)
 class RoutineSet(Note):
+    """``/routine NAME``: now the reminders' routine, and its preview."""
+
     title: str
+    preview: Preview | None = None
 
 
 # Toasts: a tap's short answer ---------------------------------------------------------------
@@ -170,8 +175,9 @@ class SettingsMenu:
             return UnknownRoutine(name, self._routines_screen(chat).routines)
         if not await allowed():
             return AdminsOnly()
-        await self._use_routine(chat, name)
-        return RoutineSet(routines[name].title)
+        chat = await self._use_routine(chat, name)
+        script = compile_script(routines[name], chat.coaching.holds)
+        return RoutineSet(routines[name].title, preview(script))
 
     async def tap(
         self, chat_id: int, menu: str, value: str, *, allowed: Permission

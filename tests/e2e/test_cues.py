@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.emulator.models import BotMessage
 from tests.e2e.conftest import Bot
 
@@ -60,3 +62,27 @@ async def test_settings_shows_and_toggles_the_sound(subscribed: Bot) -> None:
     await subscribed.emulator.wait_for_edit(
         subscribed.user, screen.message_id, "Sound when a hold ends: off"
     )
+
+
+async def test_the_session_opens_with_a_preview_of_its_exercises(subscribed: Bot) -> None:
+    """Before the first step, the intro lists the routine's exercises in order with their time."""
+    await subscribed.ask("/pain off", "won't ask")
+    intro = await subscribed.ask("start", "exercises,")
+    lines = intro.text.split("\n")
+    listed = [line for line in lines if line[:2] in ("1.", "2.", "3.", "4.")]
+    assert [line.split(" — ")[0] for line in listed] == [
+        "1. Iliopsoas stretch",
+        "2. Quadratus lumborum stretch",
+        "3. Gluteus medius: clamshell",
+        "4. Hamstrings: bridge",
+    ]
+    assert all(re.search(r" — (\d+ min )?\d+ s", line) for line in listed)
+    await subscribed.ask("stop", "Session stopped")
+
+
+async def test_routine_name_shows_its_preview_and_total(subscribed: Bot) -> None:
+    """/routine quick makes it the reminders' routine and lists its exercises and total."""
+    answer = await subscribed.ask("/routine quick", "now offer")
+    assert "1. Standing hip-flexor stretch — " in answer.text
+    assert "2. Seated side bend — " in answer.text
+    assert "2 exercises · about 3 minutes" in answer.text

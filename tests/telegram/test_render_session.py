@@ -157,3 +157,13 @@ def test_a_step_with_a_picture_is_a_photo_captioned_with_the_step() -> None:
     plain_step = Cue(CueKind.STEP, 5, 3, words="Lift your hips")
     assert render(CueNote(plain_step, SESSION)).photo is None
     assert render(CueNote(HOLD, SESSION)).photo is None
+
+
+def test_a_preview_lists_exercises_with_their_time_and_the_total() -> None:
+    """Each exercise on its own line with its time; the total as "2 exercises · about N"."""
+    from bot.core.preview import Preview, PreviewItem
+    from bot.telegram.render.words import preview_lines, preview_total
+
+    shown = Preview((PreviewItem("Bridge", 1, 45), PreviewItem("Clamshell", 2, 80)), 190)
+    assert preview_lines(shown) == ["1. Bridge — 45 s", "2. Clamshell — 1 min 20 s, both sides"]
+    assert preview_total(shown) == "2 exercises · about 3 minutes"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.preview import Preview
 from bot.core.progression import Feedback, milliseconds
 from bot.core.session import Cue, CueKind
 from bot.features.countdown import CountDone, Counting, CountOff, CountPaused
@@ -47,16 +48,19 @@ from bot.telegram.render.words import (
     count_seconds,
     minutes,
     plural,
+    preview_lines,
 )
 
 # Guided session -----------------------------------------------------------------------------
 
 
-def intro(routine_title: str, exercises: int, length: str) -> str:
+def intro(routine_title: str, exercises: int, length: str, listing: Sequence[str] = ()) -> str:
+    """The first message; ``listing``: the exercises with their times (the preview)."""
     return (
         f"🧘 {b(routine_title)}\n"
         f"{plural(exercises, 'exercise')}, {length}. Go at your own pace and never into pain.\n"
-        f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
+        + "".join(f"{line}\n" for line in listing)
+        + f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
     )
 
 
@@ -95,6 +99,13 @@ def cue(cue: Cue) -> str:
     if cue.kind is CueKind.FOLLOW_UP:
         return follow_up(cue.words, cue.wait)
     return RELEASE_SWITCH if cue.switch else RELEASE
+
+
+def cue_text(said: Cue, preview: Preview | None = None) -> str:
+    """A cue's message; the intro with its ``preview``, the exercises and their times."""
+    if said.kind is CueKind.INTRO and preview is not None:
+        return intro(said.words, said.total, minutes(said.length), preview_lines(preview))
+    return cue(said)
 
 
 def elapsed(seconds: float) -> str:
@@ -238,8 +249,10 @@ def cue_buttons(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
 
 
 def _cue_note(note: CueNote) -> Rendered:
-    """An exercise's first step comes as its picture, the step the caption."""
-    return Rendered(cue(note.cue), cue_buttons(note.cue, note.session), note.cue.picture)
+    """An exercise's first step comes as its picture, the step the caption; the intro lists
+    the exercises (its preview)."""
+    text = cue_text(note.cue, note.preview)
+    return Rendered(text, cue_buttons(note.cue, note.session), note.cue.picture)
 
 
 def _resumed(note: Resumed) -> Rendered:

@@ -16,6 +16,7 @@ from bot.core.parsing import (
     DAY_NAMES,
     format_time,
 )
+from bot.core.preview import Preview
 from bot.features import settings_menu as menu
 from bot.telegram import callbacks
 from bot.telegram.callbacks import setting
@@ -27,7 +28,14 @@ from bot.telegram.render.schedule import (
     schedule,
     unknown_routine,
 )
-from bot.telegram.render.words import b, minutes, plural, times_list
+from bot.telegram.render.words import (
+    b,
+    minutes,
+    plural,
+    preview_lines,
+    preview_total,
+    times_list,
+)
 
 # The settings keyboard
 BUTTON_TIME = "🕘 Time"
@@ -107,8 +115,11 @@ def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
     return "\n".join(lines)
 
 
-def routine_set(title: str) -> str:
-    return f"Done ✅ Your reminders now offer {b(title)}."
+def routine_set(title: str, preview: Preview | None = None) -> str:
+    text = f"Done ✅ Your reminders now offer {b(title)}."
+    if preview is not None:
+        text += "\n" + "\n".join([*preview_lines(preview), preview_total(preview)])
+    return text
 
 
 # Screens ----------------------------------------------------------------------------------
@@ -223,7 +234,7 @@ RENDERERS: Renderers = {
     menu.RoutinesScreen: _routines,
     menu.PauseScreen: _pauses,
     menu.UnknownRoutine: _unknown,
-    menu.RoutineSet: lambda n: _text(routine_set(n.title)),
+    menu.RoutineSet: lambda n: _text(routine_set(n.title, n.preview)),
     # A tap's toast: only the text is shown.
     menu.TimeToast: lambda n: _text(time_note(n.at)),
     menu.PausedToast: lambda n: _text(paused_note(n.until)),
