@@ -302,6 +302,36 @@ class GuidedSession:
         """Whether the current cue comes with a notification (/sound on): it ends a hold."""
         return self.sound and ends_hold(self.script, self.position)
 
+    def again(self, now: float) -> Beat | None:
+        """The current step once more: during its hold, a follow-up or its release, the hold
+        from the start at full length; any other cue is said again, timed afresh."""
+        cue, position = self.current, self.position
+        if cue is None:
+            return None
+        if cue.is_hold or cue.kind is CueKind.RELEASE:
+            while position > 0 and self.script[position].kind is not CueKind.HOLD:
+                position -= 1
+        return self._go_to(position, now)
+
+    def repeat(self, now: float) -> Beat | None:
+        """The exercise just finished once more, from its title (then on as before, through the
+        exercise that was running); None while the first one is not done yet."""
+        cue, following = self.current, self.position + 1
+        if cue is None:
+            return None
+        last = following >= len(self.script) or self.script[following].exercise != cue.exercise
+        exercise = cue.exercise if last and cue.kind is CueKind.RELEASE else cue.exercise - 1
+        if exercise < 0:
+            return None
+        first = next(i for i, c in enumerate(self.script) if c.exercise == exercise)
+        return self._go_to(first, now)
+
+    def move(self, how: str, now: float) -> Beat | None:
+        """What a session word asks: ``skip``, ``again`` or ``repeat`` (None: nothing to
+        repeat yet)."""
+        moves = {"skip": self.skip, "again": self.again, "repeat": self.repeat}
+        return moves[how](now)
+
     @property
     def hold_seconds(self) -> float:
         """The routine's hold time in all, as compiled for this session."""

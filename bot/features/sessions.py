@@ -148,13 +148,17 @@ class Sessions:
             await self._play(record, beat)
         return True
 
-    async def skip(self, chat_id: int) -> bool:
-        """On to the next exercise; False if no session runs."""
+    async def skip(self, chat_id: int, how: str = "skip") -> bool | None:
+        """On to the next exercise (``skip``), the current step again (``again``: a hold from
+        full) or the exercise just finished once more (``repeat``): the engine's
+        :meth:`~GuidedSession.move`. None if no session runs, False if nothing to repeat yet."""
         async with self.lock(chat_id):
             changed = await self._change(
-                chat_id, lambda r: self._arm(r, r.session.skip(self._now()))
+                chat_id, lambda r: self._arm(r, r.session.move(how, self._now()) or Beat())
             )
             if changed is None:
+                return None
+            if changed[1] == Beat():
                 return False
             await self._play(*changed, hold_done=False)
         return True

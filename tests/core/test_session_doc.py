@@ -22,8 +22,8 @@ def test_every_cue_of_every_routine_reads_back_the_same() -> None:
 
 
 def test_the_session_reads_back_the_same_at_every_step() -> None:
-    """Start, every advance, a pause, a resume, a skip and the end: after each, the stored
-    session reads back equal, and the copy goes on exactly as the original does."""
+    """Start, every advance, a pause, a resume, a skip, again, repeat and the end: after each,
+    the stored session reads back equal, and the copy goes on exactly as the original does."""
     session = guided_session(time_scale=0.5)
     now = session.started_mono
     session.begin(now)
@@ -38,6 +38,10 @@ def test_the_session_reads_back_the_same_at_every_step() -> None:
             assert session.resume(now) == copy.resume(now)
         elif steps == 7:
             assert session.skip(now) == copy.skip(now)
+        elif steps in (12, 30):  # a hold or an instruction again; the exercise just done
+            assert session.again(now) == copy.again(now)
+        elif steps == 40:
+            assert session.repeat(now) == copy.repeat(now) is not None
         else:
             assert session.advance(now) == copy.advance(now)
         assert copy == session

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+
+import pytest
 
 from bot.emulator.models import BotMessage
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import Bot, BotFactory
 
 
 def _session(bot: Bot) -> list[BotMessage]:
@@ -86,3 +90,49 @@ async def test_routine_name_shows_its_preview_and_total(subscribed: Bot) -> None
     assert "1. Standing hip-flexor stretch — " in answer.text
     assert "2. Seated side bend — " in answer.text
     assert "2 exercises · about 3 minutes" in answer.text
+
+
+async def test_again_restarts_the_hold_with_its_full_time(start_bot: BotFactory) -> None:
+    """“again” 0.4 s into a 1 s hold (10 s at a tenth) sends the hold again, and the next cue
+    comes a full second after that one."""
+    async with start_bot(time_scale=0.1) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        bot.say("start")
+        first = await bot.expect("Hold for 10 seconds", timeout=10)
+        await asyncio.sleep(max(0.0, first.sent_at + 0.4 - time.monotonic()))
+        again = await bot.ask("again", "Hold for 10 seconds", timeout=3)
+        follow = await bot.expect("Increase the stretch", timeout=3)
+        assert follow.sent_at - again.sent_at == pytest.approx(1.0, abs=0.05)
+        assert again.sent_at - first.sent_at == pytest.approx(0.4, abs=0.1)
+
+
+async def test_repeat_runs_the_exercise_just_done_with_exact_holds(start_bot: BotFactory) -> None:
+    """“repeat” at the second exercise's title brings the first back, its hold timed exactly;
+    before any exercise is done it says there is nothing to repeat."""
+    async with start_bot(time_scale=0.05) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/pain off", "won't ask")
+        await bot.ask("start quick", "exercises,")
+        await bot.ask("repeat", "No exercise is done yet")
+        await bot.expect("2/2 · Seated side bend", timeout=15)
+        await bot.ask("repeat", "1/2 · Standing hip-flexor stretch", timeout=3)
+        hold = await bot.expect("Hold for 20 seconds", timeout=5)
+        release = await bot.expect("Release", timeout=3)
+        assert release.sent_at - hold.sent_at == pytest.approx(1.0, abs=0.05)
+        await bot.expect("2/2 · Seated side bend", timeout=10)
+        await bot.ask("stop", "Session stopped")
+
+
+async def test_the_session_hint_and_help_name_again_and_repeat(subscribed: Bot) -> None:
+    """The one-line reminder of the session words and /help both name again and repeat."""
+    await subscribed.ask("/pain off", "won't ask")
+    await subscribed.ask("start", "exercises,")
+    hint = await subscribed.ask("what now?", "During a session you can say")
+    assert "\n" not in hint.text
+    assert "again" in hint.text
+    assert "repeat" in hint.text
+    await subscribed.ask("stop", "Session stopped")
+    help_text = (await subscribed.ask("/help", "Commands")).text
+    assert "again (this step" in help_text
+    assert "repeat (the exercise" in help_text

@@ -83,6 +83,36 @@ async def test_skip_jumps_to_the_next_exercise(world: World) -> None:
     assert (cue.kind, cue.exercise, cue.other_side) == (CueKind.TITLE, 1, False)
 
 
+async def test_again_restarts_the_hold_at_full_length(world: World) -> None:
+    """“again” 7 s into the 20 s hold sends the hold again, and its release comes a full 20 s
+    after that, not 13."""
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(TO_FIRST_HOLD + 7)
+    assert await world.sessions.skip(CHAT, "again")
+    assert len(world.cues(CueKind.HOLD)) == 2
+    await world.timers.advance(HOLD - 0.01)
+    assert world.cues(CueKind.RELEASE) == []
+    await world.timers.advance(0.01)
+    assert len(world.cues(CueKind.RELEASE)) == 1
+
+
+async def test_repeat_runs_the_exercise_just_done_and_needs_one(world: World) -> None:
+    """“repeat” before any exercise is done changes nothing (False); after the first one, its
+    title comes again and the session goes on from there."""
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(TO_FIRST_HOLD)
+    sent = len(world.outbox.sent)
+    assert await world.sessions.skip(CHAT, "repeat") is False
+    assert len(world.outbox.sent) == sent
+    while not [c for c in world.cues(CueKind.TITLE) if c.exercise == 1]:
+        await world.timers.advance(1)
+    assert await world.sessions.skip(CHAT, "repeat")
+    cue = world.cues()[-1]
+    assert (cue.kind, cue.exercise, cue.other_side) == (CueKind.TITLE, 0, False)
+    assert await world.sessions.skip(CHAT, "again") is True
+    assert await world.sessions.skip(CHAT + 1, "repeat") is None  # no session there
+
+
 async def test_a_stale_timer_does_nothing(world: World) -> None:
     """A timer set before a skip (an older generation) that still fires sends nothing."""
     await world.sessions.start(CHAT, world.quick)

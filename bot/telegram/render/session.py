@@ -39,7 +39,9 @@ from bot.telegram.render.coaching import (
 )
 from bot.telegram.render.schedule import next_reminder
 from bot.telegram.render.words import (
+    WORD_AGAIN,
     WORD_PAUSE,
+    WORD_REPEAT,
     WORD_RESUME,
     WORD_SKIP,
     WORD_START,
@@ -159,7 +161,11 @@ ALREADY_RUNNING = (
 )
 SESSION_HINT = (
     f"During a session you can say {b(WORD_PAUSE)}, {b(WORD_RESUME)}, {b(WORD_SKIP)} "
-    f"(next exercise) or {b(WORD_STOP)}."
+    f"(next exercise), {b(WORD_AGAIN)} (this step from the start), {b(WORD_REPEAT)} "
+    f"(the exercise just done once more) or {b(WORD_STOP)}."
+)
+NOTHING_TO_REPEAT = (
+    f"No exercise is done yet — say {b(WORD_AGAIN)} to start this step over, or carry on."
 )
 
 

@@ -17,6 +17,8 @@ WORD_STOP = "stop"
 WORD_PAUSE = "pause"
 WORD_RESUME = "resume"
 WORD_SKIP = "skip"
+WORD_AGAIN = "again"
+WORD_REPEAT = "repeat"
 WORD_LATER = "later"
 
 DISCLAIMER_PREFIX = "⚕️ "
