@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.chat import SessionStatus
+from bot.core.encouragement import best_hold
 from bot.features.countdown import Countdowns
 from bot.features.session_log import SessionLog
 from bot.features.session_notes import (
@@ -80,7 +81,12 @@ class SessionEnd:
         elif ended:
             streak, outlook = await self._log.summary(chat_id)
             title = session.routine.title
-            note = Completed(title, took, streak, outlook) if done else Partial(title, outlook)
+            figure = best_hold(session)
+            note = (
+                Completed(title, took, streak, outlook, figure)
+                if done
+                else Partial(title, outlook)
+            )
         else:
             note = say or Stopped()
         await self.say(chat_id, note)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.encouragement import HoldFigure
 from bot.core.outlook import Outlook
 from bot.core.preview import Preview, preview
 from bot.core.session import Cue, CueKind, GuidedSession
@@ -63,13 +64,15 @@ class PainQuestion(Note):
 
 @dataclass(frozen=True, slots=True)
 class Completed(Note):
-    """A routine done: how long it took (real seconds), the streak, the next reminder."""
+    """A routine done: how long it took (real seconds), the streak, a figure, the next reminder."""
 
     routine_title: str
     took: float
     streak: int
     #: The chat's schedule from now (None: the chat has no settings).
     outlook: Outlook | None
+    #: One concrete figure: the hold that grew most (``bot.core.encouragement``).
+    figure: HoldFigure | None = None
 
 
 @dataclass(frozen=True, slots=True)

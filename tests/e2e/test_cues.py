@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.emulator.models import BotMessage
 from tests.e2e.conftest import Bot, BotFactory
+
+AUCKLAND = ZoneInfo("Pacific/Auckland")
 
 
 def _session(bot: Bot) -> list[BotMessage]:
@@ -136,3 +140,29 @@ async def test_the_session_hint_and_help_name_again_and_repeat(subscribed: Bot) 
     help_text = (await subscribed.ask("/help", "Commands")).text
     assert "again (this step" in help_text
     assert "repeat (the exercise" in help_text
+
+
+async def test_completion_names_the_hold_that_grew(start_bot: BotFactory) -> None:
+    """Day one: the longest hold "was 20 s"; after Too easy, day two's streak line says the
+    hold "is up to 23 s"."""
+    late = dt.datetime(2026, 11, 25, 23, 58, 0, tzinfo=AUCKLAND)
+    async with start_bot(now=late, time_scale=0.02) as bot:
+        await bot.ask("/start", "I help people")
+        await bot.ask("/timezone Pacific/Auckland", "Time zone set")
+        await bot.ask("/pain off", "won't ask")
+        bot.say("/go quick")
+        left = await bot.expect(
+            lambda m: m.text.startswith("Release") and bool(m.buttons), timeout=5
+        )
+        bot.emulator.press_button(bot.user, left, text="😌 Too easy")
+        first = await bot.expect("Well done", timeout=10)
+        assert "💪 Your Standing hip-flexor stretch hold (left) was 20 s." in first.text
+    early = dt.datetime(2026, 11, 26, 0, 1, 0, tzinfo=AUCKLAND)
+    async with start_bot(now=early, time_scale=0.02) as bot:
+        bot.say("/go quick")
+        await bot.expect("Hold for 23 seconds", timeout=5)
+        second = await bot.expect("Well done", timeout=10)
+        assert (
+            "🔥 2 days in a row · your Standing hip-flexor stretch hold (left) is up to 23 s."
+            in second.text
+        )

@@ -135,6 +135,18 @@ def test_completion_says_the_next_reminder_from_the_outlook() -> None:
     assert "See you" not in off
 
 
+def test_completion_adds_one_hold_figure_to_the_streak() -> None:
+    """The streak line carries the figure ("3 days in a row · your … hold is up to 24 s");
+    without a streak it is a line of its own; an unchanged hold "was"."""
+    from bot.core.encouragement import HoldFigure
+
+    grown = HoldFigure("Iliopsoas stretch · left", 24.0, 4.0)
+    text = render(Completed("Quick", 200, 3, None, grown)).text
+    assert "🔥 3 days in a row · your Iliopsoas stretch hold (left) is up to 24 s." in text
+    first = render(Completed("Quick", 200, 1, None, HoldFigure("Bridge", 30.0, 0.0))).text
+    assert first.endswith("start a streak.\n💪 Your Bridge hold was 30 s.")
+
+
 def test_pain_question_and_gate_buttons() -> None:
     """0–10 in two rows with Skip last, for the session asked about; a high score's pause
     asks continue gently or stop for today, and its note alone has no buttons."""

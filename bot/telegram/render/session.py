@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.encouragement import HoldFigure
 from bot.core.preview import Preview
 from bot.core.progression import Feedback, milliseconds
 from bot.core.session import Cue, CueKind
@@ -119,12 +120,31 @@ def elapsed(seconds: float) -> str:
     return f"{mins} min {secs} s" if secs else f"{mins} min"
 
 
-def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
+def hold_figure(figure: HoldFigure) -> str:
+    """ "your Bridge hold is up to 24 s", "your Clamshell hold (left) was 30 s"."""
+    title, _, side = figure.label.partition(" · ")
+    where = f"your {escape(title)} hold" + (f" ({escape(side)})" if side else "")
+    verb = "is up to" if figure.gained > 0 else "was"
+    return f"{where} {verb} {figure.seconds:g} s"
+
+
+def completed(
+    routine_title: str,
+    took: str,
+    streak: int,
+    next_when: str | None,
+    figure: HoldFigure | None = None,
+) -> str:
     text = f"✅ Well done — {b(routine_title)} complete in {took}."
+    said = hold_figure(figure) if figure else None
     if streak == 1:
         text += "\n🔥 Day 1 — come back tomorrow to start a streak."
     elif streak > 1:
-        text += f"\n🔥 {plural(streak, 'day')} in a row!"
+        text += f"\n🔥 {plural(streak, 'day')} in a row"
+        text += f" · {said}." if said else "!"
+        said = None
+    if said:
+        text += f"\n💪 {said[0].upper()}{said[1:]}."
     if next_when:
         text += f"\nSee you {next_when}."
     return text
@@ -302,7 +322,8 @@ def _count_off(note: CountOff) -> Rendered:
 
 def _completed(note: Completed) -> Rendered:
     upcoming = next_reminder(note.outlook) if note.outlook else None
-    return Rendered(completed(note.routine_title, elapsed(note.took), note.streak, upcoming))
+    took = elapsed(note.took)
+    return Rendered(completed(note.routine_title, took, note.streak, upcoming, note.figure))
 
 
 def _partial(note: Partial) -> Rendered:
