@@ -272,9 +272,10 @@ def _register_handlers(application: BotApp) -> None:
         "settings": settings.show_settings,
         "routine": settings.show_routines,
         "stats": progress.show_stats,
+        "pain": schedule.pain,
+        "sound": coaching.sound_command,
     }
     # Coaching (issue 7): a document is a routine file and is not caught by the "not text" reply.
-    application.add_handler(CommandHandler("pain", schedule.pain, filters=chats))
     application.add_handler(
         CallbackQueryHandler(coaching.feedback_button, pattern=callbacks.FEEDBACK_PATTERN)
     )
@@ -304,8 +305,7 @@ def _register_handlers(application: BotApp) -> None:
     application.add_handler(
         CallbackQueryHandler(settings.settings_button, pattern=callbacks.SETTINGS_PATTERN)
     )
-    # Reliability and privacy (issue 5): /forget, /export; /admin and /broadcast (private only,
-    # ADMIN_IDS only, not in the command menu).
+    # Issue 5: /forget, /export; /admin and /broadcast (private, ADMIN_IDS only, not in the menu).
     application.add_handler(CommandHandler("forget", privacy.forget, filters=chats))
     application.add_handler(CommandHandler("export", privacy.export, filters=chats))
     application.add_handler(CommandHandler("admin", admin.admin, filters=private))

@@ -27,10 +27,12 @@ from bot.core.chat import (
 )
 from bot.core.documents import chat_to_doc, record_to_doc
 from bot.core.loader import load_routines, parse_routine
+from bot.core.preview import preview
 from bot.core.routines import Routine, RoutineBook
-from bot.core.session import GuidedSession, compile_script
+from bot.core.session import Cue, GuidedSession, compile_script
 from bot.storage.chatfiles import ChatFiles
 from bot.telegram.context import BotApp
+from bot.telegram.render import session as session_text
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -52,6 +54,12 @@ def guided_session(time_scale: float = 1.0, chat_id: int = 42) -> GuidedSession:
         started_mono=0.0,
         time_scale=time_scale,
     )
+
+
+def cue_texts(script: tuple[Cue, ...]) -> list[str]:
+    """What each cue of ``script`` says, as Telegram shows it (the intro with its preview)."""
+    shown = preview(script)
+    return [plain(session_text.cue_text(cue, shown)) for cue in script]
 
 
 def plain(markup: str) -> str:

@@ -119,6 +119,8 @@ class Coaching:
     pain_check: bool = True
     #: The chat's own routine, uploaded as a TOML file: kept as sent, validated again on load.
     own_routine: str = ""
+    #: /sound on: the cues that end a hold arrive with a notification (bot.core.session).
+    sound: bool = False
 
 
 @dataclass(frozen=True, slots=True)

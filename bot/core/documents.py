@@ -61,6 +61,7 @@ def chat_to_doc(chat: Chat) -> dict[str, Any]:
         "hurt": sorted(coaching.hurt),
         "pain_check": coaching.pain_check,
         "own_routine": coaching.own_routine,
+        "sound": coaching.sound,
         "version": chat.version,
     }
 
@@ -104,6 +105,7 @@ def chat_from_doc(doc: Mapping[str, Any]) -> Chat:
         hurt=frozenset(read.texts("hurt", ())),
         pain_check=read.flag("pain_check", True),
         own_routine=read.text("own_routine", ""),
+        sound=read.flag("sound", False),
     )
     return Chat(
         chat_id=read.whole("chat_id"),

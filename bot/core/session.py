@@ -35,6 +35,7 @@ __all__ = [
     "CueKind",
     "GuidedSession",
     "compile_script",
+    "ends_hold",
     "reading_pause",
     "session_id",
 ]
@@ -173,6 +174,21 @@ def compile_script(routine: Routine, holds: Mapping[str, float] | None = None) -
     return (intro, *body)
 
 
+def ends_hold(script: tuple[Cue, ...], position: int) -> bool:
+    """Whether the cue at ``position`` is one that someone holding a position waits for: a
+    release ("Release", "Switch sides"), or the first step of the exercise after one."""
+    if not 0 <= position < len(script):
+        return False
+    cue = script[position]
+    if cue.kind is CueKind.RELEASE:
+        return True
+    before = script[max(0, position - 2) : position]
+    return cue.kind is CueKind.STEP and [c.kind for c in before] == [
+        CueKind.RELEASE,
+        CueKind.TITLE,
+    ]
+
+
 def script_seconds(script: tuple[Cue, ...]) -> float:
     """How long a session takes at normal speed, if nobody pauses or skips."""
     return sum(cue.wait for cue in script)
@@ -219,6 +235,8 @@ class GuidedSession:
     status: SessionStatus | None = None
     #: Bumped on every new timer, so a timer that fires after being replaced is ignored.
     generation: int = field(default=0)
+    #: The chat's /sound at the start: the cues that end a hold come with a notification.
+    sound: bool = False
 
     @property
     def paused(self) -> bool:
@@ -278,6 +296,41 @@ class GuidedSession:
             if self.script[position].exercise > exercise:
                 return self._go_to(position, now)
         return self._finish(self._end_status())
+
+    @property
+    def audible(self) -> bool:
+        """Whether the current cue comes with a notification (/sound on): it ends a hold."""
+        return self.sound and ends_hold(self.script, self.position)
+
+    def again(self, now: float) -> Beat | None:
+        """The current step once more: during its hold, a follow-up or its release, the hold
+        from the start at full length; any other cue is said again, timed afresh."""
+        cue, position = self.current, self.position
+        if cue is None:
+            return None
+        if cue.is_hold or cue.kind is CueKind.RELEASE:
+            while position > 0 and self.script[position].kind is not CueKind.HOLD:
+                position -= 1
+        return self._go_to(position, now)
+
+    def repeat(self, now: float) -> Beat | None:
+        """The exercise just finished once more, from its title (then on as before, through the
+        exercise that was running); None while the first one is not done yet."""
+        cue, following = self.current, self.position + 1
+        if cue is None:
+            return None
+        last = following >= len(self.script) or self.script[following].exercise != cue.exercise
+        exercise = cue.exercise if last and cue.kind is CueKind.RELEASE else cue.exercise - 1
+        if exercise < 0:
+            return None
+        first = next(i for i, c in enumerate(self.script) if c.exercise == exercise)
+        return self._go_to(first, now)
+
+    def move(self, how: str, now: float) -> Beat | None:
+        """What a session word asks: ``skip``, ``again`` or ``repeat`` (None: nothing to
+        repeat yet)."""
+        moves = {"skip": self.skip, "again": self.again, "repeat": self.repeat}
+        return moves[how](now)
 
     @property
     def hold_seconds(self) -> float:

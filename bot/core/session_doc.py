@@ -63,6 +63,7 @@ def session_to_doc(session: GuidedSession) -> dict[str, Any]:
         "hurt": session.hurt,
         "status": session.status.value if session.status else None,
         "generation": session.generation,
+        "sound": session.sound,
     }
 
 
@@ -91,4 +92,5 @@ def session_from_doc(doc: Mapping[str, Any], routine: Routine | None = None) -> 
         hurt=bool(doc.get("hurt", False)),
         status=SessionStatus(status) if status else None,
         generation=int(doc["generation"]),
+        sound=bool(doc.get("sound", False)),
     )

@@ -230,6 +230,14 @@ class CoachingService:
 
         await self._store.change(chat_id, change)
 
+    async def set_sound(self, chat_id: int, on: bool) -> None:
+        """/sound on or off: the cues that end a hold come with a notification, or not."""
+
+        def change(current: Chat) -> Chat:
+            return replace(current, coaching=replace(current.coaching, sound=on))
+
+        await self._store.change(chat_id, change)
+
     # Own routines ------------------------------------------------------------------------------
 
     async def save_routine(self, chat_id: int, data: bytes, filename: str) -> Routine:

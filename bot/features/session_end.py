@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.chat import SessionStatus
+from bot.core.encouragement import best_hold
 from bot.features.countdown import Countdowns
 from bot.features.session_log import SessionLog
 from bot.features.session_notes import (
@@ -80,18 +81,23 @@ class SessionEnd:
         elif ended:
             streak, outlook = await self._log.summary(chat_id)
             title = session.routine.title
-            note = Completed(title, took, streak, outlook) if done else Partial(title, outlook)
+            figure = best_hold(session)
+            note = (
+                Completed(title, took, streak, outlook, figure)
+                if done
+                else Partial(title, outlook)
+            )
         else:
             note = say or Stopped()
         await self.say(chat_id, note)
         if ended and record.pain_check:
             await self.say(chat_id, PainQuestion(session.id, before=False))
 
-    async def say(self, chat_id: int, note: Note) -> int | None:
-        """Send one quiet session message; its id. A failure is logged and the session carries
-        on (or ends, if the user blocked the bot)."""
+    async def say(self, chat_id: int, note: Note, *, sound: bool = False) -> int | None:
+        """Send one session message, quiet unless ``sound`` (/sound on, a hold's end); its id.
+        A failure is logged and the session carries on (or ends, if the user blocked the bot)."""
         try:
-            return await self._outbox.send(chat_id, note)
+            return await self._outbox.send(chat_id, note, sound=sound)
         except Blocked:
             _LOGGER.info("Chat %s blocked the bot; ending its session", chat_id)
             record = await self._states.load(chat_id)

@@ -1,14 +1,17 @@
 """What a guided session says, as data (``bot.telegram.render.session`` puts it in words).
 
-Every session message goes out quietly in the interactive lane; only the reminder buzzes.
+Every session message goes out quietly in the interactive lane; only the reminder buzzes, and,
+with /sound on, the cues that end a hold (``bot.core.session.ends_hold``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.encouragement import HoldFigure
 from bot.core.outlook import Outlook
-from bot.core.session import Cue, CueKind
+from bot.core.preview import Preview, preview
+from bot.core.session import Cue, CueKind, GuidedSession
 from bot.ports import Note
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "Resumed",
     "Stopped",
     "after_hold",
+    "cue_note",
 ]
 
 
@@ -33,6 +37,8 @@ class CueNote(Note):
 
     cue: Cue
     session: int
+    #: INTRO: the routine's exercises with their times, before the first step.
+    preview: Preview | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +64,15 @@ class PainQuestion(Note):
 
 @dataclass(frozen=True, slots=True)
 class Completed(Note):
-    """A routine done: how long it took (real seconds), the streak, the next reminder."""
+    """A routine done: how long it took (real seconds), the streak, a figure, the next reminder."""
 
     routine_title: str
     took: float
     streak: int
     #: The chat's schedule from now (None: the chat has no settings).
     outlook: Outlook | None
+    #: One concrete figure: the hold that grew most (``bot.core.encouragement``).
+    figure: HoldFigure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +106,9 @@ class Interrupted(Note):
 def after_hold(cue: Cue, session: int) -> Note | None:
     """What a finished hold's message ends with: the follow-up, or "Release."."""
     return CueNote(cue, session) if cue.kind in (CueKind.FOLLOW_UP, CueKind.RELEASE) else None
+
+
+def cue_note(session: GuidedSession, cue: Cue) -> CueNote:
+    """The note of one of ``session``'s cues; the intro carries the routine's preview."""
+    shown = preview(session.script) if cue.kind is CueKind.INTRO else None
+    return CueNote(cue, session.id, shown)

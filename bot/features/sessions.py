@@ -13,9 +13,8 @@ Within an instance, each chat's transitions also run under that chat's lock, so 
 while the user types "skip" cannot interleave with it and messages leave in order. The
 countdown stays with the instance that sent the hold (best effort).
 
-A timer carries the session and its generation; a transition that replaces the timer bumps the
-generation, so a timer already on its way when the user skipped, paused or stopped does nothing.
-"""
+A timer carries the session and its generation; a transition that replaces the timer bumps
+it, so a timer already on its way when the user skipped, paused or stopped does nothing."""
 
 from __future__ import annotations
 
@@ -31,13 +30,7 @@ from bot.core.session import Beat, Cue, CueKind, GuidedSession, compile_script, 
 from bot.features.countdown import EDIT_RATE, Countdowns
 from bot.features.session_end import SESSION, SessionEnd
 from bot.features.session_log import SessionLog
-from bot.features.session_notes import (
-    CueNote,
-    PainQuestion,
-    Paused,
-    Resumed,
-    after_hold,
-)
+from bot.features.session_notes import CueNote, PainQuestion, Paused, Resumed, after_hold, cue_note
 from bot.features.session_state import LOOK_AFTER, LOOK_AFTER_EVERY, Running, SessionStates
 from bot.ports import Clock, Note, Outbox, Store, Timer, Timers
 
@@ -141,6 +134,7 @@ class Sessions:
                 local_date=chat.schedule.local_date(started) if chat else started.date(),
                 started_mono=started.timestamp(),
                 time_scale=self._time_scale,
+                sound=bool(chat and chat.coaching.sound),
             )
             pain_check = private and bool(chat and chat.coaching.pain_check)
             record = Running(session, live_countdown, pain_check)
@@ -154,13 +148,17 @@ class Sessions:
             await self._play(record, beat)
         return True
 
-    async def skip(self, chat_id: int) -> bool:
-        """On to the next exercise; False if no session runs."""
+    async def skip(self, chat_id: int, how: str = "skip") -> bool | None:
+        """On to the next exercise (``skip``), the current step again (``again``: a hold from
+        full) or the exercise just finished once more (``repeat``): the engine's
+        :meth:`~GuidedSession.move`. None if no session runs, False if nothing to repeat yet."""
         async with self.lock(chat_id):
             changed = await self._change(
-                chat_id, lambda r: self._arm(r, r.session.skip(self._now()))
+                chat_id, lambda r: self._arm(r, r.session.move(how, self._now()) or Beat())
             )
             if changed is None:
+                return None
+            if changed[1] == Beat():
                 return False
             await self._play(*changed, hold_done=False)
         return True
@@ -381,14 +379,14 @@ class Sessions:
         )
         # Which instance plays which cue (a session moves between instances with its timer).
         _LOGGER.debug("Session in chat %s: cue %d", chat_id, session.position)
-        await self._send(record, CueNote(cue, session.id), hold=cue.wait if cue.is_hold else None)
+        await self._send(record, cue_note(session, cue), hold=cue.wait if cue.is_hold else None)
         if cue.kind is CueKind.INTRO:
             _LOGGER.info("Session started in chat %s", chat_id)
 
     async def _send(self, record: Running, note: Note, *, hold: float | None) -> None:
         """Send a session message; a hold's counts down its ``hold`` (routine seconds)."""
-        chat_id = record.session.chat_id
-        message_id = await self._end.say(chat_id, note)
+        chat_id, sound = record.session.chat_id, record.session.audible  # a hold's end: /sound
+        message_id = await self._end.say(chat_id, note, sound=sound and isinstance(note, CueNote))
         if message_id is not None and hold is not None:
             await self._countdowns.begin(chat_id, message_id, note, hold, record.live_countdown)
             if isinstance(note, CueNote):

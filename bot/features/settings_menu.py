@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from bot.core.chat import Chat
 from bot.core.outlook import Outlook
 from bot.core.parsing import ALL_DAYS, WEEKDAYS
+from bot.core.preview import Preview, preview
 from bot.core.routines import RoutineBook
+from bot.core.session import compile_script
 from bot.core.uploads import available, chat_routine
 from bot.features.account import AdminsOnly, NotSetUp, Permission, Sessions
 from bot.features.schedule_settings import ScheduleSettings
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 #: The menus whose tap changes a setting: only a group's admins may.
-CHANGES = frozenset({"at", "day", "use", "for", "resume"})
+CHANGES = frozenset({"at", "day", "use", "for", "resume", "sound"})
 
 
 # Screens ----------------------------------------------------------------------------------
@@ -46,12 +48,14 @@ CHANGES = frozenset({"at", "day", "use", "for", "resume"})
 
 @dataclass(frozen=True, slots=True)
 class SettingsScreen(Note):
-    """The main screen: the schedule, the zone, the routine and the follow-up."""
+    """The main screen: the schedule, the zone, the routine, the follow-up and the sound."""
 
     schedule: Outlook
     nudge_minutes: int | None
     routine_title: str
     routine_seconds: float
+    #: /sound: the cues that end a hold come with a notification.
+    sound: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,10 @@ class UnknownRoutine(Note):
 
 @dataclass(frozen=True, slots=True)
 class RoutineSet(Note):
+    """``/routine NAME``: now the reminders' routine, and its preview."""
+
     title: str
+    preview: Preview | None = None
 
 
 # Toasts: a tap's short answer ---------------------------------------------------------------
@@ -168,8 +175,9 @@ class SettingsMenu:
             return UnknownRoutine(name, self._routines_screen(chat).routines)
         if not await allowed():
             return AdminsOnly()
-        await self._use_routine(chat, name)
-        return RoutineSet(routines[name].title)
+        chat = await self._use_routine(chat, name)
+        script = compile_script(routines[name], chat.coaching.holds)
+        return RoutineSet(routines[name].title, preview(script))
 
     async def tap(
         self, chat_id: int, menu: str, value: str, *, allowed: Permission
@@ -207,6 +215,8 @@ class SettingsMenu:
         if menu == "for":
             until = schedules.today(chat) + dt.timedelta(days=int(value))
             return Tap(self._main(await schedules.set_pause(chat, until)), PausedToast(until))
+        if menu == "sound":
+            return Tap(self._main(await self._set_sound(chat, value == "on")))
         if menu == "resume":
             chat = await schedules.set_resume(chat)
             return Tap(self._main(chat), ResumedToast(schedules.outlook(chat)))
@@ -219,6 +229,7 @@ class SettingsMenu:
             chat.schedule.nudge_minutes,
             routine.title,
             self._sessions.script_seconds(routine),
+            chat.coaching.sound,
         )
 
     def _routines_screen(self, chat: Chat) -> RoutinesScreen:
@@ -237,6 +248,13 @@ class SettingsMenu:
             lambda current: replace(
                 current, coaching=replace(current.coaching, routine_id=routine_id)
             ),
+        )
+        return changed or chat
+
+    async def _set_sound(self, chat: Chat, on: bool) -> Chat:
+        changed = await self._store.change(
+            chat.chat_id,
+            lambda current: replace(current, coaching=replace(current.coaching, sound=on)),
         )
         return changed or chat
 

@@ -209,6 +209,7 @@ _VALUES: dict[str, Callable[[str], bool]] = {
     "day": lambda v: v in {*map(str, range(7)), "all", "weekdays"},
     "for": lambda v: v in {str(days) for days in PAUSE_CHOICES},
     "use": lambda v: _ID_RE.fullmatch(v) is not None,
+    "sound": lambda v: v in {"on", "off"},
 }
 
 

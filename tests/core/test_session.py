@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from bot.core.chat import SessionStatus
-from bot.core.session import DONE_SHARE, Cue, CueKind, GuidedSession, compile_script, reading_pause
+from bot.core.session import (
+    DONE_SHARE,
+    Cue,
+    CueKind,
+    GuidedSession,
+    compile_script,
+    ends_hold,
+    reading_pause,
+)
 from bot.telegram.render import session as texts
 from tests.factories import guided_session, routines
 
@@ -183,3 +191,91 @@ def test_every_new_timer_changes_the_generation() -> None:
     seen.add(session.generation)
     assert len(seen) == 6
     assert session.status is SessionStatus.STOPPED
+
+
+def test_the_cues_that_end_a_hold_are_releases_and_the_first_step_after_one() -> None:
+    """What /sound rings for: "Release", "Switch sides" and the next exercise's first step;
+    nothing before the first hold, and no hold, title or later step."""
+    script = compile_script(routines()["quick"])
+    ending = [cue for position, cue in enumerate(script) if ends_hold(script, position)]
+    kinds = [cue.kind for cue in ending]
+    assert kinds == [CueKind.RELEASE, CueKind.STEP] * 3 + [CueKind.RELEASE]
+    assert [cue.switch for cue in ending if cue.kind is CueKind.RELEASE] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert not ends_hold(script, -1)
+    assert not ends_hold(script, len(script))
+    session = guided_session()
+    session.begin(0.0)
+    while session.current is not None and session.current.kind is not CueKind.RELEASE:
+        assert not session.audible
+        session.advance(0.0)
+    assert not session.audible  # /sound off
+    session.sound = True
+    assert session.audible
+
+
+def _to(session: GuidedSession, kind: CueKind, now: float = 0.0) -> Cue:
+    """Advance ``session`` to its next cue of ``kind``."""
+    while True:
+        beat = session.advance(now)
+        assert beat.cue is not None
+        if beat.cue.kind is kind:
+            return beat.cue
+
+
+def test_again_restarts_the_current_hold_from_full() -> None:
+    """“again” during a hold, its follow-up or its release goes back to the hold, timed at its
+    full length from now; the part held before does not count."""
+    session = guided_session(time_scale=0.5)
+    session.begin(0.0)
+    hold = _to(session, CueKind.HOLD)
+    position = session.position
+    beat = session.again(103.0)
+    assert beat is not None
+    assert (beat.cue, beat.delay, session.due) == (hold, hold.wait * 0.5, 103.0 + hold.wait * 0.5)
+    assert session.held == 0.0
+    _to(session, CueKind.RELEASE)
+    held = session.held
+    beat = session.again(200.0)
+    assert beat is not None
+    assert (beat.cue, session.position) == (hold, position)
+    assert session.held == held  # counted once for each time it was held through
+
+
+def test_again_on_an_instruction_says_it_again() -> None:
+    """“again” on a step (or a title) says that cue again, timed afresh."""
+    session = guided_session()
+    session.begin(0.0)
+    step = _to(session, CueKind.STEP)
+    beat = session.again(50.0)
+    assert beat is not None
+    assert (beat.cue, beat.delay) == (step, step.wait)
+
+
+def test_repeat_runs_the_exercise_just_finished_once_more() -> None:
+    """“repeat” goes back to the title of the last exercise done, from its release on; before
+    the first one is done there is nothing to repeat."""
+    session = guided_session()
+    session.begin(0.0)
+    assert session.repeat(0.0) is None
+    _to(session, CueKind.HOLD)
+    assert session.repeat(0.0) is None  # the first exercise is not done yet
+    while not (session.current and session.current.exercise == 1):
+        session.advance(0.0)
+    beat = session.repeat(1.0)
+    assert beat is not None
+    assert beat.cue == session.script[1]
+    assert (beat.cue.kind, beat.cue.exercise, beat.cue.other_side) == (CueKind.TITLE, 0, False)
+    # On the release that ends an exercise, that exercise is the one just done.
+    last_release = max(
+        i for i, c in enumerate(session.script) if c.kind is CueKind.RELEASE and c.exercise == 1
+    )
+    session.position = last_release
+    beat = session.repeat(2.0)
+    assert beat is not None
+    assert beat.cue is not None
+    assert (beat.cue.kind, beat.cue.exercise) == (CueKind.TITLE, 1)

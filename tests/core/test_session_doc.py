@@ -22,8 +22,8 @@ def test_every_cue_of_every_routine_reads_back_the_same() -> None:
 
 
 def test_the_session_reads_back_the_same_at_every_step() -> None:
-    """Start, every advance, a pause, a resume, a skip and the end: after each, the stored
-    session reads back equal, and the copy goes on exactly as the original does."""
+    """Start, every advance, a pause, a resume, a skip, again, repeat and the end: after each,
+    the stored session reads back equal, and the copy goes on exactly as the original does."""
     session = guided_session(time_scale=0.5)
     now = session.started_mono
     session.begin(now)
@@ -38,6 +38,10 @@ def test_the_session_reads_back_the_same_at_every_step() -> None:
             assert session.resume(now) == copy.resume(now)
         elif steps == 7:
             assert session.skip(now) == copy.skip(now)
+        elif steps in (12, 30):  # a hold or an instruction again; the exercise just done
+            assert session.again(now) == copy.again(now)
+        elif steps == 40:
+            assert session.repeat(now) == copy.repeat(now) is not None
         else:
             assert session.advance(now) == copy.advance(now)
         assert copy == session
@@ -55,3 +59,13 @@ def test_a_session_whose_routine_is_gone_keeps_its_id_and_title() -> None:
     assert (copy.routine.id, copy.routine.title) == (session.routine.id, session.routine.title)
     assert copy.script == session.script
     assert copy.advance(10.0) == session.advance(10.0)
+
+
+def test_the_sound_setting_reads_back() -> None:
+    """A session started with /sound on is continued with it by another instance."""
+    session = guided_session()
+    session.sound = True
+    session.begin(session.started_mono)
+    copy = _round_trip(session)
+    assert copy.sound
+    assert copy == session

@@ -17,9 +17,8 @@ from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.storage.chatfiles import ChatFiles
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
-from bot.telegram.render import session as session_text
 from bot.telegram.runner import running
-from tests.factories import plain, routines
+from tests.factories import cue_texts, routines
 
 #: A slow Telegram, so that 60 reminders take six seconds to drain: room for a session in them.
 RATE = 10.0
@@ -72,20 +71,19 @@ async def test_session_cues_overtake_a_reminder_fan_out(
         await emulator.wait_for_request("sendMessage", lambda call: call.status == 200, timeout=5)
         emulator.send_text(user, "/go")
         said = time.monotonic()
-        script = compile_script(routines().default)[:9]  # up to the first hold's release
+        whole = compile_script(routines().default)
+        script = whole[:9]  # up to the first hold's release
         planned = 0.0
         first: float | None = None
-        for cue in script:
-            message = await emulator.wait_for_message(
-                user, plain(session_text.cue(cue)), timeout=5
-            )
+        for cue, text in zip(script, cue_texts(whole)[:9], strict=True):
+            message = await emulator.wait_for_message(user, text, timeout=5)
             if first is None:
                 # The first cue waits for the update to be polled and handled behind the
                 # fan-out's sends: it must come soon; the schedule is timed from it.
                 assert message.sent_at - said < FIRST_CUE, message.sent_at - said
                 first = message.sent_at
             late = message.sent_at - first - planned * SCALE
-            assert -TOLERANCE < late < TOLERANCE, (session_text.cue(cue), late)
+            assert -TOLERANCE < late < TOLERANCE, (text, late)
             planned += cue.wait
         session_done = time.monotonic()
         for member in crowd:

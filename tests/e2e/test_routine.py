@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.chat import SessionStatus
 from bot.core.session import CueKind, compile_script
-from bot.telegram.render import session as session_text
 from tests.e2e.conftest import TIME_SCALE, BotFactory
-from tests.factories import plain, routines
+from tests.factories import cue_texts, routines
 
 BERLIN = ZoneInfo("Europe/Berlin")
 #: Measured jitter is 1–2 ms (timer wake-up plus two local HTTP round trips).
@@ -65,14 +64,14 @@ async def test_reminder_then_full_guided_routine(start_bot: BotFactory) -> None:
         bot.say("start")
         routine = routines().default
         script = compile_script(routine)
-        received = [await bot.expect(plain(session_text.cue(cue)), timeout=3) for cue in script]
+        received = [await bot.expect(text, timeout=3) for text in cue_texts(script)]
         done = await bot.expect("Well done", timeout=3)
         assert "complete in" in done.text
         assert "See you tomorrow at 10:15" in done.text
 
         # In order, nothing between (wait_for_message consumes what it skips).
         sent = [message.sent_text for message in received]  # holds are edited later
-        assert sent == [plain(session_text.cue(cue)) for cue in script]
+        assert sent == cue_texts(script)
         session_messages = bot.emulator.messages(bot.user)
         assert session_messages[-len(script) - 1 :] == [*received, done]
         # Every instruction of the article, on both sides, in the article's order.

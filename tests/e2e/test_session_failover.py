@@ -27,7 +27,7 @@ from bot.storage.postgres.pool import open_pool
 from bot.storage.postgres.store import PgStore
 from bot.telegram.render import session as texts
 from tests.e2e.process import BotProcess, bot_process, environment
-from tests.factories import REPO, plain, routines
+from tests.factories import REPO, cue_texts, routines
 from tests.waiting import eventually
 
 pytestmark = [
@@ -138,7 +138,7 @@ async def test_a_session_continues_on_another_instance_after_kill_9(
     messages = emulator.messages(user)
     intro = next(i for i, m in enumerate(messages) if "Quick desk stretch" in m.sent_text)
     cues = messages[intro : intro + len(script)]
-    assert [m.sent_text for m in cues] == [plain(texts.cue(cue)) for cue in script]
+    assert [m.sent_text for m in cues] == cue_texts(script)
     lateness = [
         after.sent_at - before.sent_at - cue.wait * TIME_SCALE
         for before, after, cue in zip(cues, cues[1:], script, strict=False)

@@ -25,7 +25,7 @@ async def test_streak_across_midnight_in_auckland(start_bot: BotFactory) -> None
     async with start_bot(now=early, time_scale=FAST) as bot:
         await bot.ask("start quick", "Quick desk stretch")
         second = await bot.expect("Well done", timeout=5)
-        assert "🔥 2 days in a row!" in second.text
+        assert "🔥 2 days in a row · your " in second.text
         stats = await bot.ask("/stats", "progress")
         assert "2 days in a row" in stats.text
         assert "Ever 2" in stats.text

@@ -57,6 +57,21 @@ async def test_cues_go_out_quietly_in_the_interactive_lane(world: World) -> None
     assert all(not sent.sound and sent.lane == "interactive" for sent in world.outbox.sent)
 
 
+async def test_with_sound_on_only_the_cues_that_end_a_hold_ring(world: World) -> None:
+    """/sound on: each release and the first step after it come with a notification, every
+    other cue quietly; the setting is taken when the session starts."""
+    await world.coaching.set_sound(CHAT, True)
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(600)
+    cues = [(s.note.cue, s.sound) for s in world.outbox.sent if isinstance(s.note, CueNote)]
+    ringing = [(cue.kind, cue.exercise) for cue, sound in cues if sound]
+    releases = [(cue.kind, cue.exercise) for cue, _ in cues if cue.kind is CueKind.RELEASE]
+    firsts = [(CueKind.STEP, 0), (CueKind.STEP, 1), (CueKind.STEP, 1)]  # after each release
+    assert sorted(ringing) == sorted(releases + firsts)
+    assert len(releases) == 4
+    assert not any(s.sound for s in world.outbox.sent if not isinstance(s.note, CueNote))
+
+
 async def test_skip_jumps_to_the_next_exercise(world: World) -> None:
     """Skipping during an exercise's first step goes to the next exercise's title (its other
     side is part of the exercise skipped)."""
@@ -66,6 +81,36 @@ async def test_skip_jumps_to_the_next_exercise(world: World) -> None:
     assert await world.sessions.skip(CHAT)
     cue = world.cues()[-1]
     assert (cue.kind, cue.exercise, cue.other_side) == (CueKind.TITLE, 1, False)
+
+
+async def test_again_restarts_the_hold_at_full_length(world: World) -> None:
+    """“again” 7 s into the 20 s hold sends the hold again, and its release comes a full 20 s
+    after that, not 13."""
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(TO_FIRST_HOLD + 7)
+    assert await world.sessions.skip(CHAT, "again")
+    assert len(world.cues(CueKind.HOLD)) == 2
+    await world.timers.advance(HOLD - 0.01)
+    assert world.cues(CueKind.RELEASE) == []
+    await world.timers.advance(0.01)
+    assert len(world.cues(CueKind.RELEASE)) == 1
+
+
+async def test_repeat_runs_the_exercise_just_done_and_needs_one(world: World) -> None:
+    """“repeat” before any exercise is done changes nothing (False); after the first one, its
+    title comes again and the session goes on from there."""
+    await world.sessions.start(CHAT, world.quick)
+    await world.timers.advance(TO_FIRST_HOLD)
+    sent = len(world.outbox.sent)
+    assert await world.sessions.skip(CHAT, "repeat") is False
+    assert len(world.outbox.sent) == sent
+    while not [c for c in world.cues(CueKind.TITLE) if c.exercise == 1]:
+        await world.timers.advance(1)
+    assert await world.sessions.skip(CHAT, "repeat")
+    cue = world.cues()[-1]
+    assert (cue.kind, cue.exercise, cue.other_side) == (CueKind.TITLE, 0, False)
+    assert await world.sessions.skip(CHAT, "again") is True
+    assert await world.sessions.skip(CHAT + 1, "repeat") is None  # no session there
 
 
 async def test_a_stale_timer_does_nothing(world: World) -> None:

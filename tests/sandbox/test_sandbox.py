@@ -14,8 +14,7 @@ import pytest
 
 from bot.__main__ import NO_TOKEN_NOTICE
 from bot.core.session import compile_script
-from bot.telegram.render import session as session_text
-from tests.factories import PHYSIO_ROUTINE, REPO, plain, routines
+from tests.factories import PHYSIO_ROUTINE, REPO, cue_texts, routines
 from tests.sandbox.driver import launch, sandbox_env
 
 #: The default reminder is at 09:00: three seconds of margin for the start-up and /start.
@@ -54,7 +53,7 @@ async def test_whole_routine_in_the_terminal(tmp_path: Path) -> None:
             for message in messages]  # fmt: skip
     assert sum("🖼" in message.text for message in messages) == 7
     assert said[0].startswith(f"🧘 {routine.title}")
-    assert said[:-1] == [plain(session_text.cue(cue)) for cue in script]
+    assert said[:-1] == cue_texts(script)
     assert said[-1].startswith(f"✅ Well done — {routine.title} complete")
     # --speed 50 runs every hold and pause fifty times faster.
     expected = sum(cue.wait for cue in script) / 50

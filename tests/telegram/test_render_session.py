@@ -135,6 +135,18 @@ def test_completion_says_the_next_reminder_from_the_outlook() -> None:
     assert "See you" not in off
 
 
+def test_completion_adds_one_hold_figure_to_the_streak() -> None:
+    """The streak line carries the figure ("3 days in a row · your … hold is up to 24 s");
+    without a streak it is a line of its own; an unchanged hold "was"."""
+    from bot.core.encouragement import HoldFigure
+
+    grown = HoldFigure("Iliopsoas stretch · left", 24.0, 4.0)
+    text = render(Completed("Quick", 200, 3, None, grown)).text
+    assert "🔥 3 days in a row · your Iliopsoas stretch hold (left) is up to 24 s." in text
+    first = render(Completed("Quick", 200, 1, None, HoldFigure("Bridge", 30.0, 0.0))).text
+    assert first.endswith("start a streak.\n💪 Your Bridge hold was 30 s.")
+
+
 def test_pain_question_and_gate_buttons() -> None:
     """0–10 in two rows with Skip last, for the session asked about; a high score's pause
     asks continue gently or stop for today, and its note alone has no buttons."""
@@ -157,3 +169,13 @@ def test_a_step_with_a_picture_is_a_photo_captioned_with_the_step() -> None:
     plain_step = Cue(CueKind.STEP, 5, 3, words="Lift your hips")
     assert render(CueNote(plain_step, SESSION)).photo is None
     assert render(CueNote(HOLD, SESSION)).photo is None
+
+
+def test_a_preview_lists_exercises_with_their_time_and_the_total() -> None:
+    """Each exercise on its own line with its time; the total as "2 exercises · about N"."""
+    from bot.core.preview import Preview, PreviewItem
+    from bot.telegram.render.words import preview_lines, preview_total
+
+    shown = Preview((PreviewItem("Bridge", 1, 45), PreviewItem("Clamshell", 2, 80)), 190)
+    assert preview_lines(shown) == ["1. Bridge — 45 s", "2. Clamshell — 1 min 20 s, both sides"]
+    assert preview_total(shown) == "2 exercises · about 3 minutes"

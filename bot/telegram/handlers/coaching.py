@@ -1,5 +1,5 @@
-"""Coaching: the feedback and "it hurts" buttons, the pain check and /pain, a chat's own routine
-sent as a file. The decisions live in ``services.coaching``
+"""Coaching: the feedback and "it hurts" buttons, the pain check and /pain, /sound, a chat's own
+routine sent as a file. The decisions live in ``services.coaching``
 (:class:`bot.features.coaching.CoachingService`); these handlers parse and answer."""
 
 from __future__ import annotations
@@ -126,6 +126,19 @@ async def pain_command(update: Update, context: BotContext) -> None:
         return
     await context.services.coaching.set_pain_check(subscriber.chat_id, choice == "on")
     await reply(update, words.PAIN_ON if choice == "on" else words.PAIN_OFF)
+
+
+async def sound_command(update: Update, context: BotContext) -> None:
+    """/sound on or /sound off: a notification with the cues that end a hold."""
+    subscriber = await subscriber_to_change(update, context)
+    if subscriber is None:
+        return
+    choice = " ".join(context.args or []).lower()
+    if choice not in ("on", "off"):
+        await reply(update, words.SOUND_USAGE)
+        return
+    await context.services.coaching.set_sound(subscriber.chat_id, choice == "on")
+    await reply(update, words.SOUND_ON if choice == "on" else words.SOUND_OFF)
 
 
 async def routine_file(update: Update, context: BotContext) -> None:

@@ -1,6 +1,6 @@
 """Starting and steering a guided session: the word "start" (or "start quick"), /go, the
-reminder's buttons, "later", and the words stop / pause / resume / skip while one runs. The
-session itself is ``services.sessions`` (:class:`bot.features.sessions.Sessions`)."""
+reminder's buttons, "later", and the words stop / pause / resume / skip / again / repeat while
+one runs. The session itself is ``services.sessions`` (:class:`bot.features.sessions.Sessions`)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from bot.telegram.render import coaching as coaching_words
 from bot.telegram.render import schedule as schedule_text
 from bot.telegram.render import session as words
 from bot.telegram.render.words import (
+    WORD_AGAIN,
     WORD_LATER,
     WORD_PAUSE,
+    WORD_REPEAT,
     WORD_RESUME,
     WORD_SKIP,
     WORD_START,
@@ -27,7 +29,8 @@ from bot.telegram.render.words import (
 )
 
 #: Words that steer a running session.
-SESSION_WORDS = (WORD_STOP, WORD_PAUSE, WORD_RESUME, WORD_SKIP, coaching_words.WORD_HURTS)
+MOVES = (WORD_SKIP, WORD_AGAIN, WORD_REPEAT)
+SESSION_WORDS = (WORD_STOP, WORD_PAUSE, WORD_RESUME, *MOVES, coaching_words.WORD_HURTS)
 #: "later" snoozes the reminder by this many minutes.
 LATER_MINUTES = 15
 
@@ -137,8 +140,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         await coach.hurts(chat.id)
     elif said == WORD_STOP:
         await coach.stop(chat.id)
-    elif said == WORD_SKIP:
-        await coach.skip(chat.id)
+    elif said in MOVES:
+        if await coach.skip(chat.id, said) is False:
+            await reply(update, words.NOTHING_TO_REPEAT)
     elif said == WORD_PAUSE:
         if await coach.pause(chat.id) is False:
             await reply(update, words.ALREADY_PAUSED)

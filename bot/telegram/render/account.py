@@ -112,6 +112,7 @@ HELP = (
     "/routine — pick the routine your reminders offer\n"
     "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
     "/pain off — no pain question before and after sessions (/pain on)\n"
+    "/sound on — a notification when a hold ends, for a phone out of reach (/sound off)\n"
     "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/export — everything I keep about you, as a file; /export csv — your sessions as a "
@@ -119,7 +120,8 @@ HELP = (
     "/help — this message\n\n"
     "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
     "(in 15 minutes), or use its buttons.\n"
-    "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise) "
+    "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise), "
+    "<b>again</b> (this step from the start), <b>repeat</b> (the exercise just done once more) "
     "or <b>stop</b> — or <b>it hurts</b> to stop at once.\n\n"
     "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
     "reminder and the whole group follows along. Only admins change settings."
@@ -138,6 +140,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nudge", "Follow-up after an unanswered reminder, or off"),
     ("routine", "Pick your routine"),
     ("pain", "Pain question before and after sessions: on or off"),
+    ("sound", "A notification when a hold ends: on or off"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),

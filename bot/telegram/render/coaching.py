@@ -91,6 +91,12 @@ PAIN_STILL_HIGH = f"Sorry your back is sore. Rest today. {SAFETY_NOTE}"
 PAIN_ON = "I'll ask how your back is before and after each session. /pain off stops that."
 PAIN_OFF = "I won't ask about pain any more. /pain on brings the question back."
 PAIN_USAGE = "Use /pain on or /pain off."
+SOUND_ON = (
+    "🔔 The end of each hold — release, switch sides, the next exercise — now comes with a "
+    "notification, for when your phone is out of reach. /sound off makes it quiet again."
+)
+SOUND_OFF = "🔕 Session messages come quietly again. /sound on rings at the end of each hold."
+SOUND_USAGE = "Use /sound on or /sound off."
 
 
 def pain_answered(question: str, value: int | None) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.encouragement import HoldFigure
+from bot.core.preview import Preview
 from bot.core.progression import Feedback, milliseconds
 from bot.core.session import Cue, CueKind
 from bot.features.countdown import CountDone, Counting, CountOff, CountPaused
@@ -38,7 +40,9 @@ from bot.telegram.render.coaching import (
 )
 from bot.telegram.render.schedule import next_reminder
 from bot.telegram.render.words import (
+    WORD_AGAIN,
     WORD_PAUSE,
+    WORD_REPEAT,
     WORD_RESUME,
     WORD_SKIP,
     WORD_START,
@@ -47,16 +51,19 @@ from bot.telegram.render.words import (
     count_seconds,
     minutes,
     plural,
+    preview_lines,
 )
 
 # Guided session -----------------------------------------------------------------------------
 
 
-def intro(routine_title: str, exercises: int, length: str) -> str:
+def intro(routine_title: str, exercises: int, length: str, listing: Sequence[str] = ()) -> str:
+    """The first message; ``listing``: the exercises with their times (the preview)."""
     return (
         f"🧘 {b(routine_title)}\n"
         f"{plural(exercises, 'exercise')}, {length}. Go at your own pace and never into pain.\n"
-        f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
+        + "".join(f"{line}\n" for line in listing)
+        + f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
     )
 
 
@@ -97,6 +104,13 @@ def cue(cue: Cue) -> str:
     return RELEASE_SWITCH if cue.switch else RELEASE
 
 
+def cue_text(said: Cue, preview: Preview | None = None) -> str:
+    """A cue's message; the intro with its ``preview``, the exercises and their times."""
+    if said.kind is CueKind.INTRO and preview is not None:
+        return intro(said.words, said.total, minutes(said.length), preview_lines(preview))
+    return cue(said)
+
+
 def elapsed(seconds: float) -> str:
     """A measured duration: "5 min 40 s", "45 s"."""
     whole = round(seconds)
@@ -106,12 +120,31 @@ def elapsed(seconds: float) -> str:
     return f"{mins} min {secs} s" if secs else f"{mins} min"
 
 
-def completed(routine_title: str, took: str, streak: int, next_when: str | None) -> str:
+def hold_figure(figure: HoldFigure) -> str:
+    """ "your Bridge hold is up to 24 s", "your Clamshell hold (left) was 30 s"."""
+    title, _, side = figure.label.partition(" · ")
+    where = f"your {escape(title)} hold" + (f" ({escape(side)})" if side else "")
+    verb = "is up to" if figure.gained > 0 else "was"
+    return f"{where} {verb} {figure.seconds:g} s"
+
+
+def completed(
+    routine_title: str,
+    took: str,
+    streak: int,
+    next_when: str | None,
+    figure: HoldFigure | None = None,
+) -> str:
     text = f"✅ Well done — {b(routine_title)} complete in {took}."
+    said = hold_figure(figure) if figure else None
     if streak == 1:
         text += "\n🔥 Day 1 — come back tomorrow to start a streak."
     elif streak > 1:
-        text += f"\n🔥 {plural(streak, 'day')} in a row!"
+        text += f"\n🔥 {plural(streak, 'day')} in a row"
+        text += f" · {said}." if said else "!"
+        said = None
+    if said:
+        text += f"\n💪 {said[0].upper()}{said[1:]}."
     if next_when:
         text += f"\nSee you {next_when}."
     return text
@@ -148,7 +181,11 @@ ALREADY_RUNNING = (
 )
 SESSION_HINT = (
     f"During a session you can say {b(WORD_PAUSE)}, {b(WORD_RESUME)}, {b(WORD_SKIP)} "
-    f"(next exercise) or {b(WORD_STOP)}."
+    f"(next exercise), {b(WORD_AGAIN)} (this step from the start), {b(WORD_REPEAT)} "
+    f"(the exercise just done once more) or {b(WORD_STOP)}."
+)
+NOTHING_TO_REPEAT = (
+    f"No exercise is done yet — say {b(WORD_AGAIN)} to start this step over, or carry on."
 )
 
 
@@ -238,8 +275,10 @@ def cue_buttons(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
 
 
 def _cue_note(note: CueNote) -> Rendered:
-    """An exercise's first step comes as its picture, the step the caption."""
-    return Rendered(cue(note.cue), cue_buttons(note.cue, note.session), note.cue.picture)
+    """An exercise's first step comes as its picture, the step the caption; the intro lists
+    the exercises (its preview)."""
+    text = cue_text(note.cue, note.preview)
+    return Rendered(text, cue_buttons(note.cue, note.session), note.cue.picture)
 
 
 def _resumed(note: Resumed) -> Rendered:
@@ -283,7 +322,8 @@ def _count_off(note: CountOff) -> Rendered:
 
 def _completed(note: Completed) -> Rendered:
     upcoming = next_reminder(note.outlook) if note.outlook else None
-    return Rendered(completed(note.routine_title, elapsed(note.took), note.streak, upcoming))
+    took = elapsed(note.took)
+    return Rendered(completed(note.routine_title, took, note.streak, upcoming, note.figure))
 
 
 def _partial(note: Partial) -> Rendered:

@@ -16,6 +16,7 @@ from bot.core.parsing import (
     DAY_NAMES,
     format_time,
 )
+from bot.core.preview import Preview
 from bot.features import settings_menu as menu
 from bot.telegram import callbacks
 from bot.telegram.callbacks import setting
@@ -27,7 +28,14 @@ from bot.telegram.render.schedule import (
     schedule,
     unknown_routine,
 )
-from bot.telegram.render.words import b, minutes, plural, times_list
+from bot.telegram.render.words import (
+    b,
+    minutes,
+    plural,
+    preview_lines,
+    preview_total,
+    times_list,
+)
 
 # The settings keyboard
 BUTTON_TIME = "🕘 Time"
@@ -35,6 +43,8 @@ BUTTON_DAYS = "📅 Days"
 BUTTON_ROUTINE = "🧘 Routine"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume reminders"
+BUTTON_SOUND_ON = "🔔 Sound on"
+BUTTON_SOUND_OFF = "🔕 Sound off"
 BUTTON_BACK = "« Back"
 BUTTON_EVERY_DAY = "Every day"
 BUTTON_WEEKDAYS = "Mon–Fri"
@@ -57,7 +67,9 @@ def pause_button(days: int) -> str:
     return plural(days, "day") if days % 7 else plural(days // 7, "week")
 
 
-def settings(o: Outlook, follow: int | None, routine_title: str, routine_length: str) -> str:
+def settings(
+    o: Outlook, follow: int | None, routine_title: str, routine_length: str, sound: bool = False
+) -> str:
     lines = [
         "⚙️ <b>Settings</b>",
         f"Reminders: {schedule(o)}",
@@ -66,8 +78,10 @@ def settings(o: Outlook, follow: int | None, routine_title: str, routine_length:
     lines += [
         f"Routine: {escape(routine_title)} ({routine_length})",
         f"Follow-up if a reminder goes unanswered: {after_minutes(follow) if follow else 'off'}",
+        f"Sound when a hold ends: {'on' if sound else 'off'}",
         "",
-        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine.",
+        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine, "
+        "/sound.",
     ]
     return "\n".join(lines)
 
@@ -101,8 +115,11 @@ def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
     return "\n".join(lines)
 
 
-def routine_set(title: str) -> str:
-    return f"Done ✅ Your reminders now offer {b(title)}."
+def routine_set(title: str, preview: Preview | None = None) -> str:
+    text = f"Done ✅ Your reminders now offer {b(title)}."
+    if preview is not None:
+        text += "\n" + "\n".join([*preview_lines(preview), preview_total(preview)])
+    return text
 
 
 # Screens ----------------------------------------------------------------------------------
@@ -117,7 +134,16 @@ def _back() -> list[Button]:
 
 def _main(note: menu.SettingsScreen) -> Rendered:
     text = settings(
-        note.schedule, note.nudge_minutes, note.routine_title, minutes(note.routine_seconds)
+        note.schedule,
+        note.nudge_minutes,
+        note.routine_title,
+        minutes(note.routine_seconds),
+        note.sound,
+    )
+    sound = (
+        Button(BUTTON_SOUND_OFF, callback_data=setting("sound", "off"))
+        if note.sound
+        else Button(BUTTON_SOUND_ON, callback_data=setting("sound", "on"))
     )
     pause = (
         Button(BUTTON_RESUME, callback_data=setting("resume"))
@@ -133,6 +159,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
                     Button(BUTTON_DAYS, callback_data=setting("days")),
                 ],
                 [Button(BUTTON_ROUTINE, callback_data=setting("routine")), pause],
+                [sound],
             ]
         ),
     )
@@ -207,7 +234,7 @@ RENDERERS: Renderers = {
     menu.RoutinesScreen: _routines,
     menu.PauseScreen: _pauses,
     menu.UnknownRoutine: _unknown,
-    menu.RoutineSet: lambda n: _text(routine_set(n.title)),
+    menu.RoutineSet: lambda n: _text(routine_set(n.title, n.preview)),
     # A tap's toast: only the text is shown.
     menu.TimeToast: lambda n: _text(time_note(n.at)),
     menu.PausedToast: lambda n: _text(paused_note(n.until)),
