@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.chat import Chat, Schedule
 from bot.core.loader import load_routines
+from bot.core.preview import preview
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, BotMessage, EmulatedUser, FloodLimits, parse
 from bot.storage.chatfiles import ChatFiles
@@ -256,6 +257,8 @@ def hold_lateness(
     """For every timed hold of every finished session: how much later than the hold's (scaled)
     length the next message came after the hold message, in seconds (negative: early)."""
     script = compile_script(load_routines(CONTENT)[routine_id])
+    shown = preview(script)  # the intro cue lists the routine's exercises
+    texts = [parse(session_text.cue_text(cue, shown), "HTML")[0] for cue in script]
     lateness: list[float] = []
     for conversation in conversations:
         # The session's messages end with "Well done" (the pain question may follow it).
@@ -266,10 +269,10 @@ def hold_lateness(
         if done is None or done < len(script):
             continue  # the session did not finish; counted by wait_for_sessions
         messages = conversation[done - len(script) : done + 1]
-        for cue, (sent_text, _, at), (_, _, next_at) in zip(
-            script, messages, messages[1:], strict=False
+        for cue, expected, (sent_text, _, at), (_, _, next_at) in zip(
+            script, texts, messages, messages[1:], strict=False
         ):
-            if sent_text != parse(session_text.cue(cue), "HTML")[0]:
+            if sent_text != expected:
                 raise AssertionError(f"unexpected session message: {sent_text!r}")
             if cue.is_hold:
                 lateness.append(next_at - at - cue.wait * time_scale)

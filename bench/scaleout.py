@@ -43,6 +43,7 @@ from bot.core.calendar import Occurrence
 from bot.core.chat import Chat, Schedule
 from bot.core.documents import chat_to_doc
 from bot.core.loader import load_routines
+from bot.core.preview import preview
 from bot.core.session import compile_script
 from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.emulator import parse as parse_html
@@ -220,7 +221,8 @@ def cue_lateness(
     blocks, as ``diff`` does; several cues share a text), so a question before the session, a
     cue sent twice or one missing does not shift the others."""
     script = compile_script(load_routines(CONTENT)["back"])
-    texts = [parse_html(session_text.cue(cue), "HTML")[0] for cue in script]
+    shown = preview(script)  # the intro cue lists the routine's exercises
+    texts = [parse_html(session_text.cue_text(cue, shown), "HTML")[0] for cue in script]
     lateness: list[float] = []
     missing = 0
     for conversation in conversations:

@@ -10,6 +10,7 @@ from bench.__main__ import BY_NAME
 from bench.harness import CONTENT
 from bench.scaleout import BATCH, Results, cue_lateness, parse, report
 from bot.core.loader import load_routines
+from bot.core.preview import preview
 from bot.core.session import compile_script
 from bot.emulator import parse as parse_html
 from bot.telegram.render import session as session_text
@@ -106,7 +107,8 @@ def test_cue_lateness_finds_cues_by_text() -> None:
     """A question before the session does not shift the cues; a hold's lateness is the next
     cue's arrival minus the hold's scaled length; a cue that never came is counted missing."""
     script = compile_script(load_routines(CONTENT)["back"])
-    texts = [parse_html(session_text.cue(cue), "HTML")[0] for cue in script]
+    shown = preview(script)
+    texts = [parse_html(session_text.cue_text(cue, shown), "HTML")[0] for cue in script]
     at, conversation = 0.0, [("How is your back right now?", "", 0.0)]
     for cue, text in zip(script, texts, strict=True):
         at += 0.5
