@@ -60,6 +60,18 @@ def formatted_text(
     return plain, parsed
 
 
+def caption(params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A media message's caption and its entities (none: ""), checked as the Bot API does."""
+    if not params.get("caption"):
+        return "", []
+    text, entities = formatted_text(
+        params["caption"], params.get("parse_mode"), params.get("caption_entities")
+    )
+    if len(text) > MAX_CAPTION_LENGTH:
+        raise bad_request("message caption is too long")
+    return text, entities
+
+
 def check_reply_markup(spec: BotApiSpec, reply_markup: dict[str, Any] | None) -> None:
     """Inline buttons: a label, exactly one action, and callback_data of 1-64 bytes."""
     if not reply_markup or "inline_keyboard" not in reply_markup:

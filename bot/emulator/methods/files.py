@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import limits
 from ..errors import bad_request
 from ..files import MAX_DOWNLOAD
-from ..models import JSON, SentDocument, UploadedFile
+from ..models import SentDocument, UploadedFile
 from ..spec import BotApiSpec
 from ..state import EmulatorState
 from .messages import post
@@ -22,14 +22,7 @@ async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: 
     """A file uploaded (multipart, or ``attach://<part>``) or re-sent by file_id."""
     chat = state.writable_chat(p["chat_id"])
     document = _document(state, p, p["document"])
-    caption: str = ""
-    entities: list[JSON] = []
-    if p.get("caption"):
-        caption, entities = limits.formatted_text(
-            p["caption"], p.get("parse_mode"), p.get("caption_entities")
-        )
-        if len(caption) > limits.MAX_CAPTION_LENGTH:
-            raise bad_request("message caption is too long")
+    caption, entities = limits.caption(p)
     limits.check_reply_markup(spec, p.get("reply_markup"))
     state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .. import limits
 from ..errors import bad_request
 from ..images import image_size
-from ..models import JSON, PhotoSizeSent, SentPhoto, UploadedFile
+from ..models import PhotoSizeSent, SentPhoto, UploadedFile
 from ..spec import BotApiSpec
 from ..state import EmulatorState
 from .messages import post
@@ -29,14 +29,7 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 async def send_photo(state: EmulatorState, spec: BotApiSpec, p: Params, now: float) -> object:
     chat = state.writable_chat(p["chat_id"])
     photo = _photo(state, p, p["photo"])
-    caption: str = ""
-    entities: list[JSON] = []
-    if p.get("caption"):
-        caption, entities = limits.formatted_text(
-            p["caption"], p.get("parse_mode"), p.get("caption_entities")
-        )
-        if len(caption) > limits.MAX_CAPTION_LENGTH:
-            raise bad_request("message caption is too long")
+    caption, entities = limits.caption(p)
     limits.check_reply_markup(spec, p.get("reply_markup"))
     state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(
