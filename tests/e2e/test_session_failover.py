@@ -9,14 +9,11 @@ process's memory, nobody else could know when the next cue is due.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import importlib.util
 import re
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,8 +23,8 @@ from bot.emulator import BotAPIEmulator
 from bot.storage.postgres.pool import open_pool
 from bot.storage.postgres.store import PgStore
 from bot.telegram.render import session as texts
-from tests.e2e.process import BotProcess, bot_process, environment
-from tests.factories import REPO, cue_texts, routines
+from tests.e2e.process import BotProcess, bot_process
+from tests.factories import cue_texts, routines
 from tests.waiting import eventually
 
 pytestmark = [
@@ -44,31 +41,11 @@ TIME_SCALE = 0.2
 TAKE_OVER = 1.0
 
 
-@contextlib.asynccontextmanager
-async def timers_only(
+def timers_only(
     emulator: BotAPIEmulator, data: Path, **extra: str
-) -> AsyncIterator[BotProcess]:
+) -> contextlib.AbstractAsyncContextManager[BotProcess]:
     """A second instance that takes no updates (``tests/e2e/no_intake.py``): timers only."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.e2e.no_intake",
-        cwd=REPO, env=environment(emulator, data, **extra),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    running = BotProcess(process)
-
-    async def collect() -> None:
-        assert process.stderr is not None
-        while chunk := await process.stderr.read(65536):
-            running.stderr.append(chunk)
-
-    reader = asyncio.create_task(collect())
-    try:
-        yield running
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await process.wait()
-        await reader
+    return bot_process(emulator, data, module="tests.e2e.no_intake", **extra)
 
 
 def _played(bot: BotProcess, chat_id: int, position: int) -> bool:
