@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -48,7 +48,7 @@ from bot.storage.postgres.timers import PgTimers
 from bot.storage.postgres.updates import PgUpdates
 from bot.storage.tinydb import TinyStore
 from bot.storage.updates import RecentUpdates
-from bot.telegram import callbacks
+from bot.telegram import callbacks, commands
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.handlers import (
@@ -65,7 +65,6 @@ from bot.telegram.handlers import (
     subscription,
 )
 from bot.telegram.outbox import TelegramOutbox
-from bot.telegram.render import account as account_text
 from bot.telegram.render.registry import RENDERERS
 from bot.telegram.timers import JobQueueTimers
 
@@ -183,6 +182,7 @@ def build_application(
         RENDERERS,
         store,
         paid_bulk=settings.paid_broadcast_per_second is not None,
+        chats=store,
     )
     sessions = Sessions(
         store=store,
@@ -250,7 +250,7 @@ def build_application(
     )
     _register_handlers(application)
     if not webhook:
-        application.add_handler(TypeHandler(Update, guard.first_time_only), group=-4)
+        application.add_handler(TypeHandler(Update, guard.first_time_only), group=-5)
     return application
 
 
@@ -274,6 +274,7 @@ def _register_handlers(application: BotApp) -> None:
         "stats": progress.show_stats,
         "pain": schedule.pain,
         "sound": coaching.sound_command,
+        "language": subscription.language,
     }
     # Coaching (issue 7): a document is a routine file and is not caught by the "not text" reply.
     application.add_handler(
@@ -331,7 +332,8 @@ def _register_handlers(application: BotApp) -> None:
     # Reliability (issue 5). Before every other group: a flood is dropped before any work; a
     # button press with no message (an old one) is answered as expired, since no handler can
     # act on it; then a chat that had blocked the bot and writes again gets its reminders back.
-    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-3)
+    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-4)
+    application.add_handler(TypeHandler(Update, guard.speak_their_language), group=-3)
     application.add_handler(TypeHandler(Update, guard.button_without_message), group=-2)
     application.add_handler(TypeHandler(Update, guard.welcome_back), group=-1)
 
@@ -358,9 +360,7 @@ async def on_startup(application: BotApp) -> None:
         count = await services.reminders.rebuild()
     # The chart worker starts now, in the background: the first /stats need not wait for it.
     services.charts.warm()
-    await application.bot.set_my_commands(
-        [BotCommand(command, description) for command, description in account_text.COMMANDS]
-    )
+    await commands.publish(application.bot)
     if count >= 0:
         _LOGGER.info("Started: %d reminder job(s) scheduled", count)
     else:

@@ -133,6 +133,9 @@ class Chat:
     schedule: Schedule = field(default_factory=Schedule)
     delivery: Delivery = field(default_factory=Delivery)
     coaching: Coaching = field(default_factory=Coaching)
+    #: The language the bot speaks here ("de"): a user's Telegram language at /start, or the
+    #: one /language chose; None until then (English, or the writer's Telegram language).
+    language: str | None = None
     #: Bumped by every save; a store refuses to save an older version over a newer one.
     version: int = 0
 

@@ -45,6 +45,7 @@ def chat_to_doc(chat: Chat) -> dict[str, Any]:
         "times": [format_time(time) for time in schedule.times],
         "subscribed": schedule.subscribed,
         "name": chat.name,
+        "language": chat.language,
         "last_sent": {slot: at.isoformat() for slot, at in delivery.last_sent.items()},
         "created_at": _iso(chat.created_at),
         "days": sorted(schedule.days),
@@ -114,6 +115,7 @@ def chat_from_doc(doc: Mapping[str, Any]) -> Chat:
         schedule=schedule,
         delivery=delivery,
         coaching=coaching,
+        language=read.optional(str, "language"),
         version=read.whole("version", 0),
     )
 

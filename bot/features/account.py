@@ -36,6 +36,9 @@ __all__ = [
     "AdminsOnly",
     "AlreadySetUp",
     "AlreadyUnsubscribed",
+    "LanguageNow",
+    "LanguageSet",
+    "LanguageUnknown",
     "NotSetUp",
     "Permission",
     "Reminders",
@@ -119,6 +122,27 @@ class NotSetUp(Note):
 @dataclass(frozen=True, slots=True)
 class AdminsOnly(Note):
     """A group member who is not an admin asked for a change."""
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageNow(Note):
+    """/language alone: the one spoken here, and the others."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSet(Note):
+    """The chat's language changed (said in the new one)."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageUnknown(Note):
+    """/language with something that is not a language the bot speaks."""
+
+    typed: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,9 +233,18 @@ class Account:
         #: Shared with /admin's report (``Services.failures``).
         self._failures = failures
 
-    async def start(self, chat_id: int, *, name: str, group: bool, allowed: Permission) -> Note:
+    async def start(
+        self,
+        chat_id: int,
+        *,
+        name: str,
+        group: bool,
+        allowed: Permission,
+        language: str | None = None,
+    ) -> Note:
         """Subscribe with the default schedule, or turn reminders back on; harmless when
-        repeated. ``name`` is the person's first name, or the group's title."""
+        repeated. ``name`` is the person's first name, or the group's title; ``language``
+        the one a new chat is spoken to in (its starter's Telegram language)."""
         now = self._clock.now()
         chat = await self._store.chat(chat_id)
         if chat is not None and chat.schedule.subscribed:
@@ -221,7 +254,13 @@ class Account:
             return AdminsOnly()
         first_time = chat is None
         if chat is None:
-            new = Chat(chat_id=chat_id, name=name, created_at=now, schedule=self._default)
+            new = Chat(
+                chat_id=chat_id,
+                name=name,
+                created_at=now,
+                schedule=self._default,
+                language=language,
+            )
             chat = await self._store.create(new)
         else:
             chat = await self._store.change(chat_id, _subscribed) or chat
@@ -237,6 +276,23 @@ class Account:
             outlook(chat, now),
             group,
         )
+
+    async def language(
+        self, chat_id: int, choice: str | None, *, typed: str, group: bool, allowed: Permission
+    ) -> Note:
+        """/language: show the chat's language (nothing typed), or change it to ``choice``, a
+        shipped language the adapter recognised in ``typed`` (None: not one of them)."""
+        chat = await self._store.chat(chat_id)
+        if chat is None:
+            return NotSetUp(group)
+        if not typed:
+            return LanguageNow(chat.language or "")
+        if choice is None:
+            return LanguageUnknown(typed)
+        if not await allowed():
+            return AdminsOnly()
+        await self._store.change(chat_id, lambda now: replace(now, language=choice))
+        return LanguageSet(choice)
 
     async def stop(self, chat_id: int, *, allowed: Permission) -> Note:
         """Turn reminders off, keeping the data; during a session, end the session first."""

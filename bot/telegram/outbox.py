@@ -1,6 +1,10 @@
 """The :class:`~bot.ports.Outbox` port over the Bot API: render a note, fit it into Telegram's
 limits, send it in its lane through the rate limiter (``bot.telegram.delivery``), and turn
 Telegram's errors into the port's (:class:`~bot.ports.Blocked`, :class:`~bot.ports.Unreachable`).
+
+Each note is rendered in its chat's language (``bot.telegram.render.i18n``), read from the store
+at every send rather than cached, so a /language set on one instance holds on every other at
+once.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
-from bot.ports import Blocked, FileIds, Lane, Note, Unreachable
+from bot.ports import Blocked, FileIds, Lane, Note, Store, Unreachable
 from bot.telegram import delivery
 from bot.telegram.fitting import fit, visible_length
 from bot.telegram.photos import PhotoSender
-from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import Rendered, Renderers, i18n
 
 __all__ = ["TelegramOutbox"]
 
@@ -38,16 +42,27 @@ class TelegramOutbox:
         file_ids: FileIds | None = None,
         *,
         paid_bulk: bool = False,
+        chats: Store | None = None,
     ) -> None:
         self._bot = bot
         self._renderers = dict(renderers)
+        #: Where each chat's language is read; without it, the language being spoken.
+        self._chats = chats
         self._photos = PhotoSender(bot, file_ids)
         #: PAID_BROADCAST_PER_SECOND is set: bulk sends go as paid broadcasts, faster.
         self._paid_bulk = paid_bulk
 
     def render(self, note: Note) -> Rendered:
-        """The message a note becomes (KeyError for a note nobody renders: a wiring bug)."""
+        """The message a note becomes (KeyError for a note nobody renders: a wiring bug), in
+        the language being spoken."""
         return self._renderers[type(note)](note)
+
+    async def _render_for(self, chat_id: int, note: Note) -> Rendered:
+        """The note in the chat's own language (a chat that never chose one: the language of
+        the update being answered, if any)."""
+        chat = await self._chats.chat(chat_id) if self._chats is not None else None
+        with i18n.speaking(i18n.pick(chat.language if chat else None, i18n.current())):
+            return self.render(note)
 
     async def send(
         self, chat_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE, sound: bool = False
@@ -55,7 +70,7 @@ class TelegramOutbox:
         """Send the note (split in several messages if it is too long for one, the buttons on
         the last); the id of the last message. A note rendered with a photo is a photo with the
         text as its caption, or, past a caption's 1 024 characters, a photo and then the text."""
-        rendered = self.render(note)
+        rendered = await self._render_for(chat_id, note)
         if rendered.photo is not None:
             fits = visible_length(rendered.text) <= MAX_CAPTION
             with _port_errors():
@@ -87,7 +102,7 @@ class TelegramOutbox:
         return message_id
 
     async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
-        rendered = self.render(note)
+        rendered = await self._render_for(chat_id, note)
         try:
             await self._bot.edit_message_text(
                 fit(rendered.text, parts=1)[0],

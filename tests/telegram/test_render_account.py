@@ -16,6 +16,7 @@ from bot.ports import Note
 from bot.telegram import callbacks
 from bot.telegram.render import Rendered
 from bot.telegram.render import account as render_account
+from bot.telegram.render import language as render_language
 from bot.telegram.render import progress as render_progress
 from bot.telegram.render import schedule as render_schedule
 from bot.telegram.render import settings as render_settings
@@ -24,6 +25,7 @@ from tests.factories import make_chat, plain
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 RENDERERS = {
     **render_account.RENDERERS,
+    **render_language.RENDERERS,
     **render_schedule.RENDERERS,
     **render_settings.RENDERERS,
     **render_progress.RENDERERS,

@@ -1,4 +1,4 @@
-"""What every update passes before the real handlers (groups -4 to -1, see bot.app).
+"""What every update passes before the real handlers (groups -5 to -1, see bot.app).
 
 A polled update seen before is dropped first: after a poller dies, the next one is handed the
 updates it had not confirmed, some already handled (webhooks check in ``bot.web`` instead).
@@ -22,8 +22,17 @@ from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, reply
 from bot.telegram.render import account as account_text
 from bot.telegram.render import coaching as coaching_text
+from bot.telegram.render import i18n
 
 _LOGGER = logging.getLogger(__name__)
+
+
+async def speak_their_language(update: Update, context: BotContext) -> None:
+    """Answer this update in the chat's language: the one it chose or was given at /start,
+    else the writer's Telegram language, else English."""
+    chat, user = update.effective_chat, update.effective_user
+    saved = await context.services.store.chat(chat.id) if chat is not None else None
+    i18n.use(i18n.pick(saved.language if saved else None, user.language_code if user else None))
 
 
 async def first_time_only(update: Update, context: BotContext) -> None:
@@ -42,6 +51,7 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
+    i18n.use(user.language_code)  # "slow down" before the chat's own language is read
     verdict = await context.services.account.admit(user.id)
     if verdict is Verdict.ALLOW:
         return

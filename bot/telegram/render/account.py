@@ -14,6 +14,7 @@ from bot.core.parsing import (
 from bot.features import account, operators, privacy
 from bot.telegram import callbacks
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render.i18n import N_, _
 from bot.telegram.render.schedule import schedule
 from bot.telegram.render.session import STOP_SESSION_FIRST
 from bot.telegram.render.words import (
@@ -128,25 +129,31 @@ HELP = (
 )
 
 #: The command menu Telegram shows (setMyCommands).
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("go", "Start a routine now"),
-    ("settings", "Your schedule, with buttons to change it"),
-    ("stats", "Your streak and the last four weeks"),
-    ("time", "Set reminder times, e.g. /time 07:30"),
-    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
-    ("days", "Which days, e.g. /days mon-fri"),
-    ("pause", "Pause reminders, e.g. /pause 7"),
-    ("resume", "End a pause"),
-    ("nudge", "Follow-up after an unanswered reminder, or off"),
-    ("routine", "Pick your routine"),
-    ("pain", "Pain question before and after sessions: on or off"),
-    ("sound", "A notification when a hold ends: on or off"),
-    ("stop", "Turn reminders off"),
-    ("start", "Set up or turn reminders back on"),
-    ("help", "Everything I can do"),
-    ("export", "Your data as a file (JSON, or /export csv)"),
-    ("forget", "Delete everything about you"),
+_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("go", N_("Start a routine now")),
+    ("settings", N_("Your schedule, with buttons to change it")),
+    ("stats", N_("Your streak and the last four weeks")),
+    ("time", N_("Set reminder times, e.g. /time 07:30")),
+    ("timezone", N_("Set your time zone, e.g. /timezone Europe/Berlin")),
+    ("days", N_("Which days, e.g. /days mon-fri")),
+    ("pause", N_("Pause reminders, e.g. /pause 7")),
+    ("resume", N_("End a pause")),
+    ("nudge", N_("Follow-up after an unanswered reminder, or off")),
+    ("routine", N_("Pick your routine")),
+    ("pain", N_("Pain question before and after sessions: on or off")),
+    ("sound", N_("A notification when a hold ends: on or off")),
+    ("stop", N_("Turn reminders off")),
+    ("start", N_("Set up or turn reminders back on")),
+    ("help", N_("Everything I can do")),
+    ("export", N_("Your data as a file (JSON, or /export csv)")),
+    ("forget", N_("Delete everything about you")),
+    ("language", N_("The language I speak: English, Deutsch, Español, Русский")),
 )
+
+
+def commands() -> list[tuple[str, str]]:
+    """The command menu, in the language being spoken (``bot.telegram.commands``)."""
+    return [(name, _(description)) for name, description in _COMMANDS]
 
 
 # Reliability, privacy and admin (issue 5) ---------------------------------------------------

@@ -1,0 +1,138 @@
+"""Which language a text is said in, and the gettext catalogs that say it (managed by Babel).
+
+The language is a context variable, as Django's ``translation.override`` and aiogram's i18n
+middleware do it: it is set once per update (``bot.telegram.handlers.guard``) and once per
+message the outbox sends, so every render function stays a plain function of its note:
+``_("Done ✅")``. An unset language is English, the source language of every text.
+
+Catalogs live in ``bot/locales/<language>/LC_MESSAGES/<domain>.po`` and are compiled to ``.mo``
+by ``make catalogs`` (the Makefile's install step runs it); how to add a language is in
+``docs/languages.md``. Two domains: ``messages`` (the bot's own texts, extracted from
+``bot/telegram/render``) and ``content`` (the routines' texts, extracted from ``content/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gettext
+import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel import Locale
+from babel.support import Translations
+
+__all__ = [
+    "DEFAULT",
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current",
+    "locale",
+    "ngettext",
+    "pick",
+    "speaking",
+    "supported",
+    "translate_content",
+    "use",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Where the catalogs are: ``bot/locales``.
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
+
+#: The shipped languages, English first: the source every catalog translates.
+LANGUAGES = ("en", "de", "es", "ru")
+DEFAULT = "en"
+
+#: Babel's locale per language, for dates, weekdays and numbers. English is British English:
+#: 24-hour times and "Tue 1 Dec", as the bot has always written them.
+_LOCALES = {"en": "en_GB", "de": "de_DE", "es": "es_ES", "ru": "ru_RU"}
+
+_current: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+def supported(code: str | None) -> str | None:
+    """The shipped language a Telegram ``language_code`` ("de", "de-AT", "pt-br") or a typed
+    name means; None if none of them."""
+    if not code:
+        return None
+    base = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    return base if base in LANGUAGES else None
+
+
+def pick(*codes: str | None) -> str:
+    """The first of ``codes`` that is a shipped language (a chat's own choice, then its user's
+    Telegram language), else English."""
+    for code in codes:
+        language = supported(code)
+        if language is not None:
+            return language
+    return DEFAULT
+
+
+def current() -> str:
+    """The language being spoken now."""
+    return _current.get()
+
+
+def use(language: str | None) -> str:
+    """Speak ``language`` from now on in this task (an update's handlers, set by its first
+    guard); elsewhere, prefer :func:`speaking`, which ends."""
+    _current.set(pick(language))
+    return _current.get()
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Say everything inside in ``language`` (a shipped one; anything else is English)."""
+    token = _current.set(pick(language))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@functools.cache
+def catalog(language: str, domain: str = "messages") -> gettext.NullTranslations:
+    """The compiled catalog of one language and domain; English, or one not compiled yet, is
+    the source text itself (and says so once in the log)."""
+    if language == DEFAULT:
+        return gettext.NullTranslations()
+    translations = Translations.load(LOCALES, [language], domain)
+    if not isinstance(translations, Translations):
+        _LOGGER.warning(
+            "No compiled %s catalog for %r in %s: run `make catalogs`", domain, language, LOCALES
+        )
+    return translations
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return catalog(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form for ``count`` in the current language (Russian has three): the catalog picks
+    it, never an ``if count == 1``. The result still has its ``{count}`` placeholder."""
+    return catalog(_current.get()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a text for extraction where it is defined and translate it where it is used
+    (with :func:`_`): for names kept in tables, such as the days of the week."""
+    return message
+
+
+def translate_content(text: str) -> str:
+    """A routine's text (a title, a step, a note) in the current language: the content files
+    are English, the source of truth; their translations are the ``content`` catalogs."""
+    return catalog(_current.get(), "content").gettext(text) if text else text
+
+
+def locale() -> Locale:
+    """Babel's locale for the current language: how dates, weekdays and numbers are written."""
+    return Locale.parse(_LOCALES[_current.get()])

@@ -1,0 +1,63 @@
+"""Issue 15's languages through the emulator: the chat's language comes from Telegram, /language
+changes it, and the command menu is published in every shipped language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator import BotAPIEmulator
+from bot.emulator.models import EmulatedUser
+from bot.telegram.render import i18n
+from tests.e2e.conftest import Bot, BotFactory
+
+
+@pytest.fixture
+def user(emulator: BotAPIEmulator) -> EmulatedUser:
+    """A user whose Telegram app is in German."""
+    return emulator.add_user("Lena", language_code="de")
+
+
+async def test_the_command_menu_is_published_in_every_language(bot: Bot) -> None:
+    """setMyCommands once per shipped language (and English as the default for the others)."""
+    menus = {code: bot.emulator.commands_for(language_code=code) for code in i18n.LANGUAGES}
+    default = {c["command"]: c["description"] for c in bot.emulator.commands_for()}
+    assert default["go"] == "Start a routine now"
+    assert menus["en"] == []  # English is the default menu, not a language_code of its own
+    described = {code: {c["command"]: c["description"] for c in menus[code]} for code in menus}
+    assert described["de"]["go"] == "Jetzt eine Übungsfolge starten"
+    assert described["es"]["go"] == "Empezar una rutina ahora"
+    assert described["ru"]["go"] == "Начать комплекс сейчас"
+    assert all(set(described[code]) == set(default) for code in ("de", "es", "ru"))
+
+
+async def test_a_new_chat_speaks_its_users_telegram_language(bot: Bot) -> None:
+    """/start from a German Telegram app stores German as the chat's language."""
+    await bot.ask("/start", "")
+    reply = await bot.ask("/language", "Hier spreche ich")
+    assert "Hier spreche ich Deutsch" in reply.text
+
+
+async def test_language_changes_it_and_a_restart_keeps_it(start_bot: BotFactory) -> None:
+    """/language es answers in Spanish, and the chat stays Spanish after a restart."""
+    async with start_bot() as bot:
+        await bot.ask("/start", "")
+        await bot.ask("/language es", "A partir de ahora hablo español")
+    async with start_bot() as bot:
+        await bot.ask("/language", "Aquí hablo español")
+
+
+@pytest.mark.parametrize("typed", ["Deutsch", "german", "немецкий", "alemán", "DE", "de-AT"])
+async def test_a_language_can_be_named_in_any_shipped_language(bot: Bot, typed: str) -> None:
+    """A code or a name in any shipped language picks the language."""
+    await bot.ask("/start", "")
+    await bot.ask("/language ru", "Теперь я говорю")
+    await bot.ask(f"/language {typed}", "Ab jetzt spreche ich hier Deutsch")
+
+
+async def test_a_language_the_bot_does_not_speak_changes_nothing(bot: Bot) -> None:
+    """/language klingon says which languages there are, and the chat keeps its own."""
+    await bot.ask("/start", "")
+    reply = await bot.ask("/language <klingon>", "spreche ich noch nicht")
+    assert "„<klingon>“" in reply.text
+    assert "/language es — Español" in reply.text
+    await bot.ask("/language", "Hier spreche ich Deutsch")
