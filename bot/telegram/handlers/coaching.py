@@ -82,7 +82,7 @@ async def pain_button(update: Update, context: BotContext) -> None:
         await query.answer(account_text.BUTTON_EXPIRED)
         return
     await query.answer()
-    question = words.PAIN_BEFORE if answer.before else words.PAIN_AFTER
+    question = words.pain_before() if answer.before else words.pain_after()
     try:
         await query.edit_message_text(words.pain_answered(question, answer.value))
     except TelegramError as exc:
@@ -122,10 +122,10 @@ async def pain_command(update: Update, context: BotContext) -> None:
         return
     choice = " ".join(context.args or []).lower()
     if choice not in ("on", "off"):
-        await reply(update, words.PAIN_USAGE)
+        await reply(update, words.pain_usage())
         return
     await context.services.coaching.set_pain_check(subscriber.chat_id, choice == "on")
-    await reply(update, words.PAIN_ON if choice == "on" else words.PAIN_OFF)
+    await reply(update, words.pain_on() if choice == "on" else words.pain_off())
 
 
 async def sound_command(update: Update, context: BotContext) -> None:
@@ -135,10 +135,10 @@ async def sound_command(update: Update, context: BotContext) -> None:
         return
     choice = " ".join(context.args or []).lower()
     if choice not in ("on", "off"):
-        await reply(update, words.SOUND_USAGE)
+        await reply(update, words.sound_usage())
         return
     await context.services.coaching.set_sound(subscriber.chat_id, choice == "on")
-    await reply(update, words.SOUND_ON if choice == "on" else words.SOUND_OFF)
+    await reply(update, words.sound_on() if choice == "on" else words.sound_off())
 
 
 async def routine_file(update: Update, context: BotContext) -> None:
@@ -152,7 +152,7 @@ async def routine_file(update: Update, context: BotContext) -> None:
         return
     name = document.file_name or "the file"
     if not name.lower().endswith(".toml"):
-        await reply(update, words.UPLOAD_NOT_TOML)
+        await reply(update, words.upload_not_toml())
         return
     if document.file_size is not None and document.file_size > MAX_BYTES:
         # Checked before downloading: Telegram says the size, so a huge file is never fetched.
@@ -163,7 +163,7 @@ async def routine_file(update: Update, context: BotContext) -> None:
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError as exc:
         _LOGGER.warning("Could not download a routine file: %s", exc)
-        await reply(update, words.UPLOAD_FAILED)
+        await reply(update, words.upload_failed())
         return
     try:
         routine = await context.services.coaching.save_routine(subscriber.chat_id, data, name)

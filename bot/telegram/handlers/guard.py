@@ -77,7 +77,7 @@ async def button_without_message(update: Update, _: BotContext) -> None:
         return
     if isinstance(query.data, str) and callbacks.parse_hurts(query.data):
         # "Stop — it hurts" always answers with the safety note, however old the button.
-        await query.answer(coaching_text.HURT_NOTE, show_alert=True)
+        await query.answer(coaching_text.hurt_note(), show_alert=True)
     else:
         await query.answer(account_text.BUTTON_EXPIRED)
     raise ApplicationHandlerStop

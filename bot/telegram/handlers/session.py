@@ -26,6 +26,7 @@ from bot.telegram.render.words import (
     WORD_SKIP,
     WORD_START,
     WORD_STOP,
+    meaning,
 )
 
 #: Words that steer a running session.
@@ -59,7 +60,7 @@ async def begin(update: Update, context: BotContext, routine: Routine | None = N
     services = context.services
     routine = routine or chat_routine(services.routines, subscriber)
     if await services.sessions.running(chat.id):
-        await reply(update, words.ALREADY_RUNNING)
+        await reply(update, words.already_running())
         return
     await services.reminders.reacted(chat.id)
     await services.reminders.close_reminder(chat.id)
@@ -107,12 +108,15 @@ async def on_text(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    said = normalize_words(message.text)
+    typed = normalize_words(message.text)
+    # A session word in any shipped language means its English word ("weiter" → "resume").
+    said = meaning(typed) or typed
     coach = context.services.sessions
     group = is_group(update)
     if await coach.running(chat.id) is None:
-        first, _, rest = said.partition(" ")
-        if first == WORD_START:
+        first, _, rest = typed.partition(" ")
+        if said == WORD_START or meaning(first) == WORD_START:
+            rest = "" if said == WORD_START else rest
             routine = await find_routine(context, rest, chat.id) if rest else None
             if rest and routine is None:
                 await _unknown_routine(update, context, rest)
@@ -122,9 +126,9 @@ async def on_text(update: Update, context: BotContext) -> None:
             await later(update, context)
         elif group:
             return
-        elif said in coaching_words.HURT_WORDS:
+        elif typed in coaching_words.hurt_words():
             # Someone in pain is never told to start a session: the safety note instead.
-            await reply(update, coaching_words.HURT_NOTE)
+            await reply(update, coaching_words.hurt_note())
         elif await context.services.store.chat(chat.id) is None:
             await reply(
                 update, account_text.NOT_SET_UP
@@ -134,23 +138,23 @@ async def on_text(update: Update, context: BotContext) -> None:
         else:
             await reply(update, account_text.NOT_UNDERSTOOD)
         return
-    if said == WORD_START or said.startswith(f"{WORD_START} "):
-        await reply(update, words.ALREADY_RUNNING)
-    elif said in coaching_words.HURT_WORDS:
+    if said == WORD_START or meaning(typed.partition(" ")[0]) == WORD_START:
+        await reply(update, words.already_running())
+    elif typed in coaching_words.hurt_words():
         await coach.hurts(chat.id)
     elif said == WORD_STOP:
         await coach.stop(chat.id)
     elif said in MOVES:
         if await coach.skip(chat.id, said) is False:
-            await reply(update, words.NOTHING_TO_REPEAT)
+            await reply(update, words.nothing_to_repeat())
     elif said == WORD_PAUSE:
         if await coach.pause(chat.id) is False:
-            await reply(update, words.ALREADY_PAUSED)
+            await reply(update, words.already_paused())
     elif said == WORD_RESUME:
         if await coach.resume(chat.id) is False:
-            await reply(update, words.NOT_PAUSED)
+            await reply(update, words.not_paused())
     elif not group:
-        await reply(update, words.SESSION_HINT)
+        await reply(update, words.session_hint())
 
 
 async def later(update: Update, context: BotContext) -> None:

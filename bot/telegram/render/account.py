@@ -16,7 +16,7 @@ from bot.telegram import callbacks
 from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render.i18n import N_, _
 from bot.telegram.render.schedule import schedule
-from bot.telegram.render.session import STOP_SESSION_FIRST
+from bot.telegram.render.session import stop_session_first
 from bot.telegram.render.words import (
     DISCLAIMER_PREFIX,
     WORD_PAUSE,
@@ -118,6 +118,7 @@ HELP = (
     "/stop — turn reminders off (your data is kept)\n"
     "/export — everything I keep about you, as a file; /export csv — your sessions as a "
     "spreadsheet, for a physio; /forget — delete it all\n"
+    "/language — the language I speak (English, Deutsch, Español, Русский)\n"
     "/help — this message\n\n"
     "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
     "(in 15 minutes), or use its buttons.\n"
@@ -263,7 +264,7 @@ RENDERERS: Renderers = {
     account.Welcome: _welcome,
     account.AlreadySetUp: lambda n: _text(already_subscribed(n.schedule, in_session=n.in_session)),
     account.Resubscribed: lambda n: _text(resubscribed(n.schedule)),
-    account.StopSessionFirst: lambda _: _text(STOP_SESSION_FIRST),
+    account.StopSessionFirst: lambda _: _text(stop_session_first()),
     account.Unsubscribed: lambda _: _text(UNSUBSCRIBED),
     account.AlreadyUnsubscribed: lambda _: _text(ALREADY_UNSUBSCRIBED),
     account.SettingsUnreadable: lambda _: _text(SETTINGS_UNREADABLE),

@@ -32,6 +32,7 @@ __all__ = [
     "current",
     "locale",
     "ngettext",
+    "pgettext",
     "pick",
     "speaking",
     "supported",
@@ -121,6 +122,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return catalog(_current.get()).ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, where the same English may need different words
+    in other languages (a session word, not a sentence)."""
+    return catalog(_current.get()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a text for extraction where it is defined and translate it where it is used
     (with :func:`_`): for names kept in tables, such as the days of the week."""
@@ -135,4 +142,9 @@ def translate_content(text: str) -> str:
 
 def locale() -> Locale:
     """Babel's locale for the current language: how dates, weekdays and numbers are written."""
-    return Locale.parse(_LOCALES[_current.get()])
+    return _locale(_current.get())
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(_LOCALES[language])

@@ -11,15 +11,16 @@ from bot.core.parsing import format_time
 from bot.features.reminder_notes import Nudge, Quick, Reminder, SkippedToday, Snoozed
 from bot.telegram import callbacks
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render.i18n import _, ngettext, translate_content
 from bot.telegram.render.schedule import next_reminder
-from bot.telegram.render.words import WORD_LATER, WORD_START, b, minutes, plural
+from bot.telegram.render.words import WORD_LATER, WORD_START, b, minutes, say
 
 __all__ = [
-    "BUTTON_SKIP_TODAY",
-    "BUTTON_START",
     "RENDERERS",
     "button_quick",
+    "button_skip_today",
     "button_snooze",
+    "button_start",
     "nudge",
     "reminder",
     "reminder_keyboard",
@@ -28,57 +29,72 @@ __all__ = [
     "snoozed",
 ]
 
-BUTTON_START = "▶️ Start now"
-BUTTON_SKIP_TODAY = "🚫 Skip today"
+
+def button_start() -> str:
+    return "▶️ " + _("Start now")
+
+
+def button_skip_today() -> str:
+    return "🚫 " + _("Skip today")
 
 
 def button_quick(length: str) -> str:
-    return f"⚡ Quick {length}"
+    return "⚡ " + _("Quick {length}").format(length=length)
 
 
 def button_snooze(minutes: int) -> str:
-    return f"⏰ In {minutes} min" if minutes < 60 else f"⏰ In {minutes // 60} h"
+    if minutes < 60:
+        return "⏰ " + _("In {minutes} min").format(minutes=minutes)
+    return "⏰ " + _("In {hours} h").format(hours=minutes // 60)
 
 
 def short_minutes(seconds: float) -> str:
     """A length for a button: "2 min"."""
-    return f"{max(1, round(seconds / 60))} min"
+    return _("{minutes} min").format(minutes=max(1, round(seconds / 60)))
 
 
 def reminder(routine_title: str, exercises: int, length: str, *, again: bool = False) -> str:
-    opening = "⏰ Here's your reminder again!" if again else "⏰ Time to look after your back!"
-    return (
-        f"{opening}\n"
-        f"{b(routine_title)} — {plural(exercises, 'exercise')}, {length}.\n"
-        f"Reply {b(WORD_START)} when you're ready."
-    )
+    if again:
+        opening = "⏰ " + _("Here's your reminder again!")
+    else:
+        opening = "⏰ " + _("Time to look after your back!")
+    about = ngettext(
+        "{routine} — {count} exercise, {length}.",
+        "{routine} — {count} exercises, {length}.",
+        exercises,
+    ).format(routine=b(translate_content(routine_title)), count=exercises, length=length)
+    ready = _("Reply {start} when you're ready.").format(start=b(say(WORD_START)))
+    return f"{opening}\n{about}\n{ready}"
 
 
 def nudge(length: str) -> str:
-    return (
-        f"Still time for your stretch today? It takes {length}. "
-        f"Reply {b(WORD_START)} when you're ready."
-    )
+    return _(
+        "Still time for your stretch today? It takes {length}. Reply {start} when you're ready."
+    ).format(length=length, start=b(say(WORD_START)))
 
 
 def snoozed(local_due: dt.datetime, *, skip_undone: bool = False) -> str:
     at = format_time(local_due.time())
     if skip_undone:
-        return f"⏰ OK — skip undone; I'll remind you at {at}."
-    return f"⏰ OK — I'll remind you again at {at}."
+        return "⏰ " + _("OK — skip undone; I'll remind you at {time}.").format(time=at)
+    return "⏰ " + _("OK — I'll remind you again at {time}.").format(time=at)
 
 
 def skipped_today(o: Outlook | None) -> str:
-    text = "🚫 No more reminders today."
     upcoming = next_reminder(o) if o else None
+    later = _("Changed your mind? Reply {later} and I'll remind you in 15 minutes.").format(
+        later=b(say(WORD_LATER))
+    )
     if upcoming:
-        text += f" Next one {upcoming}."
-    return f"{text} Changed your mind? Reply {b(WORD_LATER)} and I'll remind you in 15 minutes."
+        text = _("No more reminders today. Next one {when}.").format(when=upcoming)
+    else:
+        text = _("No more reminders today.")
+    return f"🚫 {text} {later}"
 
 
 def reminder_keyboard(number: int, quick: Quick | None = None) -> InlineKeyboardMarkup:
     """Start now / Quick, the snoozes and Skip today; ``number`` names the reminder."""
-    first = [InlineKeyboardButton(BUTTON_START, callback_data=callbacks.go())]
+    first = [InlineKeyboardButton(button_start(), callback_data=callbacks.go())]
     if quick is not None:
         first.append(
             InlineKeyboardButton(
@@ -90,7 +106,7 @@ def reminder_keyboard(number: int, quick: Quick | None = None) -> InlineKeyboard
         InlineKeyboardButton(button_snooze(m), callback_data=callbacks.snooze(m, number))
         for m in callbacks.SNOOZE_MINUTES
     ]
-    skip = [InlineKeyboardButton(BUTTON_SKIP_TODAY, callback_data=callbacks.snooze(0, number))]
+    skip = [InlineKeyboardButton(button_skip_today(), callback_data=callbacks.snooze(0, number))]
     return InlineKeyboardMarkup([first, snoozes, skip])
 
 

@@ -30,14 +30,8 @@ from bot.features.session_notes import (
 )
 from bot.ports import Note
 from bot.telegram import callbacks
-from bot.telegram.render import Rendered, Renderers
-from bot.telegram.render.coaching import (
-    BUTTON_EASY,
-    BUTTON_HARD,
-    BUTTON_HURTS,
-    BUTTON_RIGHT,
-    HURT_STOP,
-)
+from bot.telegram.render import Rendered, Renderers, coaching
+from bot.telegram.render.i18n import _, ngettext, translate_content
 from bot.telegram.render.schedule import next_reminder
 from bot.telegram.render.words import (
     WORD_AGAIN,
@@ -49,9 +43,11 @@ from bot.telegram.render.words import (
     WORD_STOP,
     b,
     count_seconds,
+    duration,
     minutes,
-    plural,
+    number,
     preview_lines,
+    say,
 )
 
 # Guided session -----------------------------------------------------------------------------
@@ -59,34 +55,40 @@ from bot.telegram.render.words import (
 
 def intro(routine_title: str, exercises: int, length: str, listing: Sequence[str] = ()) -> str:
     """The first message; ``listing``: the exercises with their times (the preview)."""
-    return (
-        f"🧘 {b(routine_title)}\n"
-        f"{plural(exercises, 'exercise')}, {length}. Go at your own pace and never into pain.\n"
-        + "".join(f"{line}\n" for line in listing)
-        + f"You can say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)} at any time."
+    about = ngettext(
+        "{count} exercise, {length}. Go at your own pace and never into pain.",
+        "{count} exercises, {length}. Go at your own pace and never into pain.",
+        exercises,
+    ).format(count=exercises, length=length)
+    words = _("You can say {pause}, {skip} or {stop} at any time.").format(
+        pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
     )
+    title = b(translate_content(routine_title))
+    return f"🧘 {title}\n{about}\n" + "".join(f"{line}\n" for line in listing) + words
 
 
 def exercise_title(number: int, total: int, title: str, target: str, other_side: bool) -> str:
+    said = b(translate_content(title))
     if other_side:
-        return f"↔️ {b(title)} — other side"
-    return f"{number}/{total} · {b(title)}\n<i>For {escape(target)}.</i>"
+        return "↔️ " + _("{exercise} — other side").format(exercise=said)
+    target_said = _("For {target}.").format(target=escape(translate_content(target)))
+    return f"{number}/{total} · {said}\n<i>{target_said}</i>"
 
 
 def step(text: str) -> str:
-    return escape(text)
+    return escape(translate_content(text))
 
 
 def hold(seconds: float) -> str:
-    return f"⏱ Hold for {count_seconds(seconds)}"
+    return "⏱ " + _("Hold for {time}").format(time=count_seconds(seconds))
 
 
 def follow_up(text: str, seconds: float) -> str:
-    return f"{escape(text)} — {count_seconds(seconds, more=True)}"
+    return f"{escape(translate_content(text))} — {count_seconds(seconds, more=True)}"
 
 
-RELEASE = "Release."
-RELEASE_SWITCH = "Release — now switch sides."
+def release(*, switch: bool) -> str:
+    return _("Release — now switch sides.") if switch else _("Release.")
 
 
 def cue(cue: Cue) -> str:
@@ -101,7 +103,7 @@ def cue(cue: Cue) -> str:
         return hold(cue.wait)
     if cue.kind is CueKind.FOLLOW_UP:
         return follow_up(cue.words, cue.wait)
-    return RELEASE_SWITCH if cue.switch else RELEASE
+    return release(switch=cue.switch)
 
 
 def cue_text(said: Cue, preview: Preview | None = None) -> str:
@@ -113,19 +115,28 @@ def cue_text(said: Cue, preview: Preview | None = None) -> str:
 
 def elapsed(seconds: float) -> str:
     """A measured duration: "5 min 40 s", "45 s"."""
-    whole = round(seconds)
-    mins, secs = divmod(whole, 60)
-    if not mins:
-        return f"{secs} s"
-    return f"{mins} min {secs} s" if secs else f"{mins} min"
+    return duration(seconds)
 
 
 def hold_figure(figure: HoldFigure) -> str:
     """ "your Bridge hold is up to 24 s", "your Clamshell hold (left) was 30 s"."""
-    title, _, side = figure.label.partition(" · ")
-    where = f"your {escape(title)} hold" + (f" ({escape(side)})" if side else "")
-    verb = "is up to" if figure.gained > 0 else "was"
-    return f"{where} {verb} {figure.seconds:g} s"
+    title, _sep, side = figure.label.partition(" · ")
+    exercise = escape(translate_content(title))
+    seconds = number(figure.seconds)
+    if side:
+        side_said = escape(coaching.side_word(side))
+        if figure.gained > 0:
+            return _("your {exercise} hold ({side}) is up to {seconds} s").format(
+                exercise=exercise, side=side_said, seconds=seconds
+            )
+        return _("your {exercise} hold ({side}) was {seconds} s").format(
+            exercise=exercise, side=side_said, seconds=seconds
+        )
+    if figure.gained > 0:
+        return _("your {exercise} hold is up to {seconds} s").format(
+            exercise=exercise, seconds=seconds
+        )
+    return _("your {exercise} hold was {seconds} s").format(exercise=exercise, seconds=seconds)
 
 
 def completed(
@@ -135,80 +146,118 @@ def completed(
     next_when: str | None,
     figure: HoldFigure | None = None,
 ) -> str:
-    text = f"✅ Well done — {b(routine_title)} complete in {took}."
+    title = b(translate_content(routine_title))
+    text = "✅ " + _("Well done — {routine} complete in {time}.").format(routine=title, time=took)
     said = hold_figure(figure) if figure else None
     if streak == 1:
-        text += "\n🔥 Day 1 — come back tomorrow to start a streak."
+        text += "\n🔥 " + _("Day 1 — come back tomorrow to start a streak.")
     elif streak > 1:
-        text += f"\n🔥 {plural(streak, 'day')} in a row"
-        text += f" · {said}." if said else "!"
+        days = ngettext("{count} day in a row", "{count} days in a row", streak).format(
+            count=streak
+        )
+        text += f"\n🔥 {days}" + (f" · {said}." if said else "!")
         said = None
     if said:
         text += f"\n💪 {said[0].upper()}{said[1:]}."
     if next_when:
-        text += f"\nSee you {next_when}."
+        text += "\n" + _("See you {when}.").format(when=next_when)
     return text
 
 
 def partial(routine_title: str, next_when: str | None) -> str:
     """The end of a session that skipped most of its holds (bot.core.session's rule): no praise
     for a whole routine, no streak day, and no blame either."""
-    text = (
-        f"⏭ That's the end of {b(routine_title)} — with most of it skipped, it counts as a "
-        f"partial session, not a streak day. Reply {b(WORD_START)} whenever you'd like to do "
-        "it in full."
-    )
+    text = "⏭ " + _(
+        "That's the end of {routine} — with most of it skipped, it counts as a partial "
+        "session, not a streak day. Reply {start} whenever you'd like to do it in full."
+    ).format(routine=b(translate_content(routine_title)), start=b(say(WORD_START)))
     if next_when:
-        text += f"\nSee you {next_when}."
+        text += "\n" + _("See you {when}.").format(when=next_when)
     return text
 
 
-SESSION_STOPPED = f"Session stopped. Reply {b(WORD_START)} whenever you want to go again."
-PAUSED = f"⏸ Paused. Say {b(WORD_RESUME)} when you're ready, or {b(WORD_STOP)} to end here."
+def session_stopped() -> str:
+    return _("Session stopped. Reply {start} whenever you want to go again.").format(
+        start=b(say(WORD_START))
+    )
+
+
+def paused() -> str:
+    return "⏸ " + _("Paused. Say {resume} when you're ready, or {stop} to end here.").format(
+        resume=b(say(WORD_RESUME)), stop=b(say(WORD_STOP))
+    )
 
 
 def resumed(hold_left: float | None) -> str:
     """A hold resumed: the seconds left, rounded up as its countdown shows them."""
     if hold_left:
-        return f"▶️ Resuming — hold for the remaining {count_seconds(math.ceil(hold_left - 1e-6))}."
-    return "▶️ Resuming."
+        left = count_seconds(math.ceil(hold_left - 1e-6))
+        return "▶️ " + _("Resuming — hold for the remaining {time}.").format(time=left)
+    return "▶️ " + _("Resuming.")
 
 
-ALREADY_PAUSED = f"Already paused — say {b(WORD_RESUME)} to carry on or {b(WORD_STOP)} to end."
-NOT_PAUSED = "We're not paused — carrying on."
-ALREADY_RUNNING = (
-    f"We're already in a session — say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)}."
-)
-SESSION_HINT = (
-    f"During a session you can say {b(WORD_PAUSE)}, {b(WORD_RESUME)}, {b(WORD_SKIP)} "
-    f"(next exercise), {b(WORD_AGAIN)} (this step from the start), {b(WORD_REPEAT)} "
-    f"(the exercise just done once more) or {b(WORD_STOP)}."
-)
-NOTHING_TO_REPEAT = (
-    f"No exercise is done yet — say {b(WORD_AGAIN)} to start this step over, or carry on."
-)
+def already_paused() -> str:
+    return _("Already paused — say {resume} to carry on or {stop} to end.").format(
+        resume=b(say(WORD_RESUME)), stop=b(say(WORD_STOP))
+    )
+
+
+def not_paused() -> str:
+    return _("We're not paused — carrying on.")
+
+
+def already_running() -> str:
+    return _("We're already in a session — say {pause}, {skip} or {stop}.").format(
+        pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
+    )
+
+
+def session_hint() -> str:
+    return _(
+        "During a session you can say {pause}, {resume}, {skip} (next exercise), {again} "
+        "(this step from the start), {repeat} (the exercise just done once more) or {stop}."
+    ).format(
+        pause=b(say(WORD_PAUSE)),
+        resume=b(say(WORD_RESUME)),
+        skip=b(say(WORD_SKIP)),
+        again=b(say(WORD_AGAIN)),
+        repeat=b(say(WORD_REPEAT)),
+        stop=b(say(WORD_STOP)),
+    )
+
+
+def nothing_to_repeat() -> str:
+    return _("No exercise is done yet — say {again} to start this step over, or carry on.").format(
+        again=b(say(WORD_AGAIN))
+    )
 
 
 def no_session(word: str) -> str:
     """A session word with no session running; "stop" and "pause" probably mean reminders."""
-    text = "There's no session running."
     if word == WORD_STOP:
-        return f"{text} To turn reminders off, send /stop."
+        return _("There's no session running. To turn reminders off, send /stop.")
     if word == WORD_PAUSE:
-        return f"{text} To pause reminders, send /pause 7 (days)."
-    return f"{text} Reply {b(WORD_START)} to begin one."
+        return _("There's no session running. To pause reminders, send /pause 7 (days).")
+    return _("There's no session running. Reply {start} to begin one.").format(
+        start=b(say(WORD_START))
+    )
 
 
-PAUSE_EXPIRED = (
-    f"I've closed the paused session after a while without a word. "
-    f"Reply {b(WORD_START)} to begin again."
-)
-INTERRUPTED = (
-    f"Sorry — I restarted and your session was cut short. Reply {b(WORD_START)} to begin again."
-)
-STOP_SESSION_FIRST = (
-    "Session stopped. Your reminders are still on — send /stop again to turn them off."
-)
+def pause_expired() -> str:
+    return _(
+        "I've closed the paused session after a while without a word. "
+        "Reply {start} to begin again."
+    ).format(start=b(say(WORD_START)))
+
+
+def interrupted() -> str:
+    return _(
+        "Sorry — I restarted and your session was cut short. Reply {start} to begin again."
+    ).format(start=b(say(WORD_START)))
+
+
+def stop_session_first() -> str:
+    return _("Session stopped. Your reminders are still on — send /stop again to turn them off.")
 
 
 # The live countdown -------------------------------------------------------------------------
@@ -225,13 +274,14 @@ def bar(fraction: float) -> str:
 def progress_text(cue_text: str, hold: float, left: float) -> str:
     """The hold message while it counts down: its text, a bar and the seconds left."""
     seconds = max(1, math.ceil(left - 1e-6))
-    return f"{cue_text}\n{bar(1 - left / hold)} {seconds} s"
+    return f"{cue_text}\n{bar(1 - left / hold)} " + _("{seconds} s").format(seconds=seconds)
 
 
 def paused_text(cue_text: str, hold: float, left: float) -> str:
     """The hold message while the session is paused: the bar stops, marked paused."""
     seconds = max(1, math.ceil(left - 1e-6))
-    return f"{cue_text}\n{bar(1 - left / hold)} ⏸ paused, {seconds} s left"
+    left_said = _("paused, {seconds} s left").format(seconds=seconds)
+    return f"{cue_text}\n{bar(1 - left / hold)} ⏸ {left_said}"
 
 
 def final_text(cue_text: str, next_text: str | None) -> str:
@@ -245,7 +295,7 @@ def final_text(cue_text: str, next_text: str | None) -> str:
 
 def _hurts_button() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(BUTTON_HURTS, callback_data=callbacks.HURTS)]]
+        [[InlineKeyboardButton(coaching.button_hurts(), callback_data=callbacks.HURTS)]]
     )
 
 
@@ -256,9 +306,9 @@ def cue_buttons(cue: Cue, session: int) -> InlineKeyboardMarkup | None:
         return _hurts_button()
     if cue.kind is CueKind.RELEASE and cue.key:
         votes = (
-            (BUTTON_EASY, Feedback.EASY),
-            (BUTTON_RIGHT, Feedback.RIGHT),
-            (BUTTON_HARD, Feedback.HARD),
+            (coaching.button_easy(), Feedback.EASY),
+            (coaching.button_right(), Feedback.RIGHT),
+            (coaching.button_hard(), Feedback.HARD),
         )
         used = milliseconds(cue.seconds)
         return InlineKeyboardMarkup(
@@ -334,15 +384,15 @@ def _partial(note: Partial) -> Rendered:
 RENDERERS: Renderers = {
     CueNote: _cue_note,
     Resumed: _resumed,
-    Paused: lambda _: Rendered(PAUSED),
+    Paused: lambda _: Rendered(paused()),
     Counting: _counting,
     CountPaused: _count_paused,
     CountDone: _count_done,
     CountOff: _count_off,
     Completed: _completed,
     Partial: _partial,
-    Stopped: lambda _: Rendered(SESSION_STOPPED),
-    PauseExpired: lambda _: Rendered(PAUSE_EXPIRED),
-    HurtStop: lambda _: Rendered(HURT_STOP),
-    Interrupted: lambda _: Rendered(INTERRUPTED),
+    Stopped: lambda _: Rendered(session_stopped()),
+    PauseExpired: lambda _: Rendered(pause_expired()),
+    HurtStop: lambda _: Rendered(coaching.hurt_stop()),
+    Interrupted: lambda _: Rendered(interrupted()),
 }

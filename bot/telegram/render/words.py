@@ -1,17 +1,23 @@
-"""Words every feature uses: the session words people type, emphasis, counts and lengths."""
+"""Words every feature uses: the session words people type, emphasis, counts and lengths, in
+the language being spoken (``bot.telegram.render.i18n``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from html import escape
 
-from bot.core.parsing import (
-    format_time,
-)
-from bot.core.preview import Preview
+from babel.lists import format_list
+from babel.numbers import format_decimal
 
-# Session control words: a user types them during a guided session.
+from bot.core.parsing import format_time
+from bot.core.preview import Preview
+from bot.telegram.render import i18n
+from bot.telegram.render.i18n import _, ngettext, pgettext
+
+# Session control words: a user types them during a guided session. The constants are what
+# each word means (and its English form); people may type it in any shipped language.
 WORD_START = "start"
 WORD_STOP = "stop"
 WORD_PAUSE = "pause"
@@ -24,24 +30,67 @@ WORD_LATER = "later"
 DISCLAIMER_PREFIX = "⚕️ "
 
 
+def _session_words() -> dict[str, str]:
+    """Each session word as the language being spoken says it (one word or two, lower case,
+    as people type it)."""
+    return {
+        WORD_START: pgettext("session word", "start"),
+        WORD_STOP: pgettext("session word", "stop"),
+        WORD_PAUSE: pgettext("session word", "pause"),
+        WORD_RESUME: pgettext("session word", "resume"),
+        WORD_SKIP: pgettext("session word", "skip"),
+        WORD_AGAIN: pgettext("session word", "again"),
+        WORD_REPEAT: pgettext("session word", "repeat"),
+        WORD_LATER: pgettext("session word", "later"),
+    }
+
+
+def say(word: str) -> str:
+    """A session word (``WORD_PAUSE``) as the language being spoken says it: "pausa"."""
+    return _session_words()[word]
+
+
+@functools.cache
+def _meanings() -> dict[str, str]:
+    """Every shipped language's form of every session word → its meaning."""
+    meanings: dict[str, str] = {}
+    for language in reversed(i18n.LANGUAGES):  # English last: it wins a clash
+        with i18n.speaking(language):
+            meanings.update({said: word for word, said in _session_words().items()})
+    return meanings
+
+
+def meaning(said: str) -> str | None:
+    """What a typed (normalised) word means, in any shipped language: "weiter" → ``WORD_RESUME``;
+    None if it is no session word."""
+    return _meanings().get(said)
+
+
 def b(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 
 
 def plural(count: int, word: str) -> str:
+    """English only: what the texts not yet converted to catalogs still use."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def number(value: float) -> str:
+    """A number as the language writes it: "1.5", "1,5"."""
+    return format_decimal(value, locale=i18n.locale())
 
 
 def minutes(seconds: float) -> str:
     """A length for a human: "about 6 minutes", "under a minute"."""
     if seconds < 60:
-        return "under a minute"
-    return f"about {plural(round(seconds / 60), 'minute')}"
+        return _("under a minute")
+    count = round(seconds / 60)
+    return ngettext("about {count} minute", "about {count} minutes", count).format(count=count)
 
 
 def listed(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+    """ "a", "a and b", "a, b and c", as the language joins a list."""
+    return format_list(list(items), locale=i18n.locale()) if items else ""
 
 
 def times_list(times: Sequence[dt.time]) -> str:
@@ -49,27 +98,42 @@ def times_list(times: Sequence[dt.time]) -> str:
 
 
 def count_seconds(seconds: float, *, more: bool = False) -> str:
-    count = f"{seconds:g}"
-    return f"{count} {'more ' if more else ''}second{'s' if count != '1' else ''}"
+    """ "10 seconds", "1 second", "20 more seconds"; a fraction takes the plural's form."""
+    whole = int(seconds) if seconds == int(seconds) else 2
+    count = number(seconds)
+    if more:
+        text = ngettext("{count} more second", "{count} more seconds", whole)
+    else:
+        text = ngettext("{count} second", "{count} seconds", whole)
+    return text.format(count=count)
 
 
 def duration(seconds: float) -> str:
     """An exercise's time: "45 s", "1 min 20 s"."""
     mins, secs = divmod(round(seconds), 60)
     if not mins:
-        return f"{secs} s"
-    return f"{mins} min {secs} s" if secs else f"{mins} min"
+        return _("{seconds} s").format(seconds=secs)
+    if not secs:
+        return _("{minutes} min").format(minutes=mins)
+    return _("{minutes} min {seconds} s").format(minutes=mins, seconds=secs)
 
 
 def preview_lines(preview: Preview) -> list[str]:
     """A routine's exercises in order with their time ("1. Bridge — 40 s, both sides")."""
-    return [
-        f"{number}. {escape(item.title)} — {duration(item.seconds)}"
-        + (", both sides" if item.sides > 1 else "")
-        for number, item in enumerate(preview.exercises, start=1)
-    ]
+    lines = []
+    for number_, item in enumerate(preview.exercises, start=1):
+        title = escape(i18n.translate_content(item.title))
+        if item.sides > 1:
+            line = _("{number}. {exercise} — {time}, both sides")
+        else:
+            line = _("{number}. {exercise} — {time}")
+        lines.append(line.format(number=number_, exercise=title, time=duration(item.seconds)))
+    return lines
 
 
 def preview_total(preview: Preview) -> str:
     """ "4 exercises · about 6 minutes"."""
-    return f"{plural(len(preview.exercises), 'exercise')} · {minutes(preview.seconds)}"
+    count = len(preview.exercises)
+    return ngettext("{count} exercise · {length}", "{count} exercises · {length}", count).format(
+        count=count, length=minutes(preview.seconds)
+    )
