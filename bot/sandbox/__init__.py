@@ -113,7 +113,7 @@ async def _serve(
     inputs: asyncio.Queue[Input] = asyncio.Queue()
     with interrupts(lambda: inputs.put_nowait(End.INTERRUPT)):
         async with BotAPIEmulator(settings.token) as emulator:
-            user = emulator.add_user(options.name)
+            user = emulator.add_user(options.name, language_code=options.language)
             events = emulator.subscribe()
             application = build_application(
                 replace(settings, api_base_url=emulator.base_url), routines=routines, clock=clock

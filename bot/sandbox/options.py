@@ -30,6 +30,8 @@ class SandboxOptions:
     data_dir: Path | None = None
     log_level: str = "WARNING"
     name: str = "Alex"
+    #: The language of "your" Telegram app (its language_code), which the bot answers in.
+    language: str = "en"
     #: Where files the bot sends are saved (relative to the working directory).
     files_dir: Path = Path("sandbox-files")
 
@@ -98,6 +100,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--name", default="Alex", help="your first name in the chat")
     parser.add_argument(
+        "--language",
+        default="en",
+        metavar="CODE",
+        help="your Telegram app's language, which the bot speaks: en, de, es or ru; default en",
+    )
+    parser.add_argument(
         "--files",
         type=Path,
         default=Path("sandbox-files"),
@@ -114,6 +122,7 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         data_dir=args.data_dir,
         log_level=args.log_level,
         name=args.name,
+        language=args.language,
         files_dir=args.files,
     )
 

@@ -9,6 +9,7 @@ from bot.emulator import BotAPIEmulator
 from bot.emulator.models import EmulatedUser
 from bot.telegram.render import i18n
 from tests.e2e.conftest import Bot, BotFactory
+from tests.e2e.english import english_in
 
 
 @pytest.fixture
@@ -61,3 +62,21 @@ async def test_a_language_the_bot_does_not_speak_changes_nothing(bot: Bot) -> No
     assert "„<klingon>“" in reply.text
     assert "/language es — Español" in reply.text
     await bot.ask("/language", "Hier spreche ich Deutsch")
+
+
+async def test_a_german_user_hears_no_english_through_a_whole_session(bot: Bot) -> None:
+    """From /start to the end of a guided session with its pain check and feedback, then
+    /settings and /stats: every message, edit, button and toast is German (scanned against
+    the English catalogs)."""
+    await bot.ask("/start", "")
+    await bot.ask("/timezone Europe/Berlin", "")
+    question = await bot.ask("start quick", "0–10")
+    bot.emulator.press_button(bot.user, question, text="2")
+    await bot.expect("Gut gemacht", timeout=30)
+    after = await bot.expect("0–10")
+    bot.emulator.press_button(bot.user, after, text="1")
+    await bot.ask("/settings", "")
+    await bot.ask("/stats", "")
+    await bot.ask("/help", "")
+    found = english_in(bot.emulator, bot.user.id, "de")
+    assert found == [], found[:5]
