@@ -1,7 +1,6 @@
 """Building the application: one place where every handler is registered, in order.
 
-``build_application`` is what ``stretchbot``, the tests and the sandbox all use, so they run
-the same bot.
+``build_application`` is what ``stretchbot``, the tests and the sandbox all use: one bot.
 """
 
 from __future__ import annotations
@@ -56,6 +55,7 @@ from bot.telegram.handlers import (
     coaching,
     errors,
     guard,
+    place,
     privacy,
     progress,
     reminders,
@@ -264,7 +264,7 @@ def _register_handlers(application: BotApp) -> None:
         "help": subscription.help_command,
         "go": session.go,
         "time": schedule.set_time,
-        "timezone": schedule.set_timezone,
+        "timezone": place.set_timezone,
         "days": schedule.set_days,
         "pause": schedule.pause,
         "resume": schedule.resume,
@@ -319,6 +319,7 @@ def _register_handlers(application: BotApp) -> None:
     application.add_handler(
         MessageHandler(chats & new_messages & filters.TEXT & ~filters.COMMAND, session.on_text)
     )
+    application.add_handler(MessageHandler(new_messages & filters.LOCATION, place.location))
     # Catch-alls. In groups, unknown commands and stickers are other people's business.
     application.add_handler(
         MessageHandler(private & new_messages & filters.COMMAND, errors.unknown_command)

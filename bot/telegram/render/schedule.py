@@ -228,8 +228,8 @@ def parse_error(error: ParseError) -> str:
         ),
         Problem.ZONE_UNKNOWN: (
             f"I don't know the time zone {typed}.{hint}"
-            + " Use a name like Europe/Berlin or America/New_York (the zone of the nearest big "
-            "city)."
+            + " Send a city (in any language: /timezone München) or a zone like Europe/Berlin"
+            " — or, in our private chat, share your location (📎 → Location)."
         ),
         Problem.DAY_UNKNOWN: f"{typed} isn't a day I know. Try {_DAYS_EXAMPLE}.",
         Problem.DAYS_NONE: f"Which days? For example {_DAYS_EXAMPLE}.",
