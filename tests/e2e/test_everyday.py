@@ -222,7 +222,14 @@ async def test_settings_keyboard_changes_time_days_and_pause(subscribed: Bot) ->
     """Every setting can be changed by tapping: time, days and pause."""
     bot = subscribed
     settings = await bot.ask("/settings", "Settings")
-    assert settings.button_texts == ["🕘 Time", "📅 Days", "🧘 Routine", "⏸ Pause", "🔔 Sound on"]
+    assert settings.button_texts == [
+        "🕘 Time",
+        "📅 Days",
+        "🧘 Routine",
+        "⏸ Pause",
+        "🌍 Time zone",
+        "🔔 Sound on",
+    ]
 
     async def tap(label: str, expect: str) -> BotMessage:
         bot.emulator.press_button(bot.user, settings, text=label)

@@ -143,3 +143,14 @@ async def test_unknown_city_suggests_a_location(subscribed: Bot) -> None:
     )
     assert "share your location" in reply.text
     assert subscribed.db_snapshot() == before
+
+
+async def test_settings_zone_button_offers_the_location_button(subscribed: Bot) -> None:
+    """The settings menu's zone button answers with the zone and the location button, which
+    sets the zone when tapped."""
+    menu = await subscribed.ask("/settings", "Settings")
+    subscribed.emulator.press_button(subscribed.user, menu, text="🌍 Time zone")
+    await subscribed.expect("Share my location")
+    subscribed.emulator.tap_location_button(subscribed.user, -23.55, -46.63)
+    await subscribed.expect("Time zone set to America/Sao_Paulo")
+    assert _zone(subscribed) == "America/Sao_Paulo"

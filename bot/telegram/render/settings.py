@@ -40,6 +40,7 @@ from bot.telegram.render.words import (
 # The settings keyboard
 BUTTON_TIME = "🕘 Time"
 BUTTON_DAYS = "📅 Days"
+BUTTON_ZONE = "🌍 Time zone"
 BUTTON_ROUTINE = "🧘 Routine"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume reminders"
@@ -159,7 +160,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
                     Button(BUTTON_DAYS, callback_data=setting("days")),
                 ],
                 [Button(BUTTON_ROUTINE, callback_data=setting("routine")), pause],
-                [sound],
+                [Button(BUTTON_ZONE, callback_data=setting("zone")), sound],
             ]
         ),
     )
