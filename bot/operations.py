@@ -18,7 +18,8 @@ from bot.ports import Lane, Note
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.postgres.copy import copy_store
 from bot.storage.postgres.pool import open_pool
-from bot.storage.postgres.schema import SchemaError, check, migrate
+from bot.storage.postgres.revision import SchemaError, check
+from bot.storage.postgres.schema import migrate
 from bot.storage.postgres.store import PgStore
 from bot.storage.postgres.timers import PgTimers
 
@@ -44,7 +45,7 @@ def migrate_store(source: Path, url: str, say: Say) -> int:
         say(f"{source} is not a stretch-bot data folder (no store.json)")
         return 2
     try:
-        check(url)
+        asyncio.run(check(url))
     except SchemaError as exc:
         say(str(exc))
         return 2
