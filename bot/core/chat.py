@@ -138,7 +138,7 @@ class BreakPlan:
     #: The instant of the last break prompt claimed: claimed before the send, so that no
     #: interval gets two prompts, across restarts too.
     last_at: dt.datetime | None = None
-    #: The live prompt's number (its instant, in seconds), carried by its buttons.
+    #: The live prompt's number (its instant, in milliseconds), carried by its buttons.
     number: int | None = None
     message_id: int | None = None
     #: Breaks taken: "Done" pressed, or the micro-routine completed from a prompt.

@@ -84,6 +84,7 @@ class BreaksNow(Note):
 class BreakPrompt(Note):
     """Time for a short break: the micro-routine, or Done, later, not now, a meeting."""
 
+    #: Its instant in milliseconds (scaled intervals can be under a second), on its buttons.
     number: int
     routine_title: str
     seconds: float
@@ -275,7 +276,7 @@ class Breaks:
 
     async def _prompt(self, chat: Chat, due: dt.datetime) -> None:
         """Claim the break at ``due`` (once), close the previous prompt, send this one."""
-        number, previous = int(due.timestamp()), chat.breaks.message_id
+        number, previous = round(due.timestamp() * 1000), chat.breaks.message_id
         claimed = False
 
         def claim(current: Chat) -> Chat:

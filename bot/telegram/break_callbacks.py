@@ -9,7 +9,7 @@ from bot.features.breaks import Action
 
 __all__ = ["BREAK_PATTERN", "break_button", "parse_break"]
 
-_RE = re.compile(r"brk:(go|done|later|no|meet):(0|[1-9][0-9]{0,11})")
+_RE = re.compile(r"brk:(go|done|later|no|meet):(0|[1-9][0-9]{0,15})")
 
 
 def break_button(action: Action, number: int) -> str:

@@ -116,7 +116,7 @@ async def test_a_break_is_claimed_before_its_one_send_in_the_bulk_lane(world: Wo
     await world.command("45")
     await world.timers.advance((FIRST - START).total_seconds())
     (prompt,) = world.prompts()
-    assert prompt.number == int(FIRST.timestamp())
+    assert prompt.number == FIRST.timestamp() * 1000
     sent = world.outbox.sent[-1]
     assert (sent.lane, sent.sound) == (Lane.BULK, True)
     assert world.chat().breaks.last_at == FIRST
