@@ -78,6 +78,8 @@ class BreaksNow(Note):
     next_at: dt.datetime | None
     #: What changed: "breaks", "hours", or "" when only shown.
     changed: str = ""
+    #: The chat's local date now, so the next break can be "today" or "tomorrow".
+    today: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +203,8 @@ class Breaks:
         """The breaks as set, with when the next one would come (settings, /breaks)."""
         when = self._next(chat, self._basis(chat.breaks))
         local = when.astimezone(chat.schedule.zone) if when is not None else None
-        return BreaksNow(chat.breaks, local, changed)
+        today = chat.schedule.local_date(self._clock.now())
+        return BreaksNow(chat.breaks, local, changed, today)
 
     async def _now(self, chat: Chat, changed: str) -> BreaksNow:
         return self.now_note(chat, changed)

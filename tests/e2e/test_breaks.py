@@ -90,7 +90,7 @@ async def test_no_break_on_a_paused_day_nor_during_a_session(start_bot: BotFacto
         await bot.ask("/pain off", "")
         await bot.ask("/pause 1", "paused until")
         shown = await bot.ask("/breaks 20", "Micro-breaks: every 20 minutes")
-        assert "Next break: Thu 09:00" in shown.text
+        assert "Next break: tomorrow at 09:00" in shown.text
         (timer,) = bot.timers("break")
         assert timer.due.astimezone(BERLIN).date() == dt.date(2026, 11, 26)
         await bot.ask("/resume", "")

@@ -54,8 +54,13 @@ def breaks_line(plan: BreakPlan) -> str:
     return f"every {plural(plan.minutes, 'minute')}, {window} on your reminder days"
 
 
-def _when(at: dt.datetime) -> str:
-    return f"{at:%a} {format_time(at.time())}"
+def _when(at: dt.datetime, today: dt.date | None) -> str:
+    """ "today at 10:45", "tomorrow at 09:45", else "Mon 09:45" (the chat's zone)."""
+    if today is not None and at.date() == today:
+        return f"today at {format_time(at.time())}"
+    if today is not None and at.date() == today + dt.timedelta(days=1):
+        return f"tomorrow at {format_time(at.time())}"
+    return f"{at:%a %d %b} at {format_time(at.time())}"
 
 
 def breaks_now(note: BreaksNow) -> str:
@@ -72,7 +77,7 @@ def breaks_now(note: BreaksNow) -> str:
         return "\n".join(lines)
     lines = [f"☕ Micro-breaks: {breaks_line(plan)}."]
     if note.next_at is not None:
-        lines.append(f"Next break: {_when(note.next_at)}.")
+        lines.append(f"Next break: {_when(note.next_at, note.today)}.")
     else:
         lines.append("No break fits: the interval is longer than your work hours.")
     lines.append("Change with /breaks 60, /workhours 09:00-17:30, or /breaks off.")
