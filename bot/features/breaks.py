@@ -303,7 +303,12 @@ class Breaks:
         note = BreakPrompt(number, micro.title if micro else "", seconds, chat.breaks.minutes or 0)
         try:
             message_id = await self._outbox.send(chat.chat_id, note, lane=Lane.BULK, sound=True)
-        except (Blocked, Unreachable) as error:
+        except Blocked:
+            # No prompt every interval into a 403: breaks resume when the chat writes again
+            # (the reminders' welcome back reschedules, and breaks follow).
+            await self._timers.cancel(break_name(chat.chat_id))
+            return
+        except Unreachable as error:
             # Not retried: a break late is no break; the next comes at the next interval.
             _LOGGER.info("Break prompt for chat %s not sent: %s", chat.chat_id, error)
             return

@@ -213,3 +213,12 @@ async def test_the_rebuild_counts_from_the_last_break(world: World) -> None:
     await world.add(breaks=BreakPlan(minutes=45, last_at=START + 30 * MIN))
     await world.reminders.rebuild()
     assert world.due() == dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.UTC)
+
+
+async def test_a_chat_that_blocked_the_bot_gets_no_more_prompts(world: World) -> None:
+    """A 403 on a prompt ends the chain: no send into a block every interval."""
+    await world.add()
+    await world.command("45")
+    world.outbox.blocked.add(CHAT)
+    await world.timers.advance((FIRST - START).total_seconds())
+    assert world.due() is None
