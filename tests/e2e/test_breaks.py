@@ -107,8 +107,8 @@ async def test_no_break_on_a_paused_day_nor_during_a_session(start_bot: BotFacto
 
 async def test_meeting_done_and_the_short_routine(start_bot: BotFactory) -> None:
     """Done counts a break; "In a meeting" keeps the next one away for the (scaled) hour; the
-    word "meeting" answers too; Start runs the short desk routine, and /stats counts both
-    breaks apart from the routines."""
+    word "meeting" answers too; Start runs the short desk routine (no streak day), and /stats
+    counts both breaks apart from the routines."""
     async with start_bot(now=berlin(10, 0), time_scale=FAST) as bot:
         await set_up(bot)
         first = await bot.expect(PROMPT, timeout=5)
@@ -125,7 +125,8 @@ async def test_meeting_done_and_the_short_routine(start_bot: BotFactory) -> None
         fourth = await bot.expect(PROMPT, timeout=10)
         bot.emulator.press_button(bot.user, fourth, text=breaks_text.BUTTON_BREAK_START)
         await bot.expect("Short desk break", timeout=5)
-        await bot.expect("Short desk break complete", timeout=10)
+        done = await bot.expect("Short desk break complete", timeout=10)
+        assert "🔥" not in done.text  # a break, not a streak day
         stats = await bot.ask("/stats", "Micro-breaks taken")
         assert "Micro-breaks taken: 2" in stats.text
 
