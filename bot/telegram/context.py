@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
+from bot.features.breaks import Breaks
 from bot.features.coaching import CoachingService
 from bot.features.operators import Operators
 from bot.features.place import Place
@@ -63,6 +64,8 @@ class Services:
     settings_menu: SettingsMenu
     privacy: Privacy
     operators: Operators
+    #: Micro-breaks during work hours (/breaks, /workhours, the prompt, "meeting").
+    breaks: Breaks
     #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.

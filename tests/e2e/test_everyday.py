@@ -292,6 +292,7 @@ async def test_command_menu_and_help_cover_every_command(bot: Bot) -> None:
     assert commands == {
         "go", "settings", "stats", "time", "timezone", "days", "pause", "resume", "nudge",
         "routine", "stop", "start", "help", "pain", "sound", "export", "forget",
+        "breaks", "workhours",
     }  # fmt: skip
     await bot.ask("/start", "I help people")
     help_text = (await bot.ask("/help", "Commands")).text

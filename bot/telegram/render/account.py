@@ -113,6 +113,8 @@ HELP = (
     "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
     "/pain off — no pain question before and after sessions (/pain on)\n"
     "/sound on — a notification when a hold ends, for a phone out of reach (/sound off)\n"
+    "/breaks 45 — a short desk break every 45 minutes during work hours (/breaks off); "
+    "/workhours 09:00-17:30 sets them; say <b>meeting</b> for none during the next hour\n"
     "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/export — everything I keep about you, as a file; /export csv — your sessions as a "
@@ -141,6 +143,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("routine", "Pick your routine"),
     ("pain", "Pain question before and after sessions: on or off"),
     ("sound", "A notification when a hold ends: on or off"),
+    ("breaks", "Short breaks during work hours, e.g. /breaks 45, or off"),
+    ("workhours", "When breaks come, e.g. /workhours 09:00-17:30"),
     ("stop", "Turn reminders off"),
     ("start", "Set up or turn reminders back on"),
     ("help", "Everything I can do"),

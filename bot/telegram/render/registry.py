@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.telegram.render import Renderers
 from bot.telegram.render import account as account_text
+from bot.telegram.render import breaks as breaks_text
 from bot.telegram.render import coaching as coaching_text
 from bot.telegram.render import place as place_text
 from bot.telegram.render import progress as progress_text
@@ -17,6 +18,7 @@ __all__ = ["RENDERERS"]
 
 RENDERERS: Renderers = {
     **account_text.RENDERERS,
+    **breaks_text.RENDERERS,
     **coaching_text.RENDERERS,
     **place_text.RENDERERS,
     **progress_text.RENDERERS,
