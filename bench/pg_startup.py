@@ -32,6 +32,7 @@ from bot.core.calendar import Planner
 from bot.core.chat import Chat, Schedule
 from bot.core.documents import chat_to_doc
 from bot.emulator import BotAPIEmulator
+from bot.emulator.errors import WaitTimeout
 from bot.features.reminder_timers import REMINDER, occurrence_data, reminder_name
 from bot.storage.postgres.schema import migrate
 
@@ -44,7 +45,8 @@ RSS_GROWTH_TARGET_MB = 20.0
 
 
 def fill(url: str, chats: int) -> float:
-    """Empty the tables, then COPY ``chats`` subscribers and their reminder rows; seconds."""
+    """Empty the tables (the previous run's bot state too), then COPY ``chats`` subscribers and
+    their reminder rows; seconds."""
     started = time.perf_counter()
     planner = Planner(dt.datetime.now(dt.UTC))
     kinds: list[tuple[str, list[tuple[str, dt.datetime, str]]]] = []
@@ -69,7 +71,12 @@ def fill(url: str, chats: int) -> float:
                 yield (reminder_name(chat_id, slot), REMINDER, chat_id, due, False, data)
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE chats, sessions, active_sessions, prompts, unreadable, timers")
+        # updates_seen too: each run's emulator numbers its updates from 1 again, and an update
+        # id the previous bot recorded would be dropped as a redelivery (no answer, ever).
+        conn.execute(
+            "TRUNCATE chats, sessions, active_sessions, prompts, unreadable, timers,"
+            " updates_seen, send_budget, send_windows, flood"
+        )
         with conn.cursor() as cursor:
             with cursor.copy("COPY chats (chat_id, version, subscribed, doc) FROM STDIN") as copy:
                 for row in chat_rows():
@@ -113,14 +120,20 @@ async def measure(url: str) -> dict[str, float]:
                 LOG_LEVEL="WARNING",
                 STRETCHBOT_ENV_FILE=str(Path(folder) / "no.env"),
             )
+            log = Path(folder) / "bot.log"
             spawned = time.monotonic()
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=REPO, env=env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-            )  # fmt: skip
+            with log.open("wb") as errors:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot", "run", cwd=REPO, env=env,
+                    stdout=asyncio.subprocess.DEVNULL, stderr=errors,
+                )  # fmt: skip
             try:
                 emulator.send_text(user, "/start")
-                reply = await emulator.wait_for_message(user, "I help people", timeout=60)
+                try:
+                    reply = await emulator.wait_for_message(user, "I help people", timeout=60)
+                except WaitTimeout:  # say why: the bot's own last words
+                    sys.stderr.write(log.read_text(errors="replace")[-3000:])
+                    raise
                 serving = reply.sent_at - spawned
                 cpu = _cpu_seconds(process.pid)
                 rss = _memory_mb(process.pid, "VmRSS")

@@ -25,10 +25,9 @@ from bot.app import allowed_updates, build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.routines import ContentError
 from bot.logs import setup_logging
-from bot.operations import migrate_schema, migrate_store
 from bot.sandbox import SandboxOptions, add_arguments, options_from, run_sandbox
 from bot.storage.postgres.lock import PollerLock
-from bot.storage.postgres.schema import SchemaError
+from bot.storage.postgres.revision import SchemaError
 from bot.telegram.context import BotApp
 from bot.telegram.poller import poll_under_lock
 from bot.web.commands import delete_webhook, set_webhook, webhook_info
@@ -211,6 +210,9 @@ def _database_url(given: str | None = None) -> str | None:
 
 def database_command(args: argparse.Namespace) -> int:
     """``migrate`` or ``migrate-store``: they need DATABASE_URL (or --to), not the token."""
+    # Imported here: they bring Alembic and SQLAlchemy, which starting the bot does without.
+    from bot.operations import migrate_schema, migrate_store
+
     url = _database_url(getattr(args, "target", None))
     if url is None:
         return _fail("set DATABASE_URL (postgresql://…) to say which database")

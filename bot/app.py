@@ -1,7 +1,6 @@
 """Building the application: one place where every handler is registered, in order.
 
-``build_application`` is what ``stretchbot``, the tests and the sandbox all use, so they run
-the same bot.
+``build_application`` is what ``stretchbot``, the tests and the sandbox all use: one bot.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from bot.core.flood import FloodGuard, LocalFlood
 from bot.core.loader import load_routines
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
+from bot.features.breaks import Breaks
 from bot.features.coaching import CoachingService
 from bot.features.countdown import COUNTDOWN, EDIT
 from bot.features.operators import Operators
@@ -49,13 +49,16 @@ from bot.storage.postgres.updates import PgUpdates
 from bot.storage.tinydb import TinyStore
 from bot.storage.updates import RecentUpdates
 from bot.telegram import callbacks, commands
+from bot.telegram.break_callbacks import BREAK_PATTERN
 from bot.telegram.context import BotApp, BotContext, Services, attach_services, services_of
 from bot.telegram.delivery import DeliveryLimits, PriorityRateLimiter
 from bot.telegram.handlers import (
     admin,
+    breaks,
     coaching,
     errors,
     guard,
+    place,
     privacy,
     progress,
     reminders,
@@ -207,6 +210,11 @@ def build_application(
         failures=failures,
     )
     schedules = ScheduleSettings(store, clock, reminders)
+    scale, grace = settings.time_scale, settings.reminder_grace
+    micro_breaks = Breaks(
+        store, timers, outbox, clock, routines, sessions, schedules.command, scale, grace
+    )
+    reminders.followers.append(micro_breaks.follow)  # schedule changes and start-up
     attach_services(
         application,
         Services(
@@ -242,6 +250,7 @@ def build_application(
                 admin_ids=settings.admin_ids,
                 failures=failures,
             ),
+            breaks=micro_breaks,
             failures=failures,
             flood=flood,
             updates=updates,
@@ -264,7 +273,7 @@ def _register_handlers(application: BotApp) -> None:
         "help": subscription.help_command,
         "go": session.go,
         "time": schedule.set_time,
-        "timezone": schedule.set_timezone,
+        "timezone": place.set_timezone,
         "days": schedule.set_days,
         "pause": schedule.pause,
         "resume": schedule.resume,
@@ -274,21 +283,26 @@ def _register_handlers(application: BotApp) -> None:
         "stats": progress.show_stats,
         "pain": schedule.pain,
         "sound": coaching.sound_command,
+        "breaks": breaks.breaks_command,
+        "workhours": breaks.workhours_command,
         "language": subscription.language,
     }
+    # Buttons, each by its data's own pattern (so their order among themselves is free).
+    buttons = [
+        (coaching.feedback_button, callbacks.FEEDBACK_PATTERN),
+        (coaching.hurts_button, callbacks.HURTS_PATTERN),
+        (coaching.pain_button, callbacks.PAIN_PATTERN),
+        (coaching.gate_button, callbacks.GATE_PATTERN),
+        (session.start_button, callbacks.GO_PATTERN),
+        (reminders.snooze_button, callbacks.SNOOZE_PATTERN),
+        (settings.settings_button, callbacks.SETTINGS_PATTERN),
+        (privacy.forget_button, callbacks.FORGET_PATTERN),
+        (admin.broadcast_button, callbacks.BROADCAST_PATTERN),
+        (breaks.break_button, BREAK_PATTERN),
+    ]
+    for button, pattern in buttons:
+        application.add_handler(CallbackQueryHandler(button, pattern=pattern))
     # Coaching (issue 7): a document is a routine file and is not caught by the "not text" reply.
-    application.add_handler(
-        CallbackQueryHandler(coaching.feedback_button, pattern=callbacks.FEEDBACK_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(coaching.hurts_button, pattern=callbacks.HURTS_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(coaching.pain_button, pattern=callbacks.PAIN_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(coaching.gate_button, pattern=callbacks.GATE_PATTERN)
-    )
     # In groups, only a .toml file is meant for the bot; other files there are conversation.
     routine_files = private | (filters.ChatType.GROUPS & filters.Document.FileExtension("toml"))
     application.add_handler(
@@ -297,29 +311,15 @@ def _register_handlers(application: BotApp) -> None:
     # Order matters: commands first, then buttons, then plain text, then the catch-alls.
     for command, callback in commands.items():
         application.add_handler(CommandHandler(command, callback, filters=chats))
-    application.add_handler(
-        CallbackQueryHandler(session.start_button, pattern=callbacks.GO_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(reminders.snooze_button, pattern=callbacks.SNOOZE_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(settings.settings_button, pattern=callbacks.SETTINGS_PATTERN)
-    )
     # Issue 5: /forget, /export; /admin and /broadcast (private, ADMIN_IDS only, not in the menu).
     application.add_handler(CommandHandler("forget", privacy.forget, filters=chats))
     application.add_handler(CommandHandler("export", privacy.export, filters=chats))
     application.add_handler(CommandHandler("admin", admin.admin, filters=private))
     application.add_handler(CommandHandler("broadcast", admin.broadcast, filters=private))
     application.add_handler(
-        CallbackQueryHandler(privacy.forget_button, pattern=callbacks.FORGET_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(admin.broadcast_button, pattern=callbacks.BROADCAST_PATTERN)
-    )
-    application.add_handler(
         MessageHandler(chats & new_messages & filters.TEXT & ~filters.COMMAND, session.on_text)
     )
+    application.add_handler(MessageHandler(new_messages & filters.LOCATION, place.location))
     # Catch-alls. In groups, unknown commands and stickers are other people's business.
     application.add_handler(
         MessageHandler(private & new_messages & filters.COMMAND, errors.unknown_command)

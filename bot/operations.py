@@ -11,16 +11,18 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import psycopg
+
 from bot.clock import Clock
 from bot.core.routines import Routine, RoutineBook
 from bot.features.reminders import Reminders
 from bot.ports import Lane, Note
 from bot.storage.chatfiles import ChatFiles
-from bot.storage.postgres.copy import copy_store
+from bot.storage.postgres.copy import TimerCopy, copy_store
 from bot.storage.postgres.pool import open_pool
-from bot.storage.postgres.schema import SchemaError, check, migrate
+from bot.storage.postgres.revision import SchemaError, check
+from bot.storage.postgres.schema import migrate
 from bot.storage.postgres.store import PgStore
-from bot.storage.postgres.timers import PgTimers
 
 __all__ = ["migrate_schema", "migrate_store"]
 
@@ -38,24 +40,27 @@ def migrate_schema(url: str, say: Say) -> int:
 
 
 def migrate_store(source: Path, url: str, say: Say) -> int:
-    """Copy every chat, session and session in progress from ``source`` into the database,
-    printing the counts on both sides; 1 if they differ or the database is not empty."""
+    """Copy every chat, session and session in progress from ``source`` that the database
+    lacks, printing the counts on both sides; 1 if they differ. Safe to run again: what is
+    already in the database (perhaps changed since by a running bot) is kept as it is."""
     if not (source / "store.json").exists() and not (source / "stretchbot.json").exists():
         say(f"{source} is not a stretch-bot data folder (no store.json)")
         return 2
     try:
-        check(url)
+        asyncio.run(check(url))
     except SchemaError as exc:
         say(str(exc))
         return 2
     files = ChatFiles.in_folder(source)
     result = asyncio.run(copy_store(files, url))
-    if result.refused:
-        say(result.refused)
-        return 2
     width = max(len(name) for name in result.before)
     for name, count in result.before.items():
-        say(f"{name:<{width}}  {count:>9} in {source}  →  {result.after[name]:>9} in the database")
+        say(
+            f"{name:<{width}}  {count:>9} in {source}  →  {result.after[name]:>9} in the database"
+            f" ({result.added[name]} new)"
+        )
+        if result.duplicates[name]:
+            say(f"{'':<{width}}  ({result.duplicates[name]} more with a repeated key, kept once)")
     if result.before != result.after:
         say("The counts differ: the copy is incomplete.")
         return 1
@@ -93,13 +98,18 @@ class _Silent:
 async def schedule_reminders(url: str) -> int:
     """Write every chat's reminder timers (and pending snoozes and follow-ups) as rows, once:
     on PostgreSQL they are kept up to date by every change, not rebuilt at each start-up. The
-    instances claim them; a reminder missed within the grace window is caught up."""
+    instances claim them; a reminder missed within the grace window is caught up. The rows go
+    in by COPY (:class:`TimerCopy`), in one transaction."""
     pool = await open_pool(url, min_size=1, max_size=2)
     try:
         clock, silent = Clock(), _Silent()
-        timers = PgTimers(pool, url, clock)
-        store = PgStore(pool)
-        reminders = Reminders(store, timers, silent, clock, RoutineBook({}, ""), silent)
-        return await reminders.rebuild()
+        async with await psycopg.AsyncConnection.connect(url) as conn, conn.transaction():
+            timers = TimerCopy(conn)
+            reminders = Reminders(
+                PgStore(pool), timers, silent, clock, RoutineBook({}, ""), silent
+            )
+            count = await reminders.rebuild()
+            await timers.close()
+        return count
     finally:
         await pool.close()

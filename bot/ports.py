@@ -11,7 +11,9 @@ real adapters and against the in-memory fakes of the unit tests (``tests/fakes.p
   (``bot.storage.updates`` in memory; ``bot.storage.postgres.updates`` for several instances);
 * :class:`Outbox` — send, edit and take buttons off messages, in a lane (``bot.telegram.outbox``:
   the Bot API behind the rate limiter). What to say is a :class:`Note`, plain data; the
-  adapter renders it (``bot.telegram.render``), so a feature never builds a sentence.
+  adapter renders it (``bot.telegram.render``), so a feature never builds a sentence;
+* :class:`Places` — the time zone at a point or of a city by any of its names (``bot.places``:
+  offline, over data the libraries ship).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ __all__ = [
     "Lane",
     "Note",
     "Outbox",
+    "Places",
     "SendBudget",
     "Slots",
     "Store",
@@ -255,6 +258,18 @@ class Outbox(Protocol):
 
 
 # Updates ----------------------------------------------------------------------------------
+
+
+class Places(Protocol):
+    """Where places are: each lookup is offline and remembers nothing it was asked."""
+
+    async def zone_at(self, latitude: float, longitude: float) -> str | None:
+        """The IANA zone at a point; None out at sea."""
+        ...
+
+    async def city_zone(self, name: str) -> str | None:
+        """The zone of the city of that name, in any language; None: unknown or ambiguous."""
+        ...
 
 
 class Updates(Protocol):

@@ -26,6 +26,7 @@ from bot.core.zones import zone_of
 __all__ = [
     "DEFAULT_NUDGE_MINUTES",
     "ActiveSession",
+    "BreakPlan",
     "Chat",
     "Coaching",
     "DateRange",
@@ -124,6 +125,27 @@ class Coaching:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakPlan:
+    """Micro-breaks during work hours (/breaks, /workhours; the rule: ``bot.core.breaks``)."""
+
+    #: Minutes between break prompts; None: breaks are off (the default).
+    minutes: int | None = None
+    #: The work-hours window, wall-clock in the chat's zone, on its reminder days.
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(17, 0)
+    #: "In a meeting": no break before this instant.
+    muted_until: dt.datetime | None = None
+    #: The instant of the last break prompt claimed: claimed before the send, so that no
+    #: interval gets two prompts, across restarts too.
+    last_at: dt.datetime | None = None
+    #: The live prompt's number (its instant, in milliseconds), carried by its buttons.
+    number: int | None = None
+    message_id: int | None = None
+    #: Breaks taken: "Done" pressed, or the micro-routine completed from a prompt.
+    taken: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Chat:
     """A chat that has used /start (a person, or a group)."""
 
@@ -133,6 +155,7 @@ class Chat:
     schedule: Schedule = field(default_factory=Schedule)
     delivery: Delivery = field(default_factory=Delivery)
     coaching: Coaching = field(default_factory=Coaching)
+    breaks: BreakPlan = field(default_factory=BreakPlan)
     #: The language the bot speaks here ("de"): a user's Telegram language at /start, or the
     #: one /language chose; None until then (English, or the writer's Telegram language).
     language: str | None = None

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from bot.core.chat import (
     DEFAULT_NUDGE_MINUTES,
     ActiveSession,
+    BreakPlan,
     Chat,
     Coaching,
     Delivery,
@@ -63,6 +64,7 @@ def chat_to_doc(chat: Chat) -> dict[str, Any]:
         "pain_check": coaching.pain_check,
         "own_routine": coaching.own_routine,
         "sound": coaching.sound,
+        "breaks": _breaks_to_doc(chat.breaks),
         "version": chat.version,
     }
 
@@ -115,8 +117,37 @@ def chat_from_doc(doc: Mapping[str, Any]) -> Chat:
         schedule=schedule,
         delivery=delivery,
         coaching=coaching,
+        breaks=_breaks_from_doc(read.table("breaks")),
         language=read.optional(str, "language"),
         version=read.whole("version", 0),
+    )
+
+
+def _breaks_to_doc(plan: BreakPlan) -> dict[str, Any]:
+    return {
+        "minutes": plan.minutes,
+        "start": format_time(plan.start),
+        "end": format_time(plan.end),
+        "muted_until": _iso(plan.muted_until),
+        "last_at": _iso(plan.last_at),
+        "number": plan.number,
+        "message_id": plan.message_id,
+        "taken": plan.taken,
+    }
+
+
+def _breaks_from_doc(doc: Mapping[str, Any]) -> BreakPlan:
+    """Breaks as stored; a record from before breaks has none: off, 09:00–17:00."""
+    read, default = _Fields(doc), BreakPlan()
+    return BreakPlan(
+        minutes=read.optional(int, "minutes"),
+        start=dt.time.fromisoformat(read.text("start", format_time(default.start))),
+        end=dt.time.fromisoformat(read.text("end", format_time(default.end))),
+        muted_until=_datetime(read.optional(str, "muted_until")),
+        last_at=_datetime(read.optional(str, "last_at")),
+        number=read.optional(int, "number"),
+        message_id=read.optional(int, "message_id"),
+        taken=read.whole("taken", 0),
     )
 
 

@@ -274,7 +274,10 @@ def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routi
     def fields() -> Routine:
         check.only(
             raw,
-            {"id", "title", "summary", "source", "disclaimer", "default", "derived", "exercises"},
+            {
+                *("id", "title", "summary", "source", "disclaimer", "default", "derived"),
+                *("exercises", "micro"),
+            },
         )
         routine_id = check.text(raw, "id")
         if not _ID_RE.match(routine_id):
@@ -306,7 +309,40 @@ def parse_routine(data: bytes, where: str, *, path: Path | None = None) -> Routi
         problems.append(f"{where}: a routine needs at least one timed hold")
     if problems or routine is None:
         raise ContentError(*problems)
-    return replace(routine, exercises=tuple(exercises))
+    routine = replace(routine, exercises=tuple(exercises))
+    if "micro" in raw:
+        return replace(routine, micro=_micro(check, raw["micro"], routine))
+    return routine
+
+
+def _micro(check: _Checker, raw: object, routine: Routine) -> Routine:
+    """A routine's ``[micro]`` form: its exercises with every hold set to ``hold`` seconds
+    (follow-ups and adapting dropped), marked as added with the table's ``note``."""
+    if not isinstance(raw, dict):
+        raise check.fail("micro must be a table")
+    check.only(raw, {"id", "title", "hold", "note"})
+    micro_id = check.text(raw, "id")
+    if not _ID_RE.match(micro_id) or micro_id == routine.id:
+        raise check.fail("micro: id must be a new lowercase id")
+    hold, note = raw.get("hold"), check.text(raw, "note")
+    if not isinstance(hold, int) or not MIN_HOLD_SECONDS <= hold <= 60:
+        raise check.fail(f"micro: hold must be whole seconds from {MIN_HOLD_SECONDS} to 60")
+    exercises = tuple(
+        replace(
+            exercise,
+            added=True,
+            note=note,
+            steps=tuple(
+                replace(step, hold=float(hold), followups=(), bounds=None) if step.hold else step
+                for step in exercise.steps
+            ),
+        )
+        for exercise in routine.exercises
+    )
+    title = check.text(raw, "title", limit=MAX_TITLE)
+    return replace(
+        routine, id=micro_id, title=title, exercises=exercises, derived=note, default=False
+    )
 
 
 def load_routines(folder: Path) -> RoutineBook:
@@ -314,12 +350,17 @@ def load_routines(folder: Path) -> RoutineBook:
     if not folder.is_dir():
         raise ContentError(f"{folder}: no such content folder")
     routines: dict[str, Routine] = {}
+    hidden: dict[str, Routine] = {}
     for path in sorted(folder.glob("*.toml")):
         routine = load_routine(path)
-        if routine.id in routines:
-            other = routines[routine.id].path
-            raise ContentError(f"{path}: id {routine.id!r} is already used by {other}")
+        ids = [routine.id, *([routine.micro.id] if routine.micro else [])]
+        for used in ids:
+            if used in routines or used in hidden:
+                other = (routines.get(used) or hidden[used]).path
+                raise ContentError(f"{path}: id {used!r} is already used by {other}")
         routines[routine.id] = routine
+        if routine.micro is not None:
+            hidden[routine.micro.id] = routine.micro
     if not routines:
         raise ContentError(f"{folder}: no routines (*.toml) found")
     defaults = [routine.id for routine in routines.values() if routine.default]
@@ -327,4 +368,4 @@ def load_routines(folder: Path) -> RoutineBook:
         raise ContentError(f"{folder}: more than one routine is marked default: {defaults}")
     if not defaults and len(routines) > 1:
         raise ContentError(f"{folder}: mark one routine with default = true")
-    return RoutineBook(routines, defaults[0] if defaults else next(iter(routines)))
+    return RoutineBook(routines, defaults[0] if defaults else next(iter(routines)), hidden)

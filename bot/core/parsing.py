@@ -68,6 +68,10 @@ class Problem(StrEnum):
     PAUSE_TOO_LONG = "more than a year away"
     NUDGE_UNREADABLE = "not a follow-up delay"
     NUDGE_OUT_OF_RANGE = "a follow-up comes 5 minutes to 4 hours later"
+    BREAKS_UNREADABLE = "neither a number of minutes nor off"
+    BREAKS_OUT_OF_RANGE = "breaks come every 20 to 180 minutes"
+    HOURS_UNREADABLE = "not a window of work hours"
+    HOURS_REVERSED = "work hours end before they start"
 
 
 class ParseError(ValueError):

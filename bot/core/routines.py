@@ -126,14 +126,29 @@ class Routine:
     #: Set when the routine is derived from another one's source (e.g. a shorter version).
     derived: str = ""
     path: Path | None = None
+    #: Its short form (a ``[micro]`` table: the same exercises with shorter holds), which
+    #: break prompts offer (``bot.core.breaks``); not listed among the routines.
+    micro: Routine | None = None
 
 
 class RoutineBook(Mapping[str, Routine]):
     """All loaded routines by id, with the one marked ``default``."""
 
-    def __init__(self, routines: Mapping[str, Routine], default_id: str) -> None:
+    def __init__(
+        self,
+        routines: Mapping[str, Routine],
+        default_id: str,
+        hidden: Mapping[str, Routine] | None = None,
+    ) -> None:
         self._routines = dict(routines)
         self.default_id = default_id
+        #: Found by id (a session of one keeps running) but not listed: the micro-routines.
+        self._hidden = dict(hidden or {})
+
+    @property
+    def micro(self) -> Routine | None:
+        """The short routine break prompts offer, if the content has one."""
+        return next(iter(self._hidden.values()), None)
 
     @property
     def default(self) -> Routine:
@@ -144,7 +159,10 @@ class RoutineBook(Mapping[str, Routine]):
         return self._routines.get(routine_id or self.default_id, self.default)
 
     def __getitem__(self, key: str) -> Routine:
-        return self._routines[key]
+        found = self._routines.get(key) or self._hidden.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._routines)

@@ -102,6 +102,31 @@ def check_reply_markup(spec: BotApiSpec, reply_markup: dict[str, Any] | None) ->
                 raise bad_request("can't parse inline keyboard button: URL must be non-empty")
 
 
+#: KeyboardButton fields that only decorate it; at most one of the others may be used.
+_KEY_DECORATIONS = frozenset({"text", "icon_custom_emoji_id", "style"})
+#: Buttons "available in private chats only", as the spec says of each.
+_PRIVATE_ONLY = frozenset({"request_contact", "request_location"})
+
+
+def check_reply_keyboard(spec: BotApiSpec, reply_markup: dict[str, Any] | None, chat: str) -> None:
+    """Reply-keyboard buttons: a label (a string, or an object with ``text``), at most one
+    request, and contact or location requests in private chats only."""
+    if not reply_markup or "keyboard" not in reply_markup:
+        return
+    actions = set(spec.types["KeyboardButton"].fields) - _KEY_DECORATIONS
+    for row in reply_markup["keyboard"]:
+        for button in row:
+            label = button if isinstance(button, str) else button.get("text", "")
+            if not str(label).strip():
+                raise bad_request("can't parse keyboard button: Text must be non-empty")
+            used = set() if isinstance(button, str) else actions & button.keys()
+            if len(used) > 1:
+                both = ", ".join(sorted(used))
+                raise bad_request(f"can't parse keyboard button: only one of {both} is allowed")
+            if used & _PRIVATE_ONLY and chat != "private":
+                raise bad_request("can't parse keyboard button: available in private chats only")
+
+
 def check_commands(commands: list[dict[str, Any]]) -> None:
     """setMyCommands: at most 100 commands, names 1-32 of a-z0-9_, descriptions 1-256."""
     if len(commands) > MAX_COMMANDS:

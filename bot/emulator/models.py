@@ -46,6 +46,9 @@ class ChatState:
     user: EmulatedUser | None = None
     member_ids: list[int] = field(default_factory=list)
     admin_ids: list[int] = field(default_factory=list)
+    #: The reply keyboard the bot's messages put under the input field (a
+    #: ``ReplyKeyboardMarkup``) until one with ``remove_keyboard`` takes it away.
+    reply_keyboard: JSON | None = None
 
     def to_api(self) -> JSON:
         """The Bot API ``Chat`` object."""

@@ -202,6 +202,9 @@ class Stats(Note):
     pain: tuple[tuple[dt.date, float | None, float | None], ...]
     #: What the chart shows; None before the first completed session (text only then).
     chart: ChartData | None = None
+    #: Micro-breaks taken (Done, or the micro-routine completed), counted apart from the
+    #: routines; None for a chat that never had breaks.
+    breaks: int | None = None
 
 
 # The feature ------------------------------------------------------------------------------
@@ -339,7 +342,13 @@ class Account:
         chat = await self._store.chat(chat_id)
         if chat is None:
             return NotSetUp(group)
-        records = await self._store.history(chat_id)
+        history = await self._store.history(chat_id)
+        micro = self._routines.micro
+        # A micro-routine is a break, not a routine: counted apart, not in streaks.
+        records = [r for r in history if micro is None or r.routine_id != micro.id]
+        done = (r for r in history if micro is not None and r.routine_id == micro.id)
+        breaks = chat.breaks.taken + sum(counts_as_done(r) for r in done)
+        used = breaks or chat.breaks.minutes is not None or chat.breaks.last_at is not None
         schedule = chat.schedule
         today = schedule.local_date(self._clock.now())
         since = chat.created_at.astimezone(schedule.zone).date() if chat.created_at else None
@@ -375,6 +384,7 @@ class Account:
                 paused=schedule.pauses,
                 since=since,
             ),
+            breaks if used else None,
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 
 from bot.core.calendar import Occurrence, Planner, missed
@@ -86,12 +86,17 @@ class Reminders:
         timers.on(REMINDER, self._delivery.on_reminder)
         timers.on(SNOOZE, self._delivery.on_snooze)
         timers.on(NUDGE, self._delivery.on_nudge)
+        #: Timers that follow a chat's schedule (micro-breaks): told of every reschedule and,
+        #: at start-up, of every chat.
+        self.followers: list[Callable[[Chat], Awaitable[None]]] = []
 
     # Scheduling -------------------------------------------------------------------------
 
     async def reschedule(self, chat: Chat) -> list[Occurrence]:
         """Replace the chat's reminder timers after its schedule changed (none if reminders are
         off); the occurrences now scheduled. Snooze and follow-up stay as they are."""
+        for follow in self.followers:
+            await follow(chat)
         return await self._schedule(
             chat, Planner(self._clock.now()), {}, catch_up=False, fresh=False
         )
@@ -106,6 +111,8 @@ class Reminders:
         shared: dict[Occurrence, Mapping[str, JSONValue]] = {}
         count = 0
         async for chat in self._store.chats():
+            for follow in self.followers:
+                await follow(chat)
             count += len(await self._schedule(chat, planner, shared, catch_up=True, fresh=True))
             delivery = chat.delivery
             if delivery.snoozed_until is not None or delivery.nudge_due is not None:

@@ -161,7 +161,7 @@ class ScheduleSettings:
         async def apply(chat: Chat, times: tuple[dt.time, ...]) -> Note:
             return TimesSet(self.outlook(await self.set_times(chat, times)))
 
-        return await self._command(
+        return await self.command(
             chat_id,
             argument,
             group=group,
@@ -183,7 +183,7 @@ class ScheduleSettings:
             chat = await self.set_timezone(chat, zone)
             return TimezoneSet(self.outlook(chat), has_no_dst_rules(zone))
 
-        return await self._command(
+        return await self.command(
             chat_id,
             argument,
             group=group,
@@ -199,7 +199,7 @@ class ScheduleSettings:
         async def apply(chat: Chat, days: frozenset[int]) -> Note:
             return DaysSet(self.outlook(await self.set_days(chat, days)))
 
-        return await self._command(
+        return await self.command(
             chat_id,
             argument,
             group=group,
@@ -217,7 +217,7 @@ class ScheduleSettings:
         async def apply(chat: Chat, until: dt.date) -> Note:
             return Paused(self.outlook(await self.set_pause(chat, until)))
 
-        return await self._command(
+        return await self.command(
             chat_id,
             argument,
             group=group,
@@ -258,7 +258,7 @@ class ScheduleSettings:
             await self._store.change(chat.chat_id, change)
             return NudgeSet(minutes)
 
-        return await self._command(
+        return await self.command(
             chat_id,
             argument,
             group=group,
@@ -273,7 +273,7 @@ class ScheduleSettings:
         chat = await self._store.chat(chat_id)
         return PainNow(chat.coaching.pain_check) if chat else NotSetUp(group)
 
-    async def _command(
+    async def command(
         self,
         chat_id: int,
         argument: str,

@@ -11,6 +11,7 @@ from dataclasses import replace
 from bot.core import progression
 from bot.core.chat import ActiveSession, Chat, SessionRecord, SessionStatus
 from bot.core.outlook import Outlook, outlook
+from bot.core.routines import Routine
 from bot.core.session import GuidedSession, session_id
 from bot.core.stats import progress
 from bot.ports import Clock, Store
@@ -21,9 +22,11 @@ __all__ = ["SessionLog"]
 class SessionLog:
     """The sessions' side of the store."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, micro: Routine | None = None) -> None:
         self._store = store
         self._clock = clock
+        #: The break prompts' short routine: a break, not a streak day (as in /stats).
+        self._micro = micro.id if micro is not None else None
 
     async def end(self, session: GuidedSession, status: SessionStatus, took: float) -> None:
         """Move the session to the history, however it ended (``took``: real seconds)."""
@@ -87,8 +90,9 @@ class SessionLog:
         if chat is None:
             return 0, None
         now = self._clock.now()
+        history = await self._store.history(chat_id)
         streak = progress(
-            await self._store.history(chat_id),
+            [record for record in history if record.routine_id != self._micro],
             today=chat.schedule.local_date(now),
             reminder_days=chat.schedule.days,
             paused=chat.schedule.pauses,

@@ -69,7 +69,7 @@ class Sessions:
         self._clock = clock
         self._routines = routines
         self._time_scale = time_scale
-        self._log = SessionLog(store, clock)
+        self._log = SessionLog(store, clock, routines.micro)
         self._states = SessionStates(store, routines, self._log, shared=shared)
         self._countdowns = Countdowns(timers, outbox, clock, time_scale, edit_rate)
         self._end = SessionEnd(timers, outbox, clock, self._log, self._states, self._countdowns)

@@ -8,9 +8,9 @@ is gone, a routine that is not there) is None: "This button has expired".
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from bot.core.chat import Chat
+from bot.core.chat import BreakPlan, Chat
 from bot.core.outlook import Outlook
 from bot.core.parsing import ALL_DAYS, WEEKDAYS
 from bot.core.preview import Preview, preview
@@ -56,6 +56,8 @@ class SettingsScreen(Note):
     routine_seconds: float
     #: /sound: the cues that end a hold come with a notification.
     sound: bool = False
+    #: /breaks and /workhours.
+    breaks: BreakPlan = field(default_factory=BreakPlan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,7 @@ class SettingsMenu:
             routine.title,
             self._sessions.script_seconds(routine),
             chat.coaching.sound,
+            chat.breaks,
         )
 
     def _routines_screen(self, chat: Chat) -> RoutinesScreen:

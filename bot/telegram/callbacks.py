@@ -202,7 +202,7 @@ def _valid_hhmm(value: str) -> bool:
 
 
 #: Menus that are just shown, and those that take a value (with what the value may be).
-_MENUS = frozenset({"", "time", "days", "routine", "pause", "resume"})
+_MENUS = frozenset({"", "time", "days", "routine", "pause", "resume", "zone"})
 _VALUES: dict[str, Callable[[str], bool]] = {
     "hour": lambda v: v in {f"{hour:02d}" for hour in range(24)},
     "at": _valid_hhmm,

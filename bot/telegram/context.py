@@ -18,14 +18,17 @@ from bot.config import Settings
 from bot.core.flood import FloodGuard
 from bot.core.routines import RoutineBook
 from bot.features.account import Account
+from bot.features.breaks import Breaks
 from bot.features.coaching import CoachingService
 from bot.features.operators import Operators
+from bot.features.place import Place
 from bot.features.privacy import Privacy
 from bot.features.reminders import Reminders
 from bot.features.schedule_settings import ScheduleSettings
 from bot.features.sessions import Sessions
 from bot.features.settings_menu import SettingsMenu
-from bot.ports import Outbox, Store, Timers, Updates
+from bot.places import OfflinePlaces
+from bot.ports import Outbox, Places, Store, Timers, Updates
 from bot.storage.chatfiles import ChatFiles
 from bot.storage.updates import RecentUpdates
 
@@ -61,6 +64,8 @@ class Services:
     settings_menu: SettingsMenu
     privacy: Privacy
     operators: Operators
+    #: Micro-breaks during work hours (/breaks, /workhours, the prompt, "meeting").
+    breaks: Breaks
     #: Deliveries that failed since start-up, by kind ("blocked", "retried", "gave up"…).
     failures: Counter[str] = field(default_factory=Counter)
     #: Incoming updates per user (see bot.telegram.handlers.guard); build_application sizes it.
@@ -69,6 +74,13 @@ class Services:
     updates: Updates = field(default_factory=RecentUpdates)
     #: Draws the /stats chart in a worker process (one per process, warmed at start-up).
     charts: ChartRenderer = field(default_factory=shared_renderer)
+    #: Offline zone lookups (a location, a city's name), loaded on first use.
+    places: Places = field(default_factory=OfflinePlaces)
+
+    @property
+    def place(self) -> Place:
+        """A shared location and /timezone with a city: a thin feature over the schedule's."""
+        return Place(self.store, self.schedules, self.places)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

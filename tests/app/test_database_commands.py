@@ -96,6 +96,34 @@ def test_migrate_store_copies_a_data_folder_with_matching_counts(
             await pool.close()
 
     asyncio.run(read_back())
-    again = stretchbot("migrate-store", "--from", str(tmp_path / "data"), "--to", url)
-    assert again.returncode == 2
-    assert "already holds chats" in again.stdout
+
+
+def test_migrate_store_run_again_adds_only_what_is_missing(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    """A second run over the same folder adds nothing, keeps a chat the bot changed since, and
+    still reports matching counts; a chat new in the folder is the only row it adds."""
+    url = fresh_database(postgres)
+    assert stretchbot("migrate", database=url).returncode == 0
+    data = tmp_path / "data"
+    files = ChatFiles.in_folder(data)
+    for chat_id in range(1, 6):
+        files.save(make_chat(chat_id, times=(dt.time(7, chat_id),), created_at=NOW))
+        files.end_session(session_record(chat_id, 1))
+    assert stretchbot("migrate-store", "--from", str(data), "--to", url).returncode == 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE chats SET version = 9 WHERE chat_id = 2")  # the bot changed it
+    files.save(make_chat(6, times=(dt.time(8, 0),), created_at=NOW))
+    again = stretchbot("migrate-store", "--from", str(data), "--to", url)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "the counts match" in again.stdout
+    assert "(1 new)" in again.stdout  # chat 6
+    assert "(0 new)" in again.stdout  # active sessions
+    with psycopg.connect(url, autocommit=True) as conn:
+        counts = [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            for table in ("chats", "sessions", "timers")
+        ]
+        version = conn.execute("SELECT version FROM chats WHERE chat_id = 2").fetchone()
+    assert counts == [(6,), (5,), (6,)]
+    assert version == (9,)

@@ -31,8 +31,10 @@ def english_fragments(language: str) -> frozenset[str]:
             if not message.id:
                 continue
             sources = [message.id] if isinstance(message.id, str) else list(message.id)
-            translated = message.string if isinstance(message.string, str) else "\n".join(
-                message.string or ()
+            translated = (
+                message.string
+                if isinstance(message.string, str)
+                else "\n".join(message.string or ())
             )
             for source in sources:
                 for piece in _PLACEHOLDER_OR_TAG.split(source):

@@ -222,7 +222,14 @@ async def test_settings_keyboard_changes_time_days_and_pause(subscribed: Bot) ->
     """Every setting can be changed by tapping: time, days and pause."""
     bot = subscribed
     settings = await bot.ask("/settings", "Settings")
-    assert settings.button_texts == ["🕘 Time", "📅 Days", "🧘 Routine", "⏸ Pause", "🔔 Sound on"]
+    assert settings.button_texts == [
+        "🕘 Time",
+        "📅 Days",
+        "🧘 Routine",
+        "⏸ Pause",
+        "🌍 Time zone",
+        "🔔 Sound on",
+    ]
 
     async def tap(label: str, expect: str) -> BotMessage:
         bot.emulator.press_button(bot.user, settings, text=label)
@@ -284,7 +291,8 @@ async def test_command_menu_and_help_cover_every_command(bot: Bot) -> None:
     commands = {command["command"] for command in bot.emulator.commands}
     assert commands == {
         "go", "settings", "stats", "time", "timezone", "days", "pause", "resume", "nudge",
-        "routine", "stop", "start", "help", "pain", "sound", "export", "forget", "language",
+        "routine", "stop", "start", "help", "pain", "sound", "export", "forget",
+        "breaks", "workhours", "language",
     }  # fmt: skip
     await bot.ask("/start", "I help people")
     help_text = (await bot.ask("/help", "Commands")).text

@@ -51,7 +51,9 @@ async def test_pause_out_of_range_is_one_message(subscribed: Bot, count: str) ->
         (
             "/timezone",
             "Your time zone: UTC (it's 10:00 there now).\n"
-            "To change it, send your city or zone: /timezone Berlin, /timezone America/New_York.",
+            "To change it, send your city or zone: /timezone Berlin, /timezone America/New_York."
+            "\nOr tap 📍 Share my location below: I only look up its time zone and keep no "
+            "location.",
         ),
         (
             "/days",

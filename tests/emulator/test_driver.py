@@ -7,7 +7,15 @@ import re
 import time
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import BadRequest
 
 from bot.emulator import (
     BotAPIEmulator,
@@ -188,3 +196,31 @@ async def test_user_message_shapes(emulator: BotAPIEmulator, user: EmulatedUser)
         emulator.send_text(user, "hi")
     location = emulator.send_location(stranger, 52.5, 13.4)
     assert location["location"] == {"latitude": 52.5, "longitude": 13.4}
+
+
+async def test_reply_keyboard_is_shown_checked_and_removed(
+    bot: Bot, emulator: BotAPIEmulator, user: EmulatedUser
+) -> None:
+    """A reply keyboard stays under the chat's input field until one with remove_keyboard;
+    its location button sends a location, and is refused outside private chats."""
+    with pytest.raises(ButtonNotFound):
+        emulator.tap_location_button(user, 1.0, 2.0)
+    share = ReplyKeyboardMarkup([[KeyboardButton("Where", request_location=True), "Other"]])
+    await bot.send_message(user.id, "share?", reply_markup=share)
+    assert emulator.reply_keyboard(user) == [
+        [{"text": "Where", "request_location": True}, {"text": "Other"}]
+    ]
+    sent = emulator.tap_location_button(user, 1.0, 2.0)
+    assert sent["location"] == {"latitude": 1.0, "longitude": 2.0}
+    await bot.send_message(user.id, "thanks", reply_markup=ReplyKeyboardRemove())
+    assert emulator.reply_keyboard(user) is None
+    group = emulator.add_group("Team", members=[user], admins=[user])
+    with pytest.raises(BadRequest, match="private chats only"):
+        await bot.send_message(group, "share?", reply_markup=share)
+    both = ReplyKeyboardMarkup(
+        [[KeyboardButton("x", request_location=True, request_contact=True)]]
+    )
+    with pytest.raises(BadRequest, match="only one of"):
+        await bot.send_message(user.id, "both?", reply_markup=both)
+    live = emulator.send_location(user, 1.0, 2.0, live_period=60)
+    assert live["location"]["live_period"] == 60

@@ -261,3 +261,30 @@ async def test_a_picture_shows_its_path_above_its_caption(tmp_path: Path) -> Non
     assert [path.name for path in folder.iterdir()] == ["desk-hip-flexor.png"]
     assert code == 0
     assert sandbox.stderr == ""
+
+
+async def test_a_work_days_end_of_breaks(tmp_path: Path) -> None:
+    """--speed 600 --now 16:59:48: /breaks 20 brings a prompt every 2 seconds until 17:00,
+    with its five buttons; then /breaks says the next comes tomorrow, after the 09:00 reminder's
+    quiet half hour."""
+    args = ("--speed", "600", "--now", "16:59:48", "--timezone", "Europe/Berlin")
+    async with launch(tmp_path, *args) as sb:
+        sb.say("/start")
+        await sb.expect("I help people who sit all day")
+        sb.say("/breaks 20")
+        await sb.expect("Micro-breaks: every 20 minutes")
+        seen = [await sb.expect("Time for a short break", timeout=8)]
+        while seen[-1].time < "16:59:58":
+            seen.append(await sb.expect("Time for a short break", timeout=8))
+        sb.say("/breaks")
+        shown = await sb.expect("Micro-breaks: every 20 minutes")
+        code = await sb.finish()
+    assert len(seen) >= 4
+    assert all(entry.time < "17:00:01" for entry in seen)
+    assert seen[0].buttons == [
+        "[1] ▶️ Start the short break",
+        "[2] ✅ Done  [3] ⏰ In 10 min",
+        "[4] 🙅 Not now  [5] 📅 In a meeting",
+    ]
+    assert "Next break: tomorrow at 09:30" in shown.text
+    assert code == 0

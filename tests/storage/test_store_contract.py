@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.chat import ActiveSession, Chat, SessionRecord, SessionStatus
+from bot.core.chat import ActiveSession, BreakPlan, Chat, SessionRecord, SessionStatus
 from bot.ports import Store
 from bot.storage.tinydb import TinyStore
 from tests.factories import NOW, make_chat
@@ -209,7 +209,7 @@ async def test_forget_deletes_everything_about_a_chat(store: Store) -> None:
 
 
 async def test_a_chat_is_the_same_after_a_round_trip_of_every_field(store: Store) -> None:
-    """Every part of a chat (schedule, delivery, coaching) reads back as saved."""
+    """Every part of a chat (schedule, delivery, coaching, breaks) reads back as saved."""
     full: Chat = make_chat(
         7,
         timezone="UTC+05:30",
@@ -226,6 +226,7 @@ async def test_a_chat_is_the_same_after_a_round_trip_of_every_field(store: Store
         pain_check=False,
         own_routine='id = "sam"',
         created_at=NOW,
+        breaks=BreakPlan(45, dt.time(8), dt.time(16, 30), NOW, NOW, 1_764_000_000_000, 9, 3),
     )
     created = await store.create(full)
     assert await store.chat(7) == created

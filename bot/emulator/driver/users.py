@@ -188,11 +188,47 @@ class Users:
         longitude: float,
         *,
         from_user: EmulatedUser | None = None,
+        live_period: int | None = None,
     ) -> JSON:
-        """The user shares a location."""
+        """The user shares a location (a live one for ``live_period`` seconds: its later
+        positions are edits, :meth:`move_live_location`)."""
         chat_state, message = self._new_message(chat, from_user)
         message["location"] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            message["location"]["live_period"] = live_period
         return self._deliver(chat_state, message)
+
+    def move_live_location(self, message: JSON, latitude: float, longitude: float) -> JSON:
+        """A live location moves: Telegram sends the message again as an ``edited_message``
+        (dropped, as at Telegram, unless the bot asked for edited messages)."""
+        location = {**message["location"], "latitude": latitude, "longitude": longitude}
+        edited = {**message, "location": location, "edit_date": int(time.time())}
+        return self.send_update("edited_message", edited)
+
+    def reply_keyboard(self, chat: ChatRef) -> list[list[JSON]] | None:
+        """The reply keyboard the chat shows under its input field now (each button as an
+        object: a plain label becomes ``{"text": label}``), or None."""
+        shown = refs.known_chat(self._state, chat).reply_keyboard
+        if shown is None:
+            return None
+        return [
+            [{"text": b} if isinstance(b, str) else b for b in row] for row in shown["keyboard"]
+        ]
+
+    def tap_location_button(
+        self,
+        chat: ChatRef,
+        latitude: float,
+        longitude: float,
+        *,
+        from_user: EmulatedUser | None = None,
+    ) -> JSON:
+        """Tap the reply keyboard's ``request_location`` button: the user's location arrives
+        as a location message. Raises ``ButtonNotFound`` if the chat shows no such button."""
+        rows = self.reply_keyboard(chat) or []
+        if not any(button.get("request_location") for row in rows for button in row):
+            raise ButtonNotFound(f"chat {chat!r} shows no location button (keyboard: {rows})")
+        return self.send_location(chat, latitude, longitude, from_user=from_user)
 
     def send_message_with(
         self, chat: ChatRef, fields: JSON, *, from_user: EmulatedUser | None = None

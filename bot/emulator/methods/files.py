@@ -24,6 +24,7 @@ async def send_document(state: EmulatorState, spec: BotApiSpec, p: Params, now: 
     document = _document(state, p, p["document"])
     caption, entities = limits.caption(p)
     limits.check_reply_markup(spec, p.get("reply_markup"))
+    limits.check_reply_keyboard(spec, p.get("reply_markup"), chat.type)
     state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(
         state,

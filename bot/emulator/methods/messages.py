@@ -22,6 +22,7 @@ async def send_message(state: EmulatorState, spec: BotApiSpec, p: Params, now: f
     chat = state.writable_chat(p["chat_id"])
     text, entities = limits.formatted_text(p["text"], p.get("parse_mode"), p.get("entities"))
     limits.check_reply_markup(spec, p.get("reply_markup"))
+    limits.check_reply_keyboard(spec, p.get("reply_markup"), chat.type)
     reply_to: int | None = None
     if "reply_parameters" in p:
         reply = p["reply_parameters"]
@@ -53,7 +54,14 @@ def post(
     **fields: Any,
 ) -> object:
     """Keep a message the bot sent (with the options every send method shares), tell the
-    listeners, and answer with it as a Message."""
+    listeners, and answer with it as a Message. A reply keyboard in it (or its removal)
+    changes what the chat shows under its input field."""
+    markup = p.get("reply_markup") or {}
+    chat = state.chat(chat_id)
+    if "keyboard" in markup:
+        chat.reply_keyboard = markup
+    elif markup.get("remove_keyboard"):
+        chat.reply_keyboard = None
     message = BotMessage(
         chat_id=chat_id,
         message_id=state.next_message_id(chat_id),

@@ -31,6 +31,7 @@ async def send_photo(state: EmulatorState, spec: BotApiSpec, p: Params, now: flo
     photo = _photo(state, p, p["photo"])
     caption, entities = limits.caption(p)
     limits.check_reply_markup(spec, p.get("reply_markup"))
+    limits.check_reply_keyboard(spec, p.get("reply_markup"), chat.type)
     state.check_flood(chat.id, now, paid=bool(p.get("allow_paid_broadcast")))
     return post(
         state, p, chat.id, now, caption, entities, source_text=p.get("caption", ""), photo=photo

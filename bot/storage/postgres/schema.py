@@ -3,7 +3,8 @@
 Migrations are Alembic's (a kept library, versioned, each revision a module in
 ``migrations/versions``): the bot does not hand-roll its own table of applied scripts. Start-up
 only reads the applied revision and refuses an old schema with one clear line, instead of
-failing later on a missing column.
+failing later on a missing column; it does that without importing this module
+(:mod:`bot.storage.postgres.revision`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-__all__ = ["SchemaError", "applied", "check", "head", "migrate", "sqlalchemy_url"]
+from bot.storage.postgres.revision import SchemaError
+
+__all__ = ["SchemaError", "applied", "head", "migrate", "sqlalchemy_url"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class SchemaError(RuntimeError):
-    """The database's schema is not the one this bot needs; the message says what to do."""
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -63,17 +62,3 @@ def migrate(url: str) -> tuple[str | None, str]:
     before = applied(url)
     command.upgrade(_config(url), "head")
     return before, head()
-
-
-def check(url: str) -> None:
-    """Raise :class:`SchemaError` unless the database is at the revision this bot needs."""
-    current, needed = applied(url), head()
-    if current == needed:
-        return
-    if current is None:
-        raise SchemaError(
-            f"the database has no stretch-bot schema yet: run `stretchbot migrate` (to {needed})"
-        )
-    raise SchemaError(
-        f"the database schema is at {current}, this bot needs {needed}: run `stretchbot migrate`"
-    )

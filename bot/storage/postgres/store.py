@@ -10,7 +10,6 @@ aside (table ``unreadable``) and that chat starts afresh, as a damaged TinyDB fi
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -30,6 +29,7 @@ from bot.core.documents import (
     record_from_doc,
     record_to_doc,
 )
+from bot.storage.postgres.revision import check
 
 __all__ = ["PgStore", "StaleWrite"]
 
@@ -51,11 +51,7 @@ class PgStore:
     async def open(self, url: str) -> None:
         """Check the schema is this bot's (:class:`~bot.storage.postgres.schema.SchemaError`
         otherwise: run ``stretchbot migrate``), then open the pool."""
-        # Alembic is imported here, not at the top: it costs a second of start-up that a bot
-        # on the data folder (which imports this module through the wiring) should not pay.
-        from bot.storage.postgres.schema import check
-
-        await asyncio.to_thread(check, url)
+        await check(url)
         await self.pool.open(wait=True, timeout=10)
 
     async def close(self) -> None:

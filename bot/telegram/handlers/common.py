@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import ChatMember, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    ChatMember,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
@@ -23,7 +30,9 @@ _ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
 ) -> Message | None:
     """Answer in the chat the update came from: in several messages if the text is longer than
     one (the buttons go on the last); returns the last one sent."""
@@ -47,7 +56,7 @@ async def answer(update: Update, note: Note) -> Message | None:
     """Reply with a note, as :func:`reply` replies with a text: in the update's chat, quoting
     the command in a group, in its topic; the last message sent."""
     rendered = render(note)
-    return await reply(update, rendered.text, rendered.buttons)
+    return await reply(update, rendered.text, rendered.keyboard or rendered.buttons)
 
 
 def is_group(update: Update) -> bool:

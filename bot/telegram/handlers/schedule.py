@@ -1,5 +1,6 @@
-"""Changing when reminders come: /time, /timezone, /days, /pause, /resume and /nudge (the
-rules: :class:`bot.features.schedule_settings.ScheduleSettings`), and /pain alone."""
+"""Changing when reminders come: /time, /days, /pause, /resume and /nudge (the rules:
+:class:`bot.features.schedule_settings.ScheduleSettings`; /timezone is ``handlers.place``'s),
+and /pain alone."""
 
 from __future__ import annotations
 
@@ -34,11 +35,6 @@ async def _run(update: Update, context: BotContext, command: Command) -> None:
 async def set_time(update: Update, context: BotContext) -> None:
     """``/time 07:30`` or ``/time 07:30 13:00 17:45``: the daily reminder times."""
     await _run(update, context, context.services.schedules.time)
-
-
-async def set_timezone(update: Update, context: BotContext) -> None:
-    """``/timezone Europe/Berlin``: reminder times stay the same wall-clock times."""
-    await _run(update, context, context.services.schedules.timezone)
 
 
 async def set_days(update: Update, context: BotContext) -> None:

@@ -9,11 +9,13 @@ from telegram import Update
 from bot.core.parsing import normalize_words
 from bot.core.routines import Routine
 from bot.core.uploads import available, chat_routine
+from bot.features.account import NotSetUp
 from bot.telegram import callbacks
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, is_group, known_subscriber, reply
 from bot.telegram.handlers.settings import routine_names
 from bot.telegram.render import account as account_text
+from bot.telegram.render import breaks as breaks_text
 from bot.telegram.render import coaching as coaching_words
 from bot.telegram.render import schedule as schedule_text
 from bot.telegram.render import session as words
@@ -133,6 +135,8 @@ async def on_text(update: Update, context: BotContext) -> None:
             await reply(
                 update, account_text.NOT_SET_UP
             )  # e.g. after /forget: "start" would not work
+        elif said == breaks_text.WORD_MEETING:
+            await answer(update, await context.services.breaks.meeting(chat.id) or NotSetUp())
         elif said in SESSION_WORDS:
             await reply(update, words.no_session(said))
         else:

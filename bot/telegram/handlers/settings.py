@@ -57,6 +57,15 @@ async def settings_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     choice = callbacks.parse_settings(query.data or "")
+    if choice is not None and choice.menu == "zone" and chat is not None:
+        # The zone as /timezone shows it, in a new message: only one can bring the location
+        # button (a reply keyboard), which an edit cannot.
+        await query.answer()
+        note = await context.services.place.timezone(
+            chat.id, "", group=is_group(update), allowed=permission(update, context)
+        )
+        await answer(update, note)
+        return
     tap = None
     if choice is not None and chat is not None:
         tap = await context.services.settings_menu.tap(

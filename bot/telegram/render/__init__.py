@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.ports import Note
 
@@ -27,11 +27,13 @@ Photo = Path | bytes
 class Rendered:
     """A message as Telegram takes it: HTML text, and its buttons if any; with a ``photo``,
     a photo whose caption is the text (or, if the text is too long for a caption, followed by
-    the text)."""
+    the text). A ``keyboard`` (the reply keyboard under the input field, or its removal)
+    is for a reply to the user's own message only: the outbox never sends one."""
 
     text: str
     buttons: InlineKeyboardMarkup | None = None
     photo: Photo | None = None
+    keyboard: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
 
 
 #: Note type → the function that says it.

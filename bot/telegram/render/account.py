@@ -114,6 +114,8 @@ HELP = (
     "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
     "/pain off — no pain question before and after sessions (/pain on)\n"
     "/sound on — a notification when a hold ends, for a phone out of reach (/sound off)\n"
+    "/breaks 45 — a short desk break every 45 minutes during work hours (/breaks off); "
+    "/workhours 09:00-17:30 sets them; say <b>meeting</b> for none during the next hour\n"
     "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
     "/stop — turn reminders off (your data is kept)\n"
     "/export — everything I keep about you, as a file; /export csv — your sessions as a "
@@ -143,6 +145,8 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("routine", N_("Pick your routine")),
     ("pain", N_("Pain question before and after sessions: on or off")),
     ("sound", N_("A notification when a hold ends: on or off")),
+    ("breaks", N_("Short breaks during work hours, e.g. /breaks 45, or off")),
+    ("workhours", N_("When breaks come, e.g. /workhours 09:00-17:30")),
     ("stop", N_("Turn reminders off")),
     ("start", N_("Set up or turn reminders back on")),
     ("help", N_("Everything I can do")),

@@ -130,6 +130,8 @@ def stats_photo(note: Stats, png: bytes) -> tuple[Rendered, str | None]:
 
 def _details(note: Stats) -> list[str]:
     parts = []
+    if note.breaks is not None:
+        parts.append(f"☕ Micro-breaks taken: {note.breaks} (apart from your routines)")
     if any(note.holds.values()):
         parts.append(holds_summary(note.holds))
     if note.pain:

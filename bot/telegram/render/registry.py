@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from bot.telegram.render import Renderers
 from bot.telegram.render import account as account_text
+from bot.telegram.render import breaks as breaks_text
 from bot.telegram.render import coaching as coaching_text
 from bot.telegram.render import language as language_text
+from bot.telegram.render import place as place_text
 from bot.telegram.render import progress as progress_text
 from bot.telegram.render import reminders as reminders_text
 from bot.telegram.render import schedule as schedule_text
@@ -17,8 +19,10 @@ __all__ = ["RENDERERS"]
 
 RENDERERS: Renderers = {
     **account_text.RENDERERS,
+    **breaks_text.RENDERERS,
     **coaching_text.RENDERERS,
     **language_text.RENDERERS,
+    **place_text.RENDERERS,
     **progress_text.RENDERERS,
     **reminders_text.RENDERERS,
     **schedule_text.RENDERERS,

@@ -228,8 +228,8 @@ def parse_error(error: ParseError) -> str:
         ),
         Problem.ZONE_UNKNOWN: (
             f"I don't know the time zone {typed}.{hint}"
-            + " Use a name like Europe/Berlin or America/New_York (the zone of the nearest big "
-            "city)."
+            + " Send a city (in any language: /timezone München) or a zone like Europe/Berlin"
+            " — or, in our private chat, share your location (📎 → Location)."
         ),
         Problem.DAY_UNKNOWN: f"{typed} isn't a day I know. Try {_DAYS_EXAMPLE}.",
         Problem.DAYS_NONE: f"Which days? For example {_DAYS_EXAMPLE}.",
@@ -243,11 +243,24 @@ def parse_error(error: ParseError) -> str:
         Problem.NUDGE_UNREADABLE: (
             "Try /nudge off, /nudge on, or a delay such as /nudge 30 or /nudge 2h."
         ),
+        Problem.BREAKS_UNREADABLE: (
+            "Tell me every how many minutes: /breaks 45, or /breaks off. Nothing changed."
+        ),
+        Problem.HOURS_UNREADABLE: (
+            f"{typed} isn't a window of work hours. Try /workhours 09:00-17:30. Nothing changed."
+        ),
+        Problem.HOURS_REVERSED: (
+            f"Work hours {typed} end before they start: try /workhours 09:00-17:30 "
+            "(one window within a day). Nothing changed."
+        ),
     }
     if problem is Problem.PAUSE_NOT_FUTURE:
         return f"{_date(facts['date']):%d %b %Y} isn't in the future. Try /pause 7."
     if problem is Problem.PAUSE_TOO_LONG:
         return f"Pause for at most a year (until {_date(facts['date']).isoformat()})."
+    if problem is Problem.BREAKS_OUT_OF_RANGE:
+        low, high = int(str(facts["low"])), int(str(facts["high"]))
+        return f"Breaks can come every {low} to {high} minutes: /breaks 45. Nothing changed."
     if problem is Problem.NUDGE_OUT_OF_RANGE:
         low, high = int(str(facts["low"])), int(str(facts["high"]))
         return f"The follow-up can come {low} minutes to {high // 60} hours later."

@@ -11,6 +11,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.chat import BreakPlan
 from bot.core.outlook import Outlook
 from bot.core.parsing import (
     DAY_NAMES,
@@ -21,6 +22,7 @@ from bot.features import settings_menu as menu
 from bot.telegram import callbacks
 from bot.telegram.callbacks import setting
 from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render.breaks import breaks_line
 from bot.telegram.render.schedule import (
     after_minutes,
     day,
@@ -40,6 +42,7 @@ from bot.telegram.render.words import (
 # The settings keyboard
 BUTTON_TIME = "🕘 Time"
 BUTTON_DAYS = "📅 Days"
+BUTTON_ZONE = "🌍 Time zone"
 BUTTON_ROUTINE = "🧘 Routine"
 BUTTON_PAUSE = "⏸ Pause"
 BUTTON_RESUME = "▶️ Resume reminders"
@@ -68,7 +71,12 @@ def pause_button(days: int) -> str:
 
 
 def settings(
-    o: Outlook, follow: int | None, routine_title: str, routine_length: str, sound: bool = False
+    o: Outlook,
+    follow: int | None,
+    routine_title: str,
+    routine_length: str,
+    sound: bool = False,
+    breaks: BreakPlan | None = None,
 ) -> str:
     lines = [
         "⚙️ <b>Settings</b>",
@@ -79,9 +87,10 @@ def settings(
         f"Routine: {escape(routine_title)} ({routine_length})",
         f"Follow-up if a reminder goes unanswered: {after_minutes(follow) if follow else 'off'}",
         f"Sound when a hold ends: {'on' if sound else 'off'}",
+        f"Micro-breaks: {breaks_line(breaks or BreakPlan())}",
         "",
         "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine, "
-        "/sound.",
+        "/sound, /breaks, /workhours.",
     ]
     return "\n".join(lines)
 
@@ -139,6 +148,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
         note.routine_title,
         minutes(note.routine_seconds),
         note.sound,
+        note.breaks,
     )
     sound = (
         Button(BUTTON_SOUND_OFF, callback_data=setting("sound", "off"))
@@ -159,7 +169,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
                     Button(BUTTON_DAYS, callback_data=setting("days")),
                 ],
                 [Button(BUTTON_ROUTINE, callback_data=setting("routine")), pause],
-                [sound],
+                [Button(BUTTON_ZONE, callback_data=setting("zone")), sound],
             ]
         ),
     )
