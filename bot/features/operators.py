@@ -48,7 +48,7 @@ class BroadcastUsage(Note):
 
 @dataclass(frozen=True, slots=True)
 class BroadcastQuestion(Note):
-    """ "Send this to N chat(s)?", with Send and Cancel buttons."""
+    """ "Send this to N chats?", with Send and Cancel buttons."""
 
     text: str
     recipients: int

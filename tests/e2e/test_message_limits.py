@@ -18,7 +18,7 @@ async def test_long_broadcast_confirmation_is_split(start_bot: BotFactory) -> No
         await bot.ask("/start", "I help people")
         text = "<" + "x" * 4084
         bot.say(f"/broadcast {text}")
-        await bot.expect("Send this to 2 chat(s)?")
+        await bot.expect("Send this to 2 chats?")
         question = await bot.expect("📢")
         assert question.button_texts == ["Send it", "Cancel"]
         bot.emulator.press_button(bot.user, question, text="Send it")

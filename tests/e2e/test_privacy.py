@@ -86,9 +86,9 @@ async def test_admin_sees_counts_and_broadcasts(start_bot: BotFactory) -> None:
         bot.emulator.send_text(blocked, "/start")
         await bot.emulator.wait_for_message(blocked, "I help people")
         bot.emulator.block_bot(blocked)
-        question = await bot.ask("/broadcast Back at <b>22:00</b>", "Send this to 3 chat(s)?")
+        question = await bot.ask("/broadcast Back at <b>22:00</b>", "Send this to 3 chats?")
         bot.emulator.press_button(bot.user, question, text="Send it")
-        await bot.emulator.wait_for_edit(bot.user, question.message_id, "Sent to 2 chat(s); 1")
+        await bot.emulator.wait_for_edit(bot.user, question.message_id, "Sent to 2 chats; 1")
         shown = await bot.emulator.wait_for_message(other, "📢")
         assert shown.text == "📢 Back at <b>22:00</b>"
         report = await bot.ask("/admin", "Subscribers")
@@ -123,7 +123,7 @@ async def test_a_broadcast_does_not_hold_up_other_users(start_bot: BotFactory) -
             Chat(chat_id=member.id, schedule=Schedule(timezone="UTC", times=(dt.time(9),)))
             for member in crowd
         )
-        question = await bot.ask("/broadcast Maintenance at 22:00", "Send this to 91 chat(s)?")
+        question = await bot.ask("/broadcast Maintenance at 22:00", "Send this to 91 chats?")
         bot.emulator.press_button(bot.user, question, text="Send it")
         await bot.emulator.wait_for_message(crowd[0], "📢")
         other = bot.emulator.add_user("Sam")

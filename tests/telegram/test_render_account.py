@@ -93,7 +93,7 @@ def test_questions_carry_their_answers_in_the_buttons() -> None:
     assert [callbacks.parse_confirm(privacy.FORGET, str(d)) for d in data] == [True, False]
     question = operators.BroadcastQuestion("Back at <b>22:00</b>", 3)
     asked = render_account.RENDERERS[operators.BroadcastQuestion](question)
-    assert asked.text.startswith("Send this to 3 chat(s)?")
+    assert asked.text.startswith("Send this to 3 chats?")
     assert "&lt;b&gt;" in asked.text  # shown exactly as typed
 
 
@@ -101,7 +101,7 @@ def test_not_set_up_in_a_group_names_the_admins() -> None:
     """A group is told an admin can set it up; a person, to send /start."""
     say = render_account.RENDERERS[account.NotSetUp]
     assert "group admin" in say(account.NotSetUp(group=True)).text
-    assert say(account.NotSetUp()).text == render_account.NOT_SET_UP
+    assert say(account.NotSetUp()).text == render_account.not_set_up()
 
 
 def test_stats_show_holds_and_pain_only_when_there_are_some() -> None:

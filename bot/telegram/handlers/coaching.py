@@ -39,7 +39,7 @@ async def feedback_button(update: Update, context: BotContext) -> None:
             session=vote.session,
         )
     if result is None or chat is None:
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     note = words.feedback_noted(
@@ -79,7 +79,7 @@ async def pain_button(update: Update, context: BotContext) -> None:
             chat.id, session=answer.session, before=answer.before, value=answer.value
         )
     if answer is None or chat is None or answers is None:
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     question = words.pain_before() if answer.before else words.pain_after()
@@ -102,7 +102,7 @@ async def gate_button(update: Update, context: BotContext) -> None:
     gate = callbacks.parse_gate(query.data) if isinstance(query.data, str) else None
     coaching = context.services.coaching
     if gate is None or chat is None or not await coaching.gate_is_live(chat.id, gate.session):
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     message = query.message

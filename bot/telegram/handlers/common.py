@@ -71,7 +71,7 @@ async def known_subscriber(update: Update, context: BotContext) -> Chat | None:
     if subscriber is None:
         await reply(
             update,
-            account_text.GROUP_NOT_SET_UP if is_group(update) else account_text.NOT_SET_UP,
+            account_text.group_not_set_up() if is_group(update) else account_text.not_set_up(),
         )
     return subscriber
 
@@ -107,9 +107,9 @@ async def may_change(update: Update, context: BotContext) -> bool:
     if await is_admin(update, context):
         return True
     if update.callback_query:
-        await update.callback_query.answer(account_text.ADMINS_ONLY, show_alert=True)
+        await update.callback_query.answer(account_text.admins_only(), show_alert=True)
     else:
-        await reply(update, account_text.ADMINS_ONLY)
+        await reply(update, account_text.admins_only())
     return False
 
 

@@ -28,13 +28,13 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def not_text(update: Update, _: BotContext) -> None:
     """Stickers, photos, voice notes…: nothing to act on, but say so rather than stay silent."""
-    await reply(update, account_text.NOT_TEXT)
+    await reply(update, account_text.not_text())
 
 
 async def expired_button(update: Update, _: BotContext) -> None:
     """A button whose data no handler accepts: from an old message, or forged."""
     if update.callback_query:
-        await update.callback_query.answer(account_text.BUTTON_EXPIRED, show_alert=False)
+        await update.callback_query.answer(account_text.button_expired(), show_alert=False)
 
 
 def _where(update: object, context: BotContext) -> str:
@@ -63,9 +63,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.callback_query is not None:
         # A press the failed handler never answered would leave its button spinning.
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(account_text.SOMETHING_WENT_WRONG)
+            await update.callback_query.answer(account_text.something_went_wrong())
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text(account_text.SOMETHING_WENT_WRONG)
+            await update.effective_message.reply_text(account_text.something_went_wrong())
         except Exception:  # the error handler must not raise in its turn
             _LOGGER.exception("Could not tell the user about the error")

@@ -58,10 +58,10 @@ async def flood_guard(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
         # A button press must be answered, or the button spins; this sends no chat message.
-        await query.answer(account_text.SLOW_DOWN if verdict is Verdict.WARN else None)
+        await query.answer(account_text.slow_down() if verdict is Verdict.WARN else None)
     elif verdict is Verdict.WARN:
         _LOGGER.info("User %s is flooding; dropping their updates for a moment", user.id)
-        await reply(update, account_text.SLOW_DOWN)
+        await reply(update, account_text.slow_down())
     raise ApplicationHandlerStop
 
 
@@ -79,7 +79,7 @@ async def button_without_message(update: Update, _: BotContext) -> None:
         # "Stop — it hurts" always answers with the safety note, however old the button.
         await query.answer(coaching_text.hurt_note(), show_alert=True)
     else:
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
     raise ApplicationHandlerStop
 
 

@@ -35,14 +35,14 @@ async def forget_button(update: Update, context: BotContext) -> None:
         return
     yes = callbacks.parse_confirm(FORGET, query.data)
     if yes is None or query.message is None:
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     if not await may_change(update, context):
         return
     privacy = context.services.privacy
     if not await privacy.take_answer(chat.id, query.message.message_id):
         # A second tap, an older question, or the data is already gone: nothing to do.
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     outcome = await privacy.forget(chat.id, yes=yes)

@@ -19,7 +19,8 @@ async def snooze_button(update: Update, context: BotContext) -> None:
     reminders = context.services.reminders
     status = await reminders.press(chat.id, pressed.reminder, pressed.minutes) if pressed else None
     if status is None:
-        await query.answer(account_text.BUTTON_EXPIRED)  # an older reminder's, or already answered
+        # An older reminder's, or already answered.
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     await reminders.close_reminder(chat.id, status)

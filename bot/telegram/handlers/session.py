@@ -98,7 +98,7 @@ async def start_button(update: Update, context: BotContext) -> None:
     routines = available(context.services.routines, subscriber)  # the chat's own too
     routine = routines.get(routine_id) if routine_id else None
     if routine_id is None or chat is None or (routine_id and routine is None):
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer()
     await begin(update, context, routine)
@@ -133,14 +133,14 @@ async def on_text(update: Update, context: BotContext) -> None:
             await reply(update, coaching_words.hurt_note())
         elif await context.services.store.chat(chat.id) is None:
             await reply(
-                update, account_text.NOT_SET_UP
+                update, account_text.not_set_up()
             )  # e.g. after /forget: "start" would not work
         elif said == breaks_text.WORD_MEETING:
             await answer(update, await context.services.breaks.meeting(chat.id) or NotSetUp())
         elif said in SESSION_WORDS:
             await reply(update, words.no_session(said))
         else:
-            await reply(update, account_text.NOT_UNDERSTOOD)
+            await reply(update, account_text.not_understood())
         return
     if said == WORD_START or meaning(typed.partition(" ")[0]) == WORD_START:
         await reply(update, words.already_running())

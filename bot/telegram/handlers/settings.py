@@ -75,7 +75,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.answer(render(tap).text, show_alert=True)
         return
     if tap is None:
-        await query.answer(account_text.BUTTON_EXPIRED)
+        await query.answer(account_text.button_expired())
         return
     await query.answer(render(tap.toast).text if tap.toast else None)
     screen = render(tap.screen)

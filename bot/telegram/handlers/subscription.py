@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, is_group, permission, reply
-from bot.telegram.render import account as account_text
 from bot.telegram.render import i18n
 from bot.telegram.render import language as language_text
+from bot.telegram.render.help import help_text
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -39,7 +39,7 @@ async def stop(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, _: BotContext) -> None:
-    await reply(update, account_text.HELP)
+    await reply(update, help_text())
 
 
 async def language(update: Update, context: BotContext) -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.outlook import Outlook
-from bot.core.parsing import (
-    quoted,
-)
+from bot.core.parsing import quoted
 from bot.features import account, operators, privacy
 from bot.telegram import callbacks
-from bot.telegram.render import Rendered, Renderers
-from bot.telegram.render.i18n import N_, _
+from bot.telegram.render import Rendered, Renderers, i18n
+from bot.telegram.render.i18n import N_, _, ngettext, translate_content
 from bot.telegram.render.schedule import schedule
 from bot.telegram.render.session import stop_session_first
 from bot.telegram.render.words import (
@@ -25,6 +24,7 @@ from bot.telegram.render.words import (
     WORD_STOP,
     b,
     minutes,
+    say,
 )
 
 # Subscription -------------------------------------------------------------------------------
@@ -39,97 +39,104 @@ def welcome(
     *,
     group: bool = False,
 ) -> str:
-    hello = f"Hi {escape(name)}! 👋" if name else "Hi! 👋"
-    together = (
-        "Anyone here can reply <b>start</b> to my reminder (or send /go) and the whole group "
-        "follows the same session. Only admins change the settings.\n\n"
-        if group
-        else ""
-    )
-    return (
-        f"{hello} I help people who sit all day keep a healthy lower back.\n\n"
-        f"{together}"
-        f"I'll remind you to do a short routine — {b(routine_title)}, "
-        f"{routine_length} — and guide you through it message by message, timing every hold.\n\n"
-        f"{DISCLAIMER_PREFIX}<i>{escape(disclaimer)}</i>\n\n"
-        f"Your reminders: {schedule(schedule_now, first=True)}\n"
-        "• Change the time: /time 07:30 — or several a day: /time 07:30 13:00 17:45\n"
-        "• Change the time zone: /timezone Europe/Berlin\n"
-        "• Everything else: /help\n\n"
-        f"Want to try it now? Reply {b(WORD_START)}."
-    )
+    hello = (_("Hi {name}!").format(name=escape(name)) if name else _("Hi!")) + " 👋"
+    paragraphs = [
+        hello + " " + _("I help people who sit all day keep a healthy lower back."),
+        _(
+            "I'll remind you to do a short routine — {routine}, {length} — and guide you "
+            "through it message by message, timing every hold."
+        ).format(routine=b(translate_content(routine_title)), length=routine_length),
+        f"{DISCLAIMER_PREFIX}<i>{escape(translate_content(disclaimer))}</i>",
+        "\n".join(
+            [
+                _("Your reminders: {schedule}").format(
+                    schedule=schedule(schedule_now, first=True)
+                ),
+                "• "
+                + _("Change the time: /time 07:30 — or several a day: /time 07:30 13:00 17:45"),
+                "• " + _("Change the time zone: /timezone Europe/Berlin"),
+                "• " + _("Everything else: /help"),
+            ]
+        ),
+        _("Want to try it now? Reply {start}.").format(start=b(say(WORD_START))),
+    ]
+    if group:
+        together = _(
+            "Anyone here can reply {start} to my reminder (or send /go) and the whole group "
+            "follows the same session. Only admins change the settings."
+        ).format(start=b(say(WORD_START)))
+        paragraphs.insert(1, together)
+    return "\n\n".join(paragraphs)
 
 
 def already_subscribed(o: Outlook, *, in_session: bool = False) -> str:
-    then = (
-        f"We're in a session right now: say {b(WORD_PAUSE)}, {b(WORD_SKIP)} or {b(WORD_STOP)}."
-        if in_session
-        else f"Reply {b(WORD_START)} to stretch now, or see /settings."
-    )
-    return f"You're already set up. Your reminders: {schedule(o)}\n{then}"
+    if in_session:
+        then = _("We're in a session right now: say {pause}, {skip} or {stop}.").format(
+            pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
+        )
+    else:
+        then = _("Reply {start} to stretch now, or see /settings.").format(
+            start=b(say(WORD_START))
+        )
+    setup = _("You're already set up. Your reminders: {schedule}").format(schedule=schedule(o))
+    return f"{setup}\n{then}"
 
 
 def resubscribed(o: Outlook) -> str:
-    return f"Welcome back! Reminders are on again: {schedule(o)}"
+    return _("Welcome back! Reminders are on again: {schedule}").format(schedule=schedule(o))
 
 
-UNSUBSCRIBED = (
-    "Reminders are off. Your times, zone and history are kept — /start turns reminders back on."
-)
-ALREADY_UNSUBSCRIBED = "Reminders are already off. /start turns them back on."
-NOT_SET_UP = "We haven't met yet — send /start and I'll set you up."
-GROUP_NOT_SET_UP = "I'm not set up in this group yet: a group admin can send /start."
-ADMINS_ONLY = "Only the group's admins can change its settings."
+def unsubscribed() -> str:
+    return _(
+        "Reminders are off. Your times, zone and history are kept — /start turns reminders "
+        "back on."
+    )
 
 
-# Errors and help ----------------------------------------------------------------------------
+def already_unsubscribed() -> str:
+    return _("Reminders are already off. /start turns them back on.")
+
+
+def not_set_up() -> str:
+    return _("We haven't met yet — send /start and I'll set you up.")
+
+
+def group_not_set_up() -> str:
+    return _("I'm not set up in this group yet: a group admin can send /start.")
+
+
+def admins_only() -> str:
+    return _("Only the group's admins can change its settings.")
+
+
+# Errors and the command menu ----------------------------------------------------------------
 
 
 def unknown_command(command: str) -> str:
-    return f"Sorry, I don't know {escape(quoted(command)[1:-1])}. /help lists what I can do."
+    return _("Sorry, I don't know {command}. /help lists what I can do.").format(
+        command=escape(quoted(command)[1:-1])
+    )
 
 
-BUTTON_EXPIRED = "This button has expired."
-NOT_TEXT = (
-    f"I can only read text. Reply {b(WORD_START)} to begin a routine, or /help for commands."
-)
-NOT_UNDERSTOOD = (
-    f"I didn't catch that. Reply {b(WORD_START)} to begin a routine, or /help for commands."
-)
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+def button_expired() -> str:
+    return _("This button has expired.")
 
-HELP = (
-    "<b>What I do</b>: a daily reminder to stretch your lower back, then a guided routine with "
-    "every hold timed.\n\n"
-    "<b>Commands</b>\n"
-    "/start — set up reminders (or turn them back on)\n"
-    "/go — start a routine now (/go quick for the short one)\n"
-    "/settings — your schedule, with buttons to change it\n"
-    "/time 07:30 — your daily reminder time; several: /time 07:30 13:00 17:45\n"
-    "/timezone Europe/Berlin — your time zone\n"
-    "/days mon-fri — which days (also: /days mon wed fri, /days every day)\n"
-    "/pause 7 — no reminders for 7 days (or /pause 2026-12-27); /resume ends it\n"
-    "/nudge 60 — one follow-up an hour after an unanswered reminder; /nudge off\n"
-    "/routine — pick the routine your reminders offer\n"
-    "/stats — your streak, the last four weeks, your holds per side and pain trend\n"
-    "/pain off — no pain question before and after sessions (/pain on)\n"
-    "/sound on — a notification when a hold ends, for a phone out of reach (/sound off)\n"
-    "/breaks 45 — a short desk break every 45 minutes during work hours (/breaks off); "
-    "/workhours 09:00-17:30 sets them; say <b>meeting</b> for none during the next hour\n"
-    "Send a <b>.toml</b> routine file (e.g. from your physio) to use it as your own.\n"
-    "/stop — turn reminders off (your data is kept)\n"
-    "/export — everything I keep about you, as a file; /export csv — your sessions as a "
-    "spreadsheet, for a physio; /forget — delete it all\n"
-    "/language — the language I speak (English, Deutsch, Español, Русский)\n"
-    "/help — this message\n\n"
-    "<b>On a reminder</b> reply <b>start</b>, <b>start quick</b> or <b>later</b> "
-    "(in 15 minutes), or use its buttons.\n"
-    "<b>During a session</b> say <b>pause</b>, <b>resume</b>, <b>skip</b> (next exercise), "
-    "<b>again</b> (this step from the start), <b>repeat</b> (the exercise just done once more) "
-    "or <b>stop</b> — or <b>it hurts</b> to stop at once.\n\n"
-    "<b>In a group</b> an admin sends /start; then anyone can reply <b>start</b> to a "
-    "reminder and the whole group follows along. Only admins change settings."
-)
+
+def not_text() -> str:
+    return _(
+        "I can only read text. Reply {start} to begin a routine, or /help for commands."
+    ).format(start=b(say(WORD_START)))
+
+
+def not_understood() -> str:
+    return _(
+        "I didn't catch that. Reply {start} to begin a routine, or /help for commands."
+    ).format(start=b(say(WORD_START)))
+
+
+def something_went_wrong() -> str:
+    return _("Sorry, something went wrong on my side. Please try again in a moment.")
+
 
 #: The command menu Telegram shows (setMyCommands).
 _COMMANDS: tuple[tuple[str, str], ...] = (
@@ -163,66 +170,117 @@ def commands() -> list[tuple[str, str]]:
 
 # Reliability, privacy and admin (issue 5) ---------------------------------------------------
 
-SLOW_DOWN = "That's a lot of messages at once — I'll skip some. Give me a second between them."
-FORGET_CONFIRM = (
-    "This deletes everything I keep about this chat: your schedule, settings and session "
-    "history. It can't be undone. Delete it all?"
-)
-BUTTON_FORGET = "Yes, delete everything"
-BUTTON_KEEP = "No, keep it"
-FORGOTTEN = "Done: I deleted everything about this chat. Send /start if you ever want me back."
-FORGET_CANCELLED = "Nothing was deleted."
-NOTHING_STORED = "I don't keep anything about this chat."
-SETTINGS_UNREADABLE = (
-    "⚠️ Sorry — I couldn't read the settings I had saved for this chat, so I've set them aside. "
-    "Send /start to begin afresh, or /forget to delete the unreadable copy too."
-)
-NOTHING_READABLE = (
-    "I couldn't read what I had saved about this chat, so there's nothing I can export. "
-    "/forget deletes the unreadable copy; /start begins afresh."
-)
+
+def slow_down() -> str:
+    return _("That's a lot of messages at once — I'll skip some. Give me a second between them.")
+
+
+def forget_confirm() -> str:
+    return _(
+        "This deletes everything I keep about this chat: your schedule, settings and session "
+        "history. It can't be undone. Delete it all?"
+    )
+
+
+def button_forget() -> str:
+    return _("Yes, delete everything")
+
+
+def button_keep() -> str:
+    return _("No, keep it")
+
+
+def forgotten() -> str:
+    return _("Done: I deleted everything about this chat. Send /start if you ever want me back.")
+
+
+def forget_cancelled() -> str:
+    return _("Nothing was deleted.")
+
+
+def nothing_stored() -> str:
+    return _("I don't keep anything about this chat.")
+
+
+def settings_unreadable() -> str:
+    return "⚠️ " + _(
+        "Sorry — I couldn't read the settings I had saved for this chat, so I've set them "
+        "aside. Send /start to begin afresh, or /forget to delete the unreadable copy too."
+    )
+
+
+def nothing_readable() -> str:
+    return _(
+        "I couldn't read what I had saved about this chat, so there's nothing I can export. "
+        "/forget deletes the unreadable copy; /start begins afresh."
+    )
+
+
 #: The caption of each /export format's file.
-EXPORT_CAPTIONS = {
-    "json": "Everything I keep about this chat.",
-    "csv": "Your sessions as a spreadsheet, one row per session — for you or your physio.",
+_EXPORT_CAPTIONS = {
+    "json": N_("Everything I keep about this chat."),
+    "csv": N_("Your sessions as a spreadsheet, one row per session — for you or your physio."),
 }
 
 
+def export_caption(format_: str) -> str:
+    return _(_EXPORT_CAPTIONS[format_])
+
+
 def export_unknown_format(given: str, formats: Sequence[str]) -> str:
-    choices = " or ".join(f"/export {name}" for name in formats)
-    return f"I can't export as {escape(quoted(given))}. Try /export, or {choices}."
+    choices = format_list(
+        [f"/export {name}" for name in formats], style="or", locale=i18n.locale()
+    )
+    return _("I can't export as {format}. Try /export, or {choices}.").format(
+        format=escape(quoted(given)), choices=choices
+    )
 
 
 def admin_report(
     subscribed: int, paused: int, blocked: int, stopped: int, failures: dict[str, int]
 ) -> str:
     lines = [
-        "<b>Subscribers</b>",
-        f"Getting reminders: {subscribed}",
-        f"Paused today: {paused}",
-        f"Blocked the bot: {blocked}",
-        f"Stopped (/stop): {stopped}",
+        b(_("Subscribers")),
+        _("Getting reminders: {count}").format(count=subscribed),
+        _("Paused today: {count}").format(count=paused),
+        _("Blocked the bot: {count}").format(count=blocked),
+        _("Stopped (/stop): {count}").format(count=stopped),
         "",
-        "<b>Delivery failures since start-up</b>",
+        b(_("Delivery failures since start-up")),
     ]
-    lines += [f"{escape(kind)}: {count}" for kind, count in sorted(failures.items())] or ["none"]
+    lines += [f"{escape(kind)}: {count}" for kind, count in sorted(failures.items())] or [
+        _("none")
+    ]
     return "\n".join(lines)
 
 
-BROADCAST_USAGE = "Write the message after the command: /broadcast The bot restarts at 22:00."
+def broadcast_usage() -> str:
+    return _("Write the message after the command: /broadcast The bot restarts at 22:00.")
 
 
 def broadcast_confirm(text: str, recipients: int) -> str:
-    return f"Send this to {recipients} chat(s)?\n\n{broadcast(text)}"
+    question = ngettext(
+        "Send this to {count} chat?", "Send this to {count} chats?", recipients
+    ).format(count=recipients)
+    return f"{question}\n\n{broadcast(text)}"
 
 
-BUTTON_SEND = "Send it"
-BUTTON_CANCEL = "Cancel"
-BROADCAST_CANCELLED = "Not sent."
+def button_send() -> str:
+    return _("Send it")
+
+
+def button_cancel() -> str:
+    return _("Cancel")
+
+
+def broadcast_cancelled() -> str:
+    return _("Not sent.")
 
 
 def broadcast_done(sent: int, failed: int) -> str:
-    return f"Sent to {sent} chat(s); {failed} failed."
+    return ngettext(
+        "Sent to {count} chat; {failed} failed.", "Sent to {count} chats; {failed} failed.", sent
+    ).format(count=sent, failed=failed)
 
 
 def broadcast(text: str) -> str:
@@ -263,33 +321,33 @@ def _text(text: str) -> Rendered:
 
 
 RENDERERS: Renderers = {
-    account.NotSetUp: lambda n: _text(GROUP_NOT_SET_UP if n.group else NOT_SET_UP),
-    account.AdminsOnly: lambda _: _text(ADMINS_ONLY),
+    account.NotSetUp: lambda n: _text(group_not_set_up() if n.group else not_set_up()),
+    account.AdminsOnly: lambda _note: _text(admins_only()),
     account.Welcome: _welcome,
     account.AlreadySetUp: lambda n: _text(already_subscribed(n.schedule, in_session=n.in_session)),
     account.Resubscribed: lambda n: _text(resubscribed(n.schedule)),
-    account.StopSessionFirst: lambda _: _text(stop_session_first()),
-    account.Unsubscribed: lambda _: _text(UNSUBSCRIBED),
-    account.AlreadyUnsubscribed: lambda _: _text(ALREADY_UNSUBSCRIBED),
-    account.SettingsUnreadable: lambda _: _text(SETTINGS_UNREADABLE),
-    privacy.NothingStored: lambda _: _text(NOTHING_STORED),
-    privacy.NothingReadable: lambda _: _text(NOTHING_READABLE),
-    privacy.ForgetQuestion: lambda _: Rendered(
-        FORGET_CONFIRM, _confirm(privacy.FORGET, BUTTON_FORGET, BUTTON_KEEP)
+    account.StopSessionFirst: lambda _note: _text(stop_session_first()),
+    account.Unsubscribed: lambda _note: _text(unsubscribed()),
+    account.AlreadyUnsubscribed: lambda _note: _text(already_unsubscribed()),
+    account.SettingsUnreadable: lambda _note: _text(settings_unreadable()),
+    privacy.NothingStored: lambda _note: _text(nothing_stored()),
+    privacy.NothingReadable: lambda _note: _text(nothing_readable()),
+    privacy.ForgetQuestion: lambda _note: Rendered(
+        forget_confirm(), _confirm(privacy.FORGET, button_forget(), button_keep())
     ),
-    privacy.Forgotten: lambda _: _text(FORGOTTEN),
-    privacy.ForgetCancelled: lambda _: _text(FORGET_CANCELLED),
+    privacy.Forgotten: lambda _note: _text(forgotten()),
+    privacy.ForgetCancelled: lambda _note: _text(forget_cancelled()),
     privacy.UnknownExportFormat: lambda n: _text(export_unknown_format(n.given, n.formats)),
-    privacy.Exported: lambda n: _text(EXPORT_CAPTIONS[n.format]),
+    privacy.Exported: lambda n: _text(export_caption(n.format)),
     operators.AdminReport: lambda n: _text(
         admin_report(n.subscribed, n.paused, n.blocked, n.stopped, dict(n.failures))
     ),
-    operators.BroadcastUsage: lambda _: _text(BROADCAST_USAGE),
+    operators.BroadcastUsage: lambda _note: _text(broadcast_usage()),
     operators.BroadcastQuestion: lambda n: Rendered(
         broadcast_confirm(n.text, n.recipients),
-        _confirm(operators.BROADCAST, BUTTON_SEND, BUTTON_CANCEL),
+        _confirm(operators.BROADCAST, button_send(), button_cancel()),
     ),
-    operators.BroadcastCancelled: lambda _: _text(BROADCAST_CANCELLED),
+    operators.BroadcastCancelled: lambda _note: _text(broadcast_cancelled()),
     operators.Broadcast: lambda n: _text(broadcast(n.text)),
     operators.BroadcastDone: lambda n: _text(broadcast_done(n.sent, n.failed)),
 }
