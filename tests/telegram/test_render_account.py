@@ -14,12 +14,13 @@ from bot.core.stats import DayMark, Progress
 from bot.features import account, operators, privacy, schedule_settings, settings_menu
 from bot.ports import Note
 from bot.telegram import callbacks
-from bot.telegram.render import Rendered
+from bot.telegram.render import Rendered, words
 from bot.telegram.render import account as render_account
 from bot.telegram.render import language as render_language
 from bot.telegram.render import progress as render_progress
 from bot.telegram.render import schedule as render_schedule
 from bot.telegram.render import settings as render_settings
+from bot.telegram.render.help import help_text
 from tests.factories import make_chat, plain
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
@@ -115,3 +116,20 @@ def test_stats_show_holds_and_pain_only_when_there_are_some() -> None:
         progress, weeks, 0, {"Back care": []}, ((dt.date(2026, 11, 23), 4.0, 2.0),)
     )
     assert "w/c 23 Nov: 4.0 → 2.0" in render_progress.stats(full).text
+
+
+def test_help_says_the_session_words_as_the_language_says_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/help names the session words as said in the chat's language (``say``), not in English."""
+    monkeypatch.setattr(words, "pgettext", lambda context, word: f"{word}-said")
+    text = help_text()
+    for word in ("start", "pause", "resume", "skip", "again", "repeat", "stop", "later"):
+        assert f"<b>{word}-said</b>" in text
+    assert "<b>start-said quick</b>" in text
+
+
+def test_the_broadcast_counts_its_chats_in_words() -> None:
+    """One chat is "chat", several are "chats": the catalog's plural, not "chat(s)"."""
+    assert render_account.broadcast_confirm("hi", 1).startswith("Send this to 1 chat?")
+    assert render_account.broadcast_done(2, 0) == "Sent to 2 chats; 0 failed."
