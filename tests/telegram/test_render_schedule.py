@@ -56,8 +56,8 @@ def test_schedule_names_a_pause() -> None:
     """A running pause is named, with the day reminders come back."""
     pause = ((NOW.date(), dt.date(2026, 12, 1)),)
     assert _described(pauses=pause) == (
-        "every day at 09:00 and 18:00 (UTC time), paused until Tue 01 Dec (they come back by "
-        "themselves that day). Next: Tue 01 Dec at 09:00."
+        "every day at 09:00 and 18:00 (UTC time), paused until Tue 1 Dec (they come back by "
+        "themselves that day). Next: Tue 1 Dec at 09:00."
     )
 
 
