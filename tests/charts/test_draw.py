@@ -13,7 +13,7 @@ from bot.charts.draw import HEIGHT, WIDTH, draw
 from bot.charts.words import ChartWords
 from bot.core.chart import ChartData, chart_data
 from bot.core.chat import SessionRecord, SessionStatus
-from bot.telegram.render.progress import CHART_WORDS
+from bot.telegram.render.progress import chart_words
 
 TODAY = dt.date(2026, 11, 25)
 EVERY_DAY = frozenset(range(7))
@@ -52,8 +52,8 @@ def data(days: int, holds: dict[str, float] = BOTH, pain: bool = True) -> ChartD
     return found
 
 
-def png(chart: ChartData, words: ChartWords = CHART_WORDS) -> Image.Image:
-    image_bytes = draw(chart, words)
+def png(chart: ChartData, words: ChartWords | None = None) -> Image.Image:
+    image_bytes = draw(chart, words or chart_words())
     assert image_bytes.startswith(b"\x89PNG\r\n\x1a\n")
     # Small enough for a quick upload, big enough to be a real picture.
     assert 3_000 < len(image_bytes) < 200_000, len(image_bytes)
