@@ -39,6 +39,7 @@ __all__ = [
     "meeting_words",
 ]
 
+
 @functools.cache
 def meeting_words() -> frozenset[str]:
     """The word typed outside a session for no breaks for an hour ("meeting"), in every
