@@ -28,7 +28,7 @@ from bot.charts.draw import draw
 from bot.charts.worker import ChartRenderer
 from bot.core.chart import ChartData, chart_data
 from bot.telegram.delivery import PriorityRateLimiter
-from bot.telegram.render.progress import CHART_WORDS
+from bot.telegram.render.progress import chart_words
 from tests.factories import practice_history
 
 __all__ = ["main"]
@@ -48,11 +48,11 @@ def year_chart() -> ChartData:
 
 async def _drawing(report: Report, draws: int) -> None:
     data = year_chart()
-    draw(data, CHART_WORDS)  # imports, font cache
+    draw(data, chart_words())  # imports, font cache
     here, cpu = [], []
     for _ in range(draws):
         start, used = time.perf_counter(), time.process_time()
-        draw(data, CHART_WORDS)
+        draw(data, chart_words())
         here.append(time.perf_counter() - start)
         cpu.append(time.process_time() - used)
     # CPU time is what the drawing costs; wall time adds whatever else the machine runs.
@@ -61,12 +61,12 @@ async def _drawing(report: Report, draws: int) -> None:
     renderer = ChartRenderer()
     try:
         started = time.perf_counter()
-        await renderer.render(data, CHART_WORDS)
+        await renderer.render(data, chart_words())
         report.figure("worker's start and first chart", f"{time.perf_counter() - started:.2f} s")
         worker = []
         for _ in range(draws):
             start = time.perf_counter()
-            png = await renderer.render(data, CHART_WORDS)
+            png = await renderer.render(data, chart_words())
             worker.append(time.perf_counter() - start)
     finally:
         renderer.close()
@@ -96,7 +96,7 @@ async def _holds_while_drawing(
             return
         due = time.monotonic()
         while True:
-            await renderer.render(data, CHART_WORDS)
+            await renderer.render(data, chart_words())
             drawn += 1
             due += 1 / rate
             await asyncio.sleep(max(0.0, due - time.monotonic()))
@@ -113,7 +113,7 @@ async def _holds_while_drawing(
             charts=renderer,
         ),
     ):
-        await renderer.render(data, CHART_WORDS)  # started and warm before the sessions
+        await renderer.render(data, chart_words())  # started and warm before the sessions
         drawing = asyncio.create_task(keep_drawing())
         started = time.monotonic()
         await emulator.say("/go", over=starts_over)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.charts.draw import draw  # noqa: E402 - after the path
 from bot.core.chart import chart_data  # noqa: E402
-from bot.telegram.render.progress import CHART_WORDS  # noqa: E402
+from bot.telegram.render.progress import chart_words  # noqa: E402
 from tests.factories import practice_history  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     )
     assert data is not None
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(draw(data, CHART_WORDS))
+    target.write_bytes(draw(data, chart_words()))
     print(f"{target}: {target.stat().st_size // 1000} KB")  # noqa: T201 - a command-line tool
     return 0
 

@@ -8,7 +8,8 @@ draws in a few tens of milliseconds. It draws at twice the size and halves the p
 its lines are not anti-aliased. The font is DejaVu Sans (``fonts/``, its licence beside it):
 wide Unicode coverage, for the translations to come.
 
-Nothing here knows a language: every word in the picture comes in as :class:`ChartWords`.
+Nothing here knows a language: every word in the picture comes in as :class:`ChartWords`, and
+the dates are written by Babel for the locale it names.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.charts.words import ChartWords
@@ -117,7 +119,7 @@ def warm_up() -> int:
         (SideHolds("left", ((today, 20.0),)),),
         ((today, 3.0, 2.0),),
     )
-    return len(draw(data, ChartWords("Aa", "Aa", "Aa", "Aa", "Aa")))
+    return len(draw(data, ChartWords("Aa", "Aa", "Aa", "Aa", "Aa", locale="en_GB")))
 
 
 # Panels -----------------------------------------------------------------------------------
@@ -295,6 +297,6 @@ def _nice_ticks(most: float) -> list[float]:
 
 
 def _date(day: dt.date, words: ChartWords) -> str:
-    if len(words.months) == 12:
-        return f"{day.day} {words.months[day.month - 1]}"
+    if words.locale:
+        return format_skeleton("MMMd", day, locale=words.locale)
     return f"{day.day}.{day.month}"

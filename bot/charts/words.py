@@ -1,6 +1,6 @@
 """The words a chart shows, passed in from the render layer (``bot.telegram.render``) so the
-picture can be translated with the texts; a plain dataclass, so it travels to the worker
-process."""
+picture is drawn in the reader's language; a plain dataclass, so it travels to the worker
+process. No chart is cached, so nothing else needs keying by language."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ class ChartWords:
     sides: tuple[tuple[str, str], ...] = ()
     #: The legend entry for one-sided exercises.
     unsided: str = ""
-    #: Month names for the date ticks ("3 Nov"), January first; without them "3.11".
-    months: tuple[str, ...] = ()
+    #: Babel's locale for the date ticks ("3 Nov", "3. Nov.", "3 нояб."); without one "3.11".
+    locale: str = ""
 
     def side(self, word: str) -> str:
         return dict(self.sides).get(word, word) if word else self.unsided

@@ -29,6 +29,7 @@ from bot.core.progression import SideHold, current_holds
 from bot.core.routines import Routine, RoutineBook
 from bot.core.stats import DayMark, Progress, counts_as_done, day_marks, pain_weeks, progress
 from bot.core.uploads import available, chat_routine
+from bot.features.language_notes import LanguageNow, LanguageSet, LanguageUnknown
 from bot.ports import Clock, FloodLedger, Note, Store
 
 __all__ = [
@@ -36,9 +37,6 @@ __all__ = [
     "AdminsOnly",
     "AlreadySetUp",
     "AlreadyUnsubscribed",
-    "LanguageNow",
-    "LanguageSet",
-    "LanguageUnknown",
     "NotSetUp",
     "Permission",
     "Reminders",
@@ -122,27 +120,6 @@ class NotSetUp(Note):
 @dataclass(frozen=True, slots=True)
 class AdminsOnly(Note):
     """A group member who is not an admin asked for a change."""
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageNow(Note):
-    """/language alone: the one spoken here, and the others."""
-
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageSet(Note):
-    """The chat's language changed (said in the new one)."""
-
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageUnknown(Note):
-    """/language with something that is not a language the bot speaks."""
-
-    typed: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,16 @@ import datetime as dt
 import io
 
 import pytest
-from PIL import Image
+from babel.dates import format_skeleton
+from PIL import Image, ImageFont
 
+from bot.charts import draw as draw_module
 from bot.charts.draw import HEIGHT, WIDTH, draw
 from bot.charts.words import ChartWords
 from bot.core.chart import ChartData, chart_data
 from bot.core.chat import SessionRecord, SessionStatus
-from bot.telegram.render.progress import CHART_WORDS
+from bot.telegram.render import i18n
+from bot.telegram.render.progress import chart_words
 
 TODAY = dt.date(2026, 11, 25)
 EVERY_DAY = frozenset(range(7))
@@ -52,8 +55,8 @@ def data(days: int, holds: dict[str, float] = BOTH, pain: bool = True) -> ChartD
     return found
 
 
-def png(chart: ChartData, words: ChartWords = CHART_WORDS) -> Image.Image:
-    image_bytes = draw(chart, words)
+def png(chart: ChartData, words: ChartWords | None = None) -> Image.Image:
+    image_bytes = draw(chart, words or chart_words())
     assert image_bytes.startswith(b"\x89PNG\r\n\x1a\n")
     # Small enough for a quick upload, big enough to be a real picture.
     assert 3_000 < len(image_bytes) < 200_000, len(image_bytes)
@@ -113,3 +116,24 @@ def test_the_streak_is_drawn_in_orange() -> None:
     assert broken is not None
     assert broken.streak == 0
     assert not has_orange(broken)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "ru"])
+def test_every_shipped_language_draws_its_words_and_dates(language: str) -> None:
+    """A chart in each shipped language draws, with its dates written by Babel for the
+    locale the words name ("25 Nov", "25. Nov.", "25 nov", "25 нояб.")."""
+    with i18n.speaking(language):
+        words = chart_words()
+    assert png(data(40), words).size == (WIDTH, HEIGHT)
+    assert draw_module._date(TODAY, words) == format_skeleton("MMMd", TODAY, locale=words.locale)
+    assert draw_module._date(TODAY, ChartWords("", "", "", "", "")) == "25.11"
+
+
+def test_the_font_has_every_letter_of_the_shipped_languages() -> None:
+    """The bundled DejaVu Sans draws Cyrillic, umlauts and Spanish accents as letters, not
+    as the missing-glyph box."""
+    font = ImageFont.truetype(str(draw_module._FONTS / "DejaVuSans.ttf"), 40)
+    missing = bytes(font.getmask("\ue000"))  # a private-use character: no glyph
+    letters = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАЯЁ" + "äöüßÄÖÜ" + "ñáéíóúüÑ¿¡–→·"
+    boxes = [c for c in letters if bytes(font.getmask(c)) == missing]
+    assert boxes == []

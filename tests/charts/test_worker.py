@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.charts.worker import ChartRenderer
 from bot.core.chart import ChartData
-from bot.telegram.render.progress import CHART_WORDS
+from bot.telegram.render.progress import chart_words
 from tests.charts.test_draw import data
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -31,7 +31,7 @@ async def test_a_chart_is_drawn_in_the_worker_process() -> None:
     renderer = ChartRenderer(executor)
     try:
         renderer.warm()
-        png = await renderer.render(data(365), CHART_WORDS)
+        png = await renderer.render(data(365), chart_words())
         worker = executor.submit(os.getpid).result(timeout=30)
     finally:
         renderer.close()
@@ -46,8 +46,8 @@ async def test_a_chart_that_fails_to_draw_is_none() -> None:
     renderer = ChartRenderer(ThreadPoolExecutor(max_workers=1))
     broken: ChartData = dataclasses.replace(data(3), days=())
     try:
-        assert await renderer.render(broken, CHART_WORDS) is None
-        assert await renderer.render(data(3), CHART_WORDS) is not None
+        assert await renderer.render(broken, chart_words()) is None
+        assert await renderer.render(data(3), chart_words()) is not None
     finally:
         renderer.close()
 
@@ -58,7 +58,7 @@ async def test_a_dead_worker_is_replaced() -> None:
     renderer = ChartRenderer(executor)
     try:
         os.kill(executor.submit(os.getpid).result(timeout=30), signal.SIGKILL)
-        assert await renderer.render(data(3), CHART_WORDS) is not None
+        assert await renderer.render(data(3), chart_words()) is not None
     finally:
         renderer.close()
 

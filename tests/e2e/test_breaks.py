@@ -112,10 +112,10 @@ async def test_meeting_done_and_the_short_routine(start_bot: BotFactory) -> None
     async with start_bot(now=berlin(10, 0), time_scale=FAST) as bot:
         await set_up(bot)
         first = await bot.expect(PROMPT, timeout=5)
-        bot.emulator.press_button(bot.user, first, text=breaks_text.BUTTON_BREAK_DONE)
+        bot.emulator.press_button(bot.user, first, text=breaks_text.button_break_done())
         await bot.expect("Break counted (1 break taken)")
         second = await bot.expect(PROMPT, timeout=5)
-        bot.emulator.press_button(bot.user, second, text=breaks_text.BUTTON_MEETING)
+        bot.emulator.press_button(bot.user, second, text=breaks_text.button_meeting())
         await bot.expect("No breaks during your meeting")
         pressed = bot.clock.now()
         third = await bot.expect(PROMPT, timeout=10)
@@ -123,7 +123,7 @@ async def test_meeting_done_and_the_short_routine(start_bot: BotFactory) -> None
         await bot.ask("meeting", "No breaks during your meeting")
         assert not bot.emulator.message(bot.user, third.message_id).buttons  # closed
         fourth = await bot.expect(PROMPT, timeout=10)
-        bot.emulator.press_button(bot.user, fourth, text=breaks_text.BUTTON_BREAK_START)
+        bot.emulator.press_button(bot.user, fourth, text=breaks_text.button_break_start())
         await bot.expect("Short desk break", timeout=5)
         done = await bot.expect("Short desk break complete", timeout=10)
         assert "🔥" not in done.text  # a break, not a streak day

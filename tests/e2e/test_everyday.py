@@ -192,7 +192,7 @@ async def test_pause_for_days_and_bad_pauses(start_bot: BotFactory) -> None:
         await bot.ask("/pause 2020-01-01", "isn't in the future")
         await bot.ask("/pause forever", "for how many days")
         assert bot.db_snapshot() == before
-        await bot.ask("/pause 7", "Wed 02 Dec")
+        await bot.ask("/pause 7", "Wed 2 Dec")
         assert [(t.month, t.day) for t in reminder_jobs(bot)] == [(12, 2)]
 
 

@@ -102,7 +102,7 @@ async def test_bare_nudge_pain_and_pause_show_what_was_changed(start_bot: BotFac
         pain = await bot.ask("/pain", "")
         assert pain.text.startswith("I don't ask about pain.")
         pause = await bot.ask("/pause", "")
-        assert "paused until Thu 03 Dec" in pause.text
+        assert "paused until Thu 3 Dec" in pause.text
         assert "/resume ends the pause now" in pause.text
         assert bot.db_snapshot() == before
         subscriber = bot.storage.chat(bot.user.id)

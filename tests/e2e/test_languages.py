@@ -80,3 +80,29 @@ async def test_a_german_user_hears_no_english_through_a_whole_session(bot: Bot) 
     await bot.ask("/help", "")
     found = english_in(bot.emulator, bot.user.id, "de")
     assert found == [], found[:5]
+
+
+async def test_a_group_speaks_its_own_language(bot: Bot) -> None:
+    """A group speaks its starter's language, whoever writes; only its admins change it."""
+    emulator, admin = bot.emulator, bot.user
+    member = emulator.add_user("Sam", language_code="es")
+    group = emulator.add_group("Büro", members=[admin, member], admins=[admin])
+    emulator.send_text(group, "/start", from_user=admin)
+    await emulator.wait_for_message(group, "")
+    emulator.send_text(group, "/language", from_user=member)
+    await emulator.wait_for_message(group, "Hier spreche ich Deutsch")
+    emulator.send_text(group, "/language es", from_user=member)
+    await emulator.wait_for_message(group, "Nur die Admins")
+    emulator.send_text(group, "/language es", from_user=admin)
+    await emulator.wait_for_message(group, "A partir de ahora hablo español")
+
+
+async def test_language_switches_in_the_middle_of_a_session(bot: Bot) -> None:
+    """/language es during a German session: the next cues come in Spanish."""
+    await bot.ask("/start", "")
+    await bot.ask("/pain off", "")
+    await bot.ask("start quick", "Übungen")
+    await bot.expect("halten", timeout=10)
+    await bot.ask("/language es", "A partir de ahora hablo español")
+    await bot.expect("Suelta", timeout=20)
+    await bot.expect("Bien hecho", timeout=30)

@@ -65,12 +65,12 @@ def test_settings_offer_pause_or_resume() -> None:
     """The main screen offers Pause, or Resume while a pause runs; the routine's length and
     the follow-up are in words."""
     plain_screen = _screen()
-    assert render_settings.BUTTON_PAUSE in _buttons(plain_screen)
+    assert render_settings.button_pause() in _buttons(plain_screen)
     assert "Routine: Back care (about 5 minutes)" in plain_screen.text
     assert "Follow-up if a reminder goes unanswered: 1 hour later" in plain(plain_screen.text)
     paused = _screen(pauses=((NOW.date(), NOW.date() + dt.timedelta(days=3)),))
-    assert render_settings.BUTTON_RESUME in _buttons(paused)
-    assert render_settings.BUTTON_PAUSE not in _buttons(paused)
+    assert render_settings.button_resume() in _buttons(paused)
+    assert render_settings.button_pause() not in _buttons(paused)
 
 
 def test_the_hour_screen_warns_that_a_tap_replaces_several_times() -> None:

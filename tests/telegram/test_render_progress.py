@@ -9,7 +9,8 @@ from bot.core.progression import SideHold
 from bot.core.stats import DayMark, Progress
 from bot.features.account import Stats
 from bot.telegram.fitting import visible_length
-from bot.telegram.render.progress import MAX_CAPTION, stats_photo
+from bot.telegram.render import i18n
+from bot.telegram.render.progress import MAX_CAPTION, chart, chart_words, stats_photo
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PROGRESS = Progress(2, 5, 40, 6, 9, 210.0)
@@ -56,3 +57,29 @@ def test_a_long_stats_reply_sends_the_details_after_the_photo() -> None:
     assert "Your holds" in rest
     assert "Stretch 7.2 with a long name" in rest
     assert "w/c 23 Nov: 4.0 → 2.0" in rest
+
+
+def test_the_text_chart_writes_weekdays_and_mondays_as_the_language_does() -> None:
+    """The text chart's weekday initials and Monday dates come from Babel for the language
+    spoken, padded so that the marks stay in columns."""
+    weeks = ((dt.date(2026, 11, 16), (DayMark.DONE,) * 7), (dt.date(2026, 11, 23), ()))
+    with i18n.speaking("de"):
+        lines = chart(weeks).splitlines()
+    assert lines[0] == "         M D M D F S S"
+    assert lines[1].startswith("16. Nov. ■ ■")
+    assert lines[2] == "23. Nov."
+    with i18n.speaking("ru"):
+        assert chart(weeks).splitlines()[0].endswith("П В С Ч П С В")
+
+
+def test_the_chart_words_follow_the_language_spoken() -> None:
+    """The picture's words are made per call in the language spoken, and its dates name that
+    language's locale (the worker draws "1. Dez." for German)."""
+    english = chart_words()
+    assert english.sessions == "Sessions, last 4 weeks"
+    assert english.side("left") == "left"
+    assert english.locale == "en_GB"
+    with i18n.speaking("de"):
+        german = chart_words()
+    assert german.locale == "de_DE"
+    assert german.side("left") == "links"

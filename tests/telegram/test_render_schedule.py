@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from bot.core.outlook import outlook
+from bot.telegram.render import i18n
 from bot.telegram.render import schedule as texts
+from bot.telegram.render import settings as render_settings
 from tests.factories import make_chat, plain
 
 #: Thursday 26 November 2026, 10:00 UTC.
@@ -56,8 +58,8 @@ def test_schedule_names_a_pause() -> None:
     """A running pause is named, with the day reminders come back."""
     pause = ((NOW.date(), dt.date(2026, 12, 1)),)
     assert _described(pauses=pause) == (
-        "every day at 09:00 and 18:00 (UTC time), paused until Tue 01 Dec (they come back by "
-        "themselves that day). Next: Tue 01 Dec at 09:00."
+        "every day at 09:00 and 18:00 (UTC time), paused until Tue 1 Dec (they come back by "
+        "themselves that day). Next: Tue 1 Dec at 09:00."
     )
 
 
@@ -66,3 +68,52 @@ def test_schedule_says_reminders_are_off() -> None:
     assert _described(subscribed=False).endswith(
         "Reminders are off at the moment: /start turns them on."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "names"),
+    [
+        ("de", {0, 2}, ("Mo.", "Mi.")),
+        ("es", {1, 2, 3, 4, 5}, ("mar", "sáb")),
+        ("ru", {0, 2, 4}, ("пн", "ср", "пт")),
+    ],
+)
+def test_day_names_are_the_languages_own(
+    language: str, days: set[int], names: tuple[str, ...]
+) -> None:
+    """Short day names come from Babel for the language spoken, not from the English table."""
+    with i18n.speaking(language):
+        phrase = texts.on_days(frozenset(days))
+    assert all(name in phrase for name in names), phrase
+    assert not any(english in phrase for english in ("Mon", "Tue", "Wed", "Fri", "Sat"))
+
+
+def test_dates_are_written_as_the_language_writes_them() -> None:
+    """A near date is Babel's month-weekday-day: "Tue 1 Dec" in English, "Di., 1. Dez." in
+    German."""
+    date = dt.date(2026, 12, 1)
+    assert texts.day(date) == "Tue 1 Dec"
+    with i18n.speaking("de"):
+        assert texts.day(date) == "Di., 1. Dez."
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (60, "1 hour later"),
+        (120, "2 hours later"),
+        (1, "1 minute later"),
+        (90, "90 minutes later"),
+    ],
+)
+def test_follow_up_delays_count_in_the_right_form(minutes: int, said: str) -> None:
+    """The follow-up delay takes the singular for one and the plural otherwise (via ngettext)."""
+    assert texts.after_minutes(minutes) == said
+
+
+@pytest.mark.parametrize(
+    ("days", "label"), [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]
+)
+def test_pause_buttons_count_days_or_weeks(days: int, label: str) -> None:
+    """A pause of whole weeks is said in weeks, with the singular for one."""
+    assert render_settings.pause_button(days) == label

@@ -48,13 +48,13 @@ async def break_button(update: Update, context: BotContext) -> None:
         return
     decoded = parse_break(query.data) if isinstance(query.data, str) else None
     if decoded is None:
-        await query.answer(breaks_text.BREAK_EXPIRED)
+        await query.answer(breaks_text.break_expired())
         return
     action, number = decoded
     services = context.services
     note = await services.breaks.press(chat.id, action, number, query.message.message_id)
     if isinstance(note, BreakExpired):
-        await query.answer(breaks_text.BREAK_EXPIRED)
+        await query.answer(breaks_text.break_expired())
         return
     await query.answer()
     if action is Action.START:

@@ -19,7 +19,7 @@ async def show_stats(update: Update, context: BotContext) -> None:
     note = await context.services.account.stats(update.effective_chat.id, group=is_group(update))
     message = update.effective_message
     if isinstance(note, Stats) and note.chart is not None and message is not None:
-        png = await context.services.charts.render(note.chart, progress_text.CHART_WORDS)
+        png = await context.services.charts.render(note.chart, progress_text.chart_words())
         if png is not None:
             photo, rest = progress_text.stats_photo(note, png)
             await message.reply_photo(InputFile(png, "stats.png"), caption=photo.text)

@@ -135,7 +135,7 @@ async def on_text(update: Update, context: BotContext) -> None:
             await reply(
                 update, account_text.not_set_up()
             )  # e.g. after /forget: "start" would not work
-        elif said == breaks_text.WORD_MEETING:
+        elif typed in breaks_text.meeting_words():
             await answer(update, await context.services.breaks.meeting(chat.id) or NotSetUp())
         elif said in SESSION_WORDS:
             await reply(update, words.no_session(said))

@@ -3,8 +3,7 @@ session and in a group."""
 
 from __future__ import annotations
 
-from bot.telegram.render.breaks import WORD_MEETING
-from bot.telegram.render.i18n import N_, _
+from bot.telegram.render.i18n import N_, _, pgettext
 from bot.telegram.render.words import (
     WORD_AGAIN,
     WORD_LATER,
@@ -51,7 +50,8 @@ _HELP_COMMANDS = (
 
 def help_text() -> str:
     """/help: a message per paragraph (and per command), the session words as they are said."""
-    commands = [_(line).format(meeting=b(WORD_MEETING)) for line in _HELP_COMMANDS]
+    meeting = b(pgettext("session word", "meeting"))  # as render/breaks.py hears it
+    commands = [_(line).format(meeting=meeting) for line in _HELP_COMMANDS]
     on_reminder = _(
         "<b>On a reminder</b> reply {start}, {start_quick} or {later} (in 15 minutes), "
         "or use its buttons."

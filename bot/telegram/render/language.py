@@ -8,7 +8,7 @@ from html import escape
 
 from babel import Locale
 
-from bot.features import account
+from bot.features import language_notes
 from bot.telegram.render import Rendered, Renderers, i18n
 from bot.telegram.render.i18n import _
 from bot.telegram.render.words import b
@@ -43,21 +43,21 @@ def _choices() -> str:
     return "\n".join(f"/language {code} — {name(code)}" for code in i18n.LANGUAGES)
 
 
-def language_now(note: account.LanguageNow) -> str:
+def language_now(note: language_notes.LanguageNow) -> str:
     current = name(i18n.pick(note.language, i18n.current()), menu=False)
     return _("I speak {language} here. To change it:").format(language=b(current)) + (
         "\n" + _choices()
     )
 
 
-def language_set(note: account.LanguageSet) -> str:
+def language_set(note: language_notes.LanguageSet) -> str:
     with i18n.speaking(note.language):
         return _("Done ✅ From now on I speak {language} here.").format(
             language=b(name(note.language, menu=False))
         )
 
 
-def language_unknown(note: account.LanguageUnknown) -> str:
+def language_unknown(note: language_notes.LanguageUnknown) -> str:
     return (
         _("I don't speak “{typed}” yet. I speak:").format(typed=escape(note.typed[:40]))
         + "\n"
@@ -66,7 +66,7 @@ def language_unknown(note: account.LanguageUnknown) -> str:
 
 
 RENDERERS: Renderers = {
-    account.LanguageNow: lambda n: Rendered(language_now(n)),
-    account.LanguageSet: lambda n: Rendered(language_set(n)),
-    account.LanguageUnknown: lambda n: Rendered(language_unknown(n)),
+    language_notes.LanguageNow: lambda n: Rendered(language_now(n)),
+    language_notes.LanguageSet: lambda n: Rendered(language_set(n)),
+    language_notes.LanguageUnknown: lambda n: Rendered(language_unknown(n)),
 }

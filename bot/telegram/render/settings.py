@@ -13,19 +13,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.chat import BreakPlan
 from bot.core.outlook import Outlook
-from bot.core.parsing import (
-    DAY_NAMES,
-    format_time,
-)
+from bot.core.parsing import format_time
 from bot.core.preview import Preview
 from bot.features import settings_menu as menu
 from bot.telegram import callbacks
 from bot.telegram.callbacks import setting
 from bot.telegram.render import Rendered, Renderers
 from bot.telegram.render.breaks import breaks_line
+from bot.telegram.render.i18n import _, ngettext, pgettext, translate_content
 from bot.telegram.render.schedule import (
     after_minutes,
     day,
+    day_name,
     next_reminder,
     schedule,
     unknown_routine,
@@ -33,41 +32,94 @@ from bot.telegram.render.schedule import (
 from bot.telegram.render.words import (
     b,
     minutes,
-    plural,
     preview_lines,
     preview_total,
     times_list,
 )
 
 # The settings keyboard
-BUTTON_TIME = "🕘 Time"
-BUTTON_DAYS = "📅 Days"
-BUTTON_ZONE = "🌍 Time zone"
-BUTTON_ROUTINE = "🧘 Routine"
-BUTTON_PAUSE = "⏸ Pause"
-BUTTON_RESUME = "▶️ Resume reminders"
-BUTTON_SOUND_ON = "🔔 Sound on"
-BUTTON_SOUND_OFF = "🔕 Sound off"
-BUTTON_BACK = "« Back"
-BUTTON_EVERY_DAY = "Every day"
-BUTTON_WEEKDAYS = "Mon–Fri"
-PICK_HOUR = "🕘 Pick the hour for your daily reminder (your local time):"
-ONE_TIME_NOTE = "This replaces your reminder times ({times}). For several a day use /time."
-PICK_DAYS = "📅 Tap a day to turn its reminders on or off:"
-KEEP_ONE_DAY = "Keep at least one day — or use Pause instead."
-PICK_PAUSE = "⏸ Pause reminders for how long?"
+
+
+def button_time() -> str:
+    return "🕘 " + pgettext("settings button", "Time")
+
+
+def button_days() -> str:
+    return "📅 " + pgettext("settings button", "Days")
+
+
+def button_zone() -> str:
+    return "🌍 " + pgettext("settings button", "Time zone")
+
+
+def button_routine() -> str:
+    return "🧘 " + pgettext("settings button", "Routine")
+
+
+def button_pause() -> str:
+    return "⏸ " + pgettext("settings button", "Pause")
+
+
+def button_resume() -> str:
+    return "▶️ " + pgettext("settings button", "Resume reminders")
+
+
+def button_sound_on() -> str:
+    return "🔔 " + pgettext("settings button", "Sound on")
+
+
+def button_sound_off() -> str:
+    return "🔕 " + pgettext("settings button", "Sound off")
+
+
+def button_back() -> str:
+    return "« " + pgettext("settings button", "Back")
+
+
+def button_every_day() -> str:
+    return pgettext("settings button", "Every day")
+
+
+def button_weekdays() -> str:
+    """Monday to Friday, in the language's short day names: "Mon–Fri"."""
+    return _("{first}–{last}").format(first=day_name(0), last=day_name(4))
+
+
+def pick_hour() -> str:
+    return "🕘 " + _("Pick the hour for your daily reminder (your local time):")
+
+
+def one_time_note(times: str) -> str:
+    return _("This replaces your reminder times ({times}). For several a day use /time.").format(
+        times=times
+    )
+
+
+def pick_days() -> str:
+    return "📅 " + _("Tap a day to turn its reminders on or off:")
+
+
+def keep_one_day() -> str:
+    return _("Keep at least one day — or use Pause instead.")
+
+
+def pick_pause() -> str:
+    return "⏸ " + _("Pause reminders for how long?")
 
 
 def pick_minute(hour: int) -> str:
-    return f"🕘 {hour:02d}:__ — and the minutes?"
+    return "🕘 " + _("{hour}:__ — and the minutes?").format(hour=f"{hour:02d}")
 
 
 def day_button(day: int, on: bool) -> str:
-    return f"{'✅' if on else '▫️'} {DAY_NAMES[day]}"
+    return f"{'✅' if on else '▫️'} {day_name(day)}"
 
 
 def pause_button(days: int) -> str:
-    return plural(days, "day") if days % 7 else plural(days // 7, "week")
+    if days % 7:
+        return ngettext("{count} day", "{count} days", days).format(count=days)
+    weeks = days // 7
+    return ngettext("{count} week", "{count} weeks", weeks).format(count=weeks)
 
 
 def settings(
@@ -78,19 +130,29 @@ def settings(
     sound: bool = False,
     breaks: BreakPlan | None = None,
 ) -> str:
+    if follow:
+        follow_up = _("Follow-up if a reminder goes unanswered: {after}").format(
+            after=after_minutes(follow)
+        )
+    else:
+        follow_up = _("Follow-up if a reminder goes unanswered: off")
     lines = [
-        "⚙️ <b>Settings</b>",
-        f"Reminders: {schedule(o)}",
-        f"Time zone: {escape(o.zone)} (it's {format_time(o.local_now.time())} there)",
-    ]
-    lines += [
-        f"Routine: {escape(routine_title)} ({routine_length})",
-        f"Follow-up if a reminder goes unanswered: {after_minutes(follow) if follow else 'off'}",
-        f"Sound when a hold ends: {'on' if sound else 'off'}",
-        f"Micro-breaks: {breaks_line(breaks or BreakPlan())}",
+        "⚙️ " + b(_("Settings")),
+        _("Reminders: {schedule}").format(schedule=schedule(o)),
+        _("Time zone: {zone} (it's {time} there)").format(
+            zone=escape(o.zone), time=format_time(o.local_now.time())
+        ),
+        _("Routine: {routine} ({length})").format(
+            routine=escape(translate_content(routine_title)), length=routine_length
+        ),
+        follow_up,
+        _("Sound when a hold ends: on") if sound else _("Sound when a hold ends: off"),
+        _("Micro-breaks: {breaks}").format(breaks=breaks_line(breaks or BreakPlan())),
         "",
-        "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine, "
-        "/sound, /breaks, /workhours.",
+        _(
+            "Change them with the buttons, or /time, /timezone, /days, /pause, /nudge, /routine, "
+            "/sound, /breaks, /workhours."
+        ),
     ]
     return "\n".join(lines)
 
@@ -99,33 +161,36 @@ def settings(
 
 
 def resumed_note(o: Outlook) -> str:
-    return f"Next: {next_reminder(o) or '—'}"
+    return _("Next: {when}").format(when=next_reminder(o) or "—")
 
 
 def paused_note(until: dt.date) -> str:
-    return f"Paused until {day(until)}"
+    return _("Paused until {date}").format(date=day(until))
 
 
 def time_note(at: dt.time) -> str:
-    return f"Daily reminder at {format_time(at)}"
+    return _("Daily reminder at {time}").format(time=format_time(at))
 
 
 def routines_list(entries: Sequence[tuple[str, str, str, bool]]) -> str:
     """entries: (id, title, length, is the chat's routine)."""
-    lines = ["🧘 <b>Routines</b>"]
+    lines = ["🧘 " + b(_("Routines"))]
     for routine_id, title, length, current in entries:
         if current:
-            how = "✓ your reminders offer this one; /go starts it now"
+            how = "✓ " + _("your reminders offer this one; /go starts it now")
         else:
-            name = escape(routine_id)
-            how = f"/go {name} starts it now; /routine {name} makes it yours"
-        lines.append(f"• {b(title)} — {length}\n  {how}")
-    lines.append("\nOr tap the one your reminders should offer:")
+            how = _("/go {name} starts it now; /routine {name} makes it yours").format(
+                name=escape(routine_id)
+            )
+        lines.append(f"• {b(translate_content(title))} — {length}\n  {how}")
+    lines.append("\n" + _("Or tap the one your reminders should offer:"))
     return "\n".join(lines)
 
 
 def routine_set(title: str, preview: Preview | None = None) -> str:
-    text = f"Done ✅ Your reminders now offer {b(title)}."
+    text = _("Done ✅ Your reminders now offer {routine}.").format(
+        routine=b(translate_content(title))
+    )
     if preview is not None:
         text += "\n" + "\n".join([*preview_lines(preview), preview_total(preview)])
     return text
@@ -138,7 +203,7 @@ Markup = InlineKeyboardMarkup
 
 
 def _back() -> list[Button]:
-    return [Button(BUTTON_BACK, callback_data=setting())]
+    return [Button(button_back(), callback_data=setting())]
 
 
 def _main(note: menu.SettingsScreen) -> Rendered:
@@ -151,25 +216,25 @@ def _main(note: menu.SettingsScreen) -> Rendered:
         note.breaks,
     )
     sound = (
-        Button(BUTTON_SOUND_OFF, callback_data=setting("sound", "off"))
+        Button(button_sound_off(), callback_data=setting("sound", "off"))
         if note.sound
-        else Button(BUTTON_SOUND_ON, callback_data=setting("sound", "on"))
+        else Button(button_sound_on(), callback_data=setting("sound", "on"))
     )
     pause = (
-        Button(BUTTON_RESUME, callback_data=setting("resume"))
+        Button(button_resume(), callback_data=setting("resume"))
         if note.schedule.paused_until is not None
-        else Button(BUTTON_PAUSE, callback_data=setting("pause"))
+        else Button(button_pause(), callback_data=setting("pause"))
     )
     return Rendered(
         text,
         Markup(
             [
                 [
-                    Button(BUTTON_TIME, callback_data=setting("time")),
-                    Button(BUTTON_DAYS, callback_data=setting("days")),
+                    Button(button_time(), callback_data=setting("time")),
+                    Button(button_days(), callback_data=setting("days")),
                 ],
-                [Button(BUTTON_ROUTINE, callback_data=setting("routine")), pause],
-                [Button(BUTTON_ZONE, callback_data=setting("zone")), sound],
+                [Button(button_routine(), callback_data=setting("routine")), pause],
+                [Button(button_zone(), callback_data=setting("zone")), sound],
             ]
         ),
     )
@@ -183,9 +248,9 @@ def _hours(note: menu.HourScreen) -> Rendered:
         ]
         for row in range(0, 24, 6)
     ]
-    text = PICK_HOUR
+    text = pick_hour()
     if len(note.times) > 1:
-        text += "\n" + ONE_TIME_NOTE.format(times=times_list(note.times))
+        text += "\n" + one_time_note(times_list(note.times))
     return Rendered(text, Markup([*rows, _back()]))
 
 
@@ -204,16 +269,21 @@ def _days(note: menu.DaysScreen) -> Rendered:
         for day in range(7)
     ]
     presets = [
-        Button(BUTTON_EVERY_DAY, callback_data=setting("day", "all")),
-        Button(BUTTON_WEEKDAYS, callback_data=setting("day", "weekdays")),
+        Button(button_every_day(), callback_data=setting("day", "all")),
+        Button(button_weekdays(), callback_data=setting("day", "weekdays")),
     ]
-    return Rendered(PICK_DAYS, Markup([toggles[:4], toggles[4:], presets, _back()]))
+    return Rendered(pick_days(), Markup([toggles[:4], toggles[4:], presets, _back()]))
 
 
 def _routines(note: menu.RoutinesScreen) -> Rendered:
     entries = [(r.id, r.title, minutes(r.seconds), r.current) for r in note.routines]
     buttons = [
-        [Button(f"{'✓ ' if r.current else ''}{r.title}", callback_data=setting("use", r.id))]
+        [
+            Button(
+                f"{'✓ ' if r.current else ''}{translate_content(r.title)}",
+                callback_data=setting("use", r.id),
+            )
+        ]
         for r in note.routines
     ]
     return Rendered(routines_list(entries), Markup([*buttons, _back()]))
@@ -224,7 +294,7 @@ def _pauses(_: menu.PauseScreen) -> Rendered:
         Button(pause_button(days), callback_data=setting("for", str(days)))
         for days in callbacks.PAUSE_CHOICES
     ]
-    return Rendered(PICK_PAUSE, Markup([row, _back()]))
+    return Rendered(pick_pause(), Markup([row, _back()]))
 
 
 def _unknown(note: menu.UnknownRoutine) -> Rendered:
@@ -249,5 +319,5 @@ RENDERERS: Renderers = {
     menu.TimeToast: lambda n: _text(time_note(n.at)),
     menu.PausedToast: lambda n: _text(paused_note(n.until)),
     menu.ResumedToast: lambda n: _text(resumed_note(n.schedule)),
-    menu.KeepOneDay: lambda _: _text(KEEP_ONE_DAY),
+    menu.KeepOneDay: lambda _note: _text(keep_one_day()),
 }
