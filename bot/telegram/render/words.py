@@ -70,11 +70,6 @@ def b(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 
 
-def plural(count: int, word: str) -> str:
-    """English only: what the texts not yet converted to catalogs still use."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def number(value: float) -> str:
     """A number as the language writes it: "1.5", "1,5"."""
     return format_decimal(value, locale=i18n.locale())
