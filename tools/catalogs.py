@@ -56,6 +56,9 @@ def extract_routine(
 
     for key in _ROUTINE_TEXTS:
         yield from found(data.get(key), f"routine {key}")
+    micro = data.get("micro", {})
+    for key in ("title", "note"):
+        yield from found(micro.get(key), f"short break routine {key}")
     for exercise in data.get("exercises", ()):
         for key in _EXERCISE_TEXTS:
             yield from found(exercise.get(key), f"exercise {key}")

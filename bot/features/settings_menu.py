@@ -25,6 +25,7 @@ __all__ = [
     "DaysScreen",
     "HourScreen",
     "KeepOneDay",
+    "LanguageScreen",
     "MinuteScreen",
     "PauseScreen",
     "PausedToast",
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 #: The menus whose tap changes a setting: only a group's admins may.
-CHANGES = frozenset({"at", "day", "use", "for", "resume", "sound"})
+CHANGES = frozenset({"at", "day", "use", "for", "resume", "sound", "lang"})
 
 
 # Screens ----------------------------------------------------------------------------------
@@ -93,6 +94,13 @@ class RoutinesScreen(Note):
 @dataclass(frozen=True, slots=True)
 class PauseScreen(Note):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageScreen(Note):
+    """The languages to pick from; ``language``: the chat's ("" if never set)."""
+
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +210,14 @@ class SettingsMenu:
             return Tap(self._routines_screen(chat))
         if menu == "pause":
             return Tap(PauseScreen())
+        if menu == "language":
+            return Tap(LanguageScreen(chat.language or ""))
+        if menu == "lang":
+            # ``value`` is a shipped language: the callback codec accepts nothing else.
+            changed = await self._store.change(
+                chat.chat_id, lambda current: replace(current, language=value)
+            )
+            return Tap(self._main(changed or chat))
         if menu == "at":
             at = dt.time(int(value[:2]), int(value[2:]))
             return Tap(self._main(await schedules.set_times(chat, (at,))), TimeToast(at))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.core.progression import milliseconds
+from bot.telegram.render import i18n
 
 __all__ = [
     "BROADCAST_PATTERN",
@@ -202,7 +203,7 @@ def _valid_hhmm(value: str) -> bool:
 
 
 #: Menus that are just shown, and those that take a value (with what the value may be).
-_MENUS = frozenset({"", "time", "days", "routine", "pause", "resume", "zone"})
+_MENUS = frozenset({"", "time", "days", "routine", "pause", "resume", "zone", "language"})
 _VALUES: dict[str, Callable[[str], bool]] = {
     "hour": lambda v: v in {f"{hour:02d}" for hour in range(24)},
     "at": _valid_hhmm,
@@ -210,6 +211,7 @@ _VALUES: dict[str, Callable[[str], bool]] = {
     "for": lambda v: v in {str(days) for days in PAUSE_CHOICES},
     "use": lambda v: _ID_RE.fullmatch(v) is not None,
     "sound": lambda v: v in {"on", "off"},
+    "lang": lambda v: v in i18n.LANGUAGES,
 }
 
 

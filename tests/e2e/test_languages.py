@@ -106,3 +106,18 @@ async def test_language_switches_in_the_middle_of_a_session(bot: Bot) -> None:
     await bot.ask("/language es", "A partir de ahora hablo español")
     await bot.expect("Suelta", timeout=20)
     await bot.expect("Bien hecho", timeout=30)
+
+
+async def test_the_settings_button_changes_the_language(bot: Bot) -> None:
+    """/settings' language button lists the languages by their own names; picking one saves
+    it and shows the settings again in that language."""
+    await bot.ask("/start", "")
+    screen = await bot.ask("/settings", "Einstellungen")
+    bot.emulator.press_button(bot.user, screen, text="🌐 Deutsch")
+    picker = await bot.emulator.wait_for_edit(bot.user, screen.message_id, "Welche Sprache")
+    assert picker.reply_markup is not None
+    labels = [button["text"] for button in picker.reply_markup["inline_keyboard"][0]]
+    assert labels == ["English", "✓ Deutsch", "Español", "Русский"]
+    bot.emulator.press_button(bot.user, screen, text="Español")
+    await bot.emulator.wait_for_edit(bot.user, screen.message_id, "Ajustes")
+    await bot.ask("/language", "Aquí hablo español")

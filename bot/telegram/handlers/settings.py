@@ -19,6 +19,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.fitting import fit
 from bot.telegram.handlers.common import answer, is_group, permission, render
 from bot.telegram.render import account as account_text
+from bot.telegram.render import i18n
 from bot.telegram.render import schedule as schedule_text
 
 
@@ -77,6 +78,8 @@ async def settings_button(update: Update, context: BotContext) -> None:
     if tap is None:
         await query.answer(account_text.button_expired())
         return
+    if choice is not None and choice.menu == "lang":
+        i18n.use(choice.value)  # the screen after the change speaks the new language
     await query.answer(render(tap.toast).text if tap.toast else None)
     screen = render(tap.screen)
     try:

@@ -18,9 +18,10 @@ from bot.core.preview import Preview
 from bot.features import settings_menu as menu
 from bot.telegram import callbacks
 from bot.telegram.callbacks import setting
-from bot.telegram.render import Rendered, Renderers
+from bot.telegram.render import Rendered, Renderers, i18n
 from bot.telegram.render.breaks import breaks_line
 from bot.telegram.render.i18n import _, ngettext, pgettext, translate_content
+from bot.telegram.render.language import name
 from bot.telegram.render.schedule import (
     after_minutes,
     day,
@@ -70,6 +71,11 @@ def button_sound_on() -> str:
 
 def button_sound_off() -> str:
     return "🔕 " + pgettext("settings button", "Sound off")
+
+
+def button_language() -> str:
+    """The language button shows the language spoken, by its own name: findable by anyone."""
+    return "🌐 " + name(i18n.current())
 
 
 def button_back() -> str:
@@ -235,6 +241,7 @@ def _main(note: menu.SettingsScreen) -> Rendered:
                 ],
                 [Button(button_routine(), callback_data=setting("routine")), pause],
                 [Button(button_zone(), callback_data=setting("zone")), sound],
+                [Button(button_language(), callback_data=setting("language"))],
             ]
         ),
     )
@@ -297,6 +304,15 @@ def _pauses(_: menu.PauseScreen) -> Rendered:
     return Rendered(pick_pause(), Markup([row, _back()]))
 
 
+def _languages(note: menu.LanguageScreen) -> Rendered:
+    current = i18n.pick(note.language, i18n.current())
+    row = [
+        Button(("✓ " if code == current else "") + name(code), callback_data=setting("lang", code))
+        for code in i18n.LANGUAGES
+    ]
+    return Rendered(_("Which language should I speak here?"), Markup([row, _back()]))
+
+
 def _unknown(note: menu.UnknownRoutine) -> Rendered:
     known = [(r.id, r.title, r.current) for r in note.routines]
     return Rendered(unknown_routine(note.name, known, command="routine"))
@@ -313,6 +329,7 @@ RENDERERS: Renderers = {
     menu.DaysScreen: _days,
     menu.RoutinesScreen: _routines,
     menu.PauseScreen: _pauses,
+    menu.LanguageScreen: _languages,
     menu.UnknownRoutine: _unknown,
     menu.RoutineSet: lambda n: _text(routine_set(n.title, n.preview)),
     # A tap's toast: only the text is shown.
