@@ -229,6 +229,7 @@ async def test_settings_keyboard_changes_time_days_and_pause(subscribed: Bot) ->
         "⏸ Pause",
         "🌍 Time zone",
         "🔔 Sound on",
+        "🌐 English",
     ]
 
     async def tap(label: str, expect: str) -> BotMessage:
