@@ -11,8 +11,10 @@ from tests.e2e.conftest import TIME_SCALE, BotFactory
 from tests.factories import cue_texts, routines
 
 BERLIN = ZoneInfo("Europe/Berlin")
-#: Measured jitter is 1–2 ms (timer wake-up plus two local HTTP round trips).
-TOLERANCE = 0.02
+#: Measured jitter is 1–2 ms on a quiet machine (timer wake-up plus two local HTTP round
+#: trips); 20-30 ms at a load of 8 on 2 cores. The shortest hold here is 0.2 s: 40 ms still
+#: catches any hold off by a fifth.
+TOLERANCE = 0.04
 
 #: The article's instructions, both sides, in the order the routine does them.
 ARTICLE_STEPS = [
