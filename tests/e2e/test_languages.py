@@ -3,7 +3,11 @@ changes it, and the command menu is published in every shipped language."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+from babel.dates import format_skeleton
 
 from bot.emulator import BotAPIEmulator
 from bot.emulator.models import EmulatedUser
@@ -121,3 +125,19 @@ async def test_the_settings_button_changes_the_language(bot: Bot) -> None:
     bot.emulator.press_button(bot.user, screen, text="Español")
     await bot.emulator.wait_for_edit(bot.user, screen.message_id, "Ajustes")
     await bot.ask("/language", "Aquí hablo español")
+
+
+async def test_settings_and_stats_write_dates_as_the_language_does(bot: Bot) -> None:
+    """A German pause ends on "Do., 3. Dez." (Babel's German), in the reply, /settings and
+    /stats' text; no English weekday or month."""
+    await bot.ask("/start", "")
+    await bot.ask("/timezone Europe/Berlin", "")
+    today = bot.clock.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+    until = format_skeleton("MMMEd", today + dt.timedelta(days=3), locale="de_DE")
+    reply = await bot.ask("/pause 3", "pausiert")
+    assert until in reply.text
+    screen = await bot.ask("/settings", "Einstellungen")
+    assert until in screen.text
+    stats = await bot.ask("/stats", "")
+    english = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Dec", "Nov")
+    assert not [word for word in english if f" {word} " in stats.text], stats.text
