@@ -14,7 +14,8 @@ from bot.telegram.render import i18n
 
 async def publish(bot: ExtBot[Any]) -> None:
     """Set the menu in every language: the default (no ``language_code``) is English, for the
-    apps in a language the bot does not speak."""
+    apps in a language the bot does not speak. Every language's texts are loaded first."""
+    i18n.warm()
     for language in i18n.LANGUAGES:
         with i18n.speaking(language):
             menu = [BotCommand(name, description) for name, description in account_text.commands()]
