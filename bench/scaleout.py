@@ -45,7 +45,7 @@ from bot.core.documents import chat_to_doc
 from bot.core.loader import load_routines
 from bot.core.preview import preview
 from bot.core.session import compile_script
-from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
+from bot.emulator import ApiRequest, BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.emulator import parse as parse_html
 from bot.features.reminder_timers import REMINDER, occurrence_data, reminder_name
 from bot.ports import Store
@@ -147,6 +147,8 @@ class Results:
     writes: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     wall: float = 0.0
+    #: Each 429, described (when, which call, which chat, what the emulator had let through).
+    refused: list[str] = field(default_factory=list)
 
 
 def report(results: Results, options: Options, load: str) -> int:
@@ -182,6 +184,8 @@ def report(results: Results, options: Options, load: str) -> int:
         fraction >= RATE_TARGET or bool(options.paid),  # paid: the free sends are the sessions'
     )
     out.target("429 answers", str(results.too_many), "= 0", results.too_many == 0)
+    for line in results.refused:
+        out.figure("  429", line)
     out.target(
         "sessions completed",
         str(results.finished),
@@ -522,6 +526,7 @@ async def run(options: Options, url: str) -> Results:
             text = json.dumps(conversations, ensure_ascii=False, indent=1)
             Path(options.dump).write_text(text)  # noqa: ASYNC240 - once, after the run
         lateness, missing = cue_lateness(conversations, options.time_scale)
+        refused = describe_429s(emulator.requests, first, {u.id for u in coached})
         return Results(
             subscribers=options.subscribers,
             sessions=options.sessions,
@@ -536,7 +541,31 @@ async def run(options: Options, url: str) -> Results:
             missing_cues=missing,
             cpu=cpu,
             wall=time.monotonic() - wall,
+            refused=refused,
         )
+
+
+def describe_429s(requests: Sequence[ApiRequest], start: float, coached: set[int]) -> list[str]:
+    """Each 429: seconds from the first reminder, the call, the chat (a session user's or a
+    reminder's), and the sends the emulator had let through in the second before it, overall
+    and to that chat: whether the overall or the chat's limit refused it."""
+    passed = [r for r in requests if r.method in SENDS and r.status == 200]
+    lines = []
+    for request in requests:
+        if request.status != 429:
+            continue
+        chat = request.params.get("chat_id")
+        recent = [r for r in passed if request.at - 1.0 < r.at <= request.at]
+        to_chat = [r for r in recent if r.params.get("chat_id") == chat]
+        kind = "session" if chat in coached else "reminder"
+        lines.append(
+            f"+{request.at - start:.3f} s {request.method} to a {kind} chat"
+            f"{' (paid)' if request.params.get('allow_paid_broadcast') else ''}: "
+            f"{len(recent)} sends in the second before, {len(to_chat)} to that chat "
+            f"({', '.join(f'{r.method} -{request.at - r.at:.2f}' for r in to_chat)}); "
+            f"{request.description}"
+        )
+    return lines
 
 
 async def _set_webhook(emulator: BotAPIEmulator, bots: Sequence[Instance]) -> None:
