@@ -25,12 +25,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import difflib
+import itertools
 import json
 import os
 import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +40,7 @@ from pathlib import Path
 import psycopg
 
 from bench.harness import CONTENT, TELEGRAM_RATE, Report, Seen, percentile, seen, spread
+from bench.peers import PortWatch
 from bench.pg_startup import database
 from bot.core.calendar import Occurrence
 from bot.core.chat import Chat, Schedule
@@ -147,6 +150,8 @@ class Results:
     writes: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     wall: float = 0.0
+    #: Sends (first reminder to last) by the instance that made them (its TCP port's owner).
+    by_instance: dict[str, int] = field(default_factory=dict)
     #: Each 429, described (when, which call, which chat, what the emulator had let through).
     refused: list[str] = field(default_factory=list)
 
@@ -183,6 +188,11 @@ def report(results: Results, options: Options, load: str) -> int:
         f"≥ {RATE_TARGET}",
         fraction >= RATE_TARGET or bool(options.paid),  # paid: the free sends are the sessions'
     )
+    if len(results.by_instance) > 1:
+        out.figure(
+            "sends by instance, a second",
+            ", ".join(f"{name} {n / window:.1f}" for name, n in results.by_instance.items()),
+        )
     out.target("429 answers", str(results.too_many), "= 0", results.too_many == 0)
     for line in results.refused:
         out.figure("  429", line)
@@ -505,8 +515,10 @@ async def run(options: Options, url: str) -> Results:
                 starter = asyncio.create_task(
                     _start_sessions(emulator, coached, options.starts_over)
                 )
-                killed_at = await _kill_part_way(emulator, reminded, bots, options)
-                await _drain(emulator, reminded, url, at, options)
+                port = int(emulator.base_url.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+                async with PortWatch([b.process.pid for b in bots], port) as watch:
+                    killed_at = await _kill_part_way(emulator, reminded, bots, options)
+                    await _drain(emulator, reminded, url, at, options)
                 await starter
                 finished = await _sessions_done(emulator, coached, options)
                 cpu = {f"instance {n + 1}": cpu_seconds(b.process.pid) for n, b in enumerate(bots)}
@@ -522,6 +534,10 @@ async def run(options: Options, url: str) -> Results:
             if request.method in SENDS and request.status == 200 and first <= request.at <= last
         ]
         conversations = [seen(emulator.messages(user)) for user in coached]
+        pids = {b.process.pid: f"instance {n + 1}" for n, b in enumerate(bots)}
+        by_instance = Counter(
+            pids.get(watch.ports.get(r.peer_port or 0, 0), "not known") for r in counted
+        )
         if options.dump:
             text = json.dumps(conversations, ensure_ascii=False, indent=1)
             Path(options.dump).write_text(text)  # noqa: ASYNC240 - once, after the run
@@ -542,6 +558,7 @@ async def run(options: Options, url: str) -> Results:
             cpu=cpu,
             wall=time.monotonic() - wall,
             refused=refused,
+            by_instance=dict(sorted(by_instance.items())),
         )
 
 
@@ -557,11 +574,15 @@ def describe_429s(requests: Sequence[ApiRequest], start: float, coached: set[int
         chat = request.params.get("chat_id")
         recent = [r for r in passed if request.at - 1.0 < r.at <= request.at]
         to_chat = [r for r in recent if r.params.get("chat_id") == chat]
+        bunched = sum(1 for r in recent if r.at > request.at - 0.35)
+        arrivals = [request.at - 1.0, *(r.at for r in recent), request.at]
+        gap = max(b - a for a, b in itertools.pairwise(arrivals))
         kind = "session" if chat in coached else "reminder"
         lines.append(
             f"+{request.at - start:.3f} s {request.method} to a {kind} chat"
             f"{' (paid)' if request.params.get('allow_paid_broadcast') else ''}: "
-            f"{len(recent)} sends in the second before, {len(to_chat)} to that chat "
+            f"{len(recent)} sends in the second before ({bunched} in the last 0.35 s, "
+            f"none for {gap * 1000:.0f} ms at most), {len(to_chat)} to that chat "
             f"({', '.join(f'{r.method} -{request.at - r.at:.2f}' for r in to_chat)}); "
             f"{request.description}"
         )
