@@ -25,12 +25,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import difflib
+import itertools
 import json
 import os
 import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +40,7 @@ from pathlib import Path
 import psycopg
 
 from bench.harness import CONTENT, TELEGRAM_RATE, Report, Seen, percentile, seen, spread
+from bench.peers import PortWatch
 from bench.pg_startup import database
 from bot.core.calendar import Occurrence
 from bot.core.chat import Chat, Schedule
@@ -45,7 +48,7 @@ from bot.core.documents import chat_to_doc
 from bot.core.loader import load_routines
 from bot.core.preview import preview
 from bot.core.session import compile_script
-from bot.emulator import BotAPIEmulator, EmulatedUser, FloodLimits
+from bot.emulator import ApiRequest, BotAPIEmulator, EmulatedUser, FloodLimits
 from bot.emulator import parse as parse_html
 from bot.features.reminder_timers import REMINDER, occurrence_data, reminder_name
 from bot.ports import Store
@@ -147,6 +150,10 @@ class Results:
     writes: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     wall: float = 0.0
+    #: Sends (first reminder to last) by the instance that made them (its TCP port's owner).
+    by_instance: dict[str, int] = field(default_factory=dict)
+    #: Each 429, described (when, which call, which chat, what the emulator had let through).
+    refused: list[str] = field(default_factory=list)
 
 
 def report(results: Results, options: Options, load: str) -> int:
@@ -181,7 +188,14 @@ def report(results: Results, options: Options, load: str) -> int:
         f"≥ {RATE_TARGET}",
         fraction >= RATE_TARGET or bool(options.paid),  # paid: the free sends are the sessions'
     )
+    if len(results.by_instance) > 1:
+        out.figure(
+            "sends by instance, a second",
+            ", ".join(f"{name} {n / window:.1f}" for name, n in results.by_instance.items()),
+        )
     out.target("429 answers", str(results.too_many), "= 0", results.too_many == 0)
+    for line in results.refused:
+        out.figure("  429", line)
     out.target(
         "sessions completed",
         str(results.finished),
@@ -501,8 +515,10 @@ async def run(options: Options, url: str) -> Results:
                 starter = asyncio.create_task(
                     _start_sessions(emulator, coached, options.starts_over)
                 )
-                killed_at = await _kill_part_way(emulator, reminded, bots, options)
-                await _drain(emulator, reminded, url, at, options)
+                port = int(emulator.base_url.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+                async with PortWatch([b.process.pid for b in bots], port) as watch:
+                    killed_at = await _kill_part_way(emulator, reminded, bots, options)
+                    await _drain(emulator, reminded, url, at, options)
                 await starter
                 finished = await _sessions_done(emulator, coached, options)
                 cpu = {f"instance {n + 1}": cpu_seconds(b.process.pid) for n, b in enumerate(bots)}
@@ -518,10 +534,15 @@ async def run(options: Options, url: str) -> Results:
             if request.method in SENDS and request.status == 200 and first <= request.at <= last
         ]
         conversations = [seen(emulator.messages(user)) for user in coached]
+        pids = {b.process.pid: f"instance {n + 1}" for n, b in enumerate(bots)}
+        by_instance = Counter(
+            pids.get(watch.ports.get(r.peer_port or 0, 0), "not known") for r in counted
+        )
         if options.dump:
             text = json.dumps(conversations, ensure_ascii=False, indent=1)
             Path(options.dump).write_text(text)  # noqa: ASYNC240 - once, after the run
         lateness, missing = cue_lateness(conversations, options.time_scale)
+        refused = describe_429s(emulator.requests, first, {u.id for u in coached})
         return Results(
             subscribers=options.subscribers,
             sessions=options.sessions,
@@ -536,7 +557,36 @@ async def run(options: Options, url: str) -> Results:
             missing_cues=missing,
             cpu=cpu,
             wall=time.monotonic() - wall,
+            refused=refused,
+            by_instance=dict(sorted(by_instance.items())),
         )
+
+
+def describe_429s(requests: Sequence[ApiRequest], start: float, coached: set[int]) -> list[str]:
+    """Each 429: seconds from the first reminder, the call, the chat (a session user's or a
+    reminder's), and the sends the emulator had let through in the second before it, overall
+    and to that chat: whether the overall or the chat's limit refused it."""
+    passed = [r for r in requests if r.method in SENDS and r.status == 200]
+    lines = []
+    for request in requests:
+        if request.status != 429:
+            continue
+        chat = request.params.get("chat_id")
+        recent = [r for r in passed if request.at - 1.0 < r.at <= request.at]
+        to_chat = [r for r in recent if r.params.get("chat_id") == chat]
+        bunched = sum(1 for r in recent if r.at > request.at - 0.35)
+        arrivals = [request.at - 1.0, *(r.at for r in recent), request.at]
+        gap = max(b - a for a, b in itertools.pairwise(arrivals))
+        kind = "session" if chat in coached else "reminder"
+        lines.append(
+            f"+{request.at - start:.3f} s {request.method} to a {kind} chat"
+            f"{' (paid)' if request.params.get('allow_paid_broadcast') else ''}: "
+            f"{len(recent)} sends in the second before ({bunched} in the last 0.35 s, "
+            f"none for {gap * 1000:.0f} ms at most), {len(to_chat)} to that chat "
+            f"({', '.join(f'{r.method} -{request.at - r.at:.2f}' for r in to_chat)}); "
+            f"{request.description}"
+        )
+    return lines
 
 
 async def _set_webhook(emulator: BotAPIEmulator, bots: Sequence[Instance]) -> None:

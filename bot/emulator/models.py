@@ -267,6 +267,8 @@ class ApiRequest:
     status: int
     description: str | None = None
     result: Any = None
+    #: The caller's TCP port: tells several bot processes on one machine apart (benchmarks).
+    peer_port: int | None = None
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,13 @@ class BotApiHandler:
         finally:
             self._state.log_request(
                 ApiRequest(
-                    call.method, call.params, now, call.status, call.description, call.result
+                    call.method,
+                    call.params,
+                    now,
+                    call.status,
+                    call.description,
+                    call.result,
+                    _peer_port(request),
                 )
             )
 
@@ -174,3 +180,9 @@ def build_app(state: EmulatorState, spec: BotApiSpec, token: str) -> web.Applica
     app.router.add_route("GET", "/file/bot{token}/{path:.+}", files.FileServer(state, token).get)
     app.router.add_route("*", "/{tail:.*}", _not_found)
     return app
+
+
+def _peer_port(request: web.Request) -> int | None:
+    """The port the request came from, if known."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if isinstance(peer, tuple) and len(peer) >= 2 else None

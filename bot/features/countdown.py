@@ -135,8 +135,11 @@ class Countdowns:
         clock: Clock,
         time_scale: float = 1.0,
         edit_rate: float = EDIT_RATE,
+        shared: bool = False,
     ) -> None:
         self._timers = timers
+        #: Several instances: the stored session, not this process, knows which hold ended.
+        self._shared = shared
         self._outbox = outbox
         self._clock = clock
         self._scale = time_scale
@@ -216,10 +219,14 @@ class Countdowns:
         """The hold is over: ``done`` shows it completed (and ``next_note``, what is next);
         otherwise (skip, stop) the countdown and the button are taken off the message (a hold
         message always has its "it hurts" button, so there is always something to take off).
-        ``sent``: the hold's message and id, if another instance counted it down."""
+        ``sent``: the hold's message and id, from the stored session. With several instances
+        it is the only word on it: this instance's own hold may be one another instance has
+        ended already (it took that cue's timer), and editing it again here would add a third
+        message to the two the next cue sends (the last cue's "Well done" and pain question
+        drew Telegram's per-chat 429) and show it a "what's next" that is not its own."""
         await self._stop_ticking(chat_id)
         hold = self._holds.pop(chat_id, None)
-        if hold is not None:
+        if hold is not None and not self._shared:
             sent = hold.message_id, hold.message
         if sent is None:
             return

@@ -71,7 +71,7 @@ class Sessions:
         self._time_scale = time_scale
         self._log = SessionLog(store, clock, routines.micro)
         self._states = SessionStates(store, routines, self._log, shared=shared)
-        self._countdowns = Countdowns(timers, outbox, clock, time_scale, edit_rate)
+        self._countdowns = Countdowns(timers, outbox, clock, time_scale, edit_rate, shared)
         self._end = SessionEnd(timers, outbox, clock, self._log, self._states, self._countdowns)
         self._scripts = {routine_id: compile_script(r) for routine_id, r in routines.items()}
         self._locks: dict[int, asyncio.Lock] = {}

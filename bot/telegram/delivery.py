@@ -142,6 +142,9 @@ class _PriorityGate:
         self._slots: deque[tuple[float, int]] = deque()
         self._queues: dict[Lane, deque[asyncio.Future[int]]] = {lane: deque() for lane in Lane}
         self._pump: asyncio.Task[None] | None = None
+        #: The highest slot answered and not yet told to the budget; who is telling it.
+        self._untold: int | None = None
+        self._teller: asyncio.Task[None] | None = None
 
     def _next(self) -> deque[asyncio.Future[int]] | None:
         for lane in Lane:  # in definition order: interactive first
@@ -196,19 +199,37 @@ class _PriorityGate:
 
     async def answered(self, number: int) -> None:
         """The send of slot ``number`` is back (answered or failed): count it in this
-        process's window and tell the budget, which keeps every instance's sends apart."""
+        process's window and tell the budget, which keeps every instance's sends apart.
+
+        The budget is told in the background, one round trip at a time, and only the highest
+        slot answered meanwhile: its push reaches furthest, and told later it is only
+        stricter. A shared budget then costs an ``UPDATE`` of its one row per round trip, not
+        per send (every instance's sends queued on that row), and no send waits for it."""
         self.window.finished()
-        await self._budget.answered(self._bucket, self._interval, self.limit, number)
+        if self._untold is None or number > self._untold:
+            self._untold = number
+        if self._teller is None or self._teller.done():
+            self._teller = asyncio.create_task(self._tell(), name="delivery-answers")
+
+    async def _tell(self) -> None:
+        while (number := self._untold) is not None:
+            self._untold = None
+            try:
+                await self._budget.answered(self._bucket, self._interval, self.limit, number)
+            except Exception as exc:  # the database is away: a later answer tells a later slot
+                _LOGGER.warning("Could not tell the send budget of an answer: %s", exc)
+                return
 
     async def close(self) -> None:
         for queue in self._queues.values():
             while queue:
                 queue.popleft().cancel()
-        if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
-            self._pump = None
+        for task in (self._pump, self._teller):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._pump = self._teller = None
 
 
 class PriorityRateLimiter(BaseRateLimiter[Lane]):

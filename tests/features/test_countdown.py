@@ -184,3 +184,22 @@ async def test_scaled_time_shows_routine_seconds(rig: Rig) -> None:
     await countdowns.begin(1, message_id, Hold(), 20, True)
     await rig.timers.advance(10)
     assert seconds_shown(rig.outbox.sent[-1]) == pytest.approx([16, 12, 8, 4])
+
+
+async def test_with_several_instances_a_hold_another_one_ended_is_not_edited_again(
+    rig: Rig,
+) -> None:
+    """Shared: this instance counted a hold down, another took the hold's end (and showed it
+    done); when this one plays a later cue or ends the session, the stored session says no hold
+    just ended, so that old message is not edited a second time (nor given the wrong "next")."""
+    countdowns = Countdowns(rig.timers, rig.outbox, rig.clock, shared=True)
+    message_id = await rig.outbox.send(1, Hold())
+    await countdowns.begin(1, message_id, Hold(), 20, True)
+    await rig.timers.advance(22)
+    ticks = len(rig.outbox.sent[-1].edits)
+    await countdowns.end(1, done=True, next_note=Next())
+    await rig.timers.advance(5)
+    assert len(rig.outbox.sent[-1].edits) == ticks
+    await countdowns.end(1, done=True, next_note=Next(), sent=(message_id, Hold()))
+    await rig.timers.advance(5)
+    assert rig.outbox.sent[-1].edits[-1] == CountDone(Hold(), Next())

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
+from bot.telegram.budget import LocalSendBudget
 from bot.telegram.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter, bulk_slot
+from tests.waiting import eventually
 
 GROUP = -1_001_000_000_001
 
@@ -238,4 +240,37 @@ async def test_paid_broadcasts_take_the_paid_budget_interactive_keeps_the_free_o
     times = [at for name, at in recorder.sent if name.startswith("p")]
     assert most_in_any_second(times) < 300
     assert (len(times) - 1) / (max(times) - min(times)) >= 300 * 0.95
+    await limiter.shutdown()
+
+
+async def test_answers_are_told_to_the_budget_in_the_background_and_together() -> None:
+    """A budget slow to hear of answers (a database round trip) holds no send back, and the
+    sends answered meanwhile are told in one call, with the highest slot."""
+
+    class SlowToHear(LocalSendBudget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.told: list[int] = []
+
+        async def answered(self, bucket: str, interval: float, limit: int, number: int) -> None:
+            self.told.append(number)
+            await asyncio.sleep(0.2)
+            await super().answered(bucket, interval, limit, number)
+
+    budget = SlowToHear()
+    limiter = PriorityRateLimiter(DeliveryLimits(overall_rate=200), budget=budget)
+
+    async def call() -> bool:
+        return True
+
+    begin = time.monotonic()
+    await asyncio.gather(
+        *(
+            limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 100 + n}, None)
+            for n in range(10)
+        )
+    )
+    assert time.monotonic() - begin < 0.2
+    await eventually(lambda: budget.told[-1:] == [9], timeout=2, what="the last answer told")
+    assert len(budget.told) <= 3, budget.told
     await limiter.shutdown()

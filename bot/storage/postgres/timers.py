@@ -112,6 +112,9 @@ class PgTimers:
         self._local_prefixes = tuple(prefixes if local_prefixes is None else local_prefixes)
         self._urgent_kinds = frozenset(urgent_kinds)
         self.batch = batch
+        #: Bulk rows done before the loop claims again: a claim (and a look at the next due
+        #: row) per few rows, not two round trips per reminder. The rest keep the sends busy.
+        self.refill = max(1, batch // 5)
         self._poll = poll
         self._handlers: dict[str, TimerHandler] = {}
         self._wake = asyncio.Event()
@@ -265,8 +268,8 @@ class PgTimers:
             self.fired += 1
             if not urgent:
                 self._bulk_in_flight -= 1
-                if self._bulk_in_flight == self.batch - 1:
-                    self._wake.set()  # there is room again
+                if self._bulk_in_flight == self.batch - self.refill:
+                    self._wake.set()  # room for a few again: one claim for them all
 
     async def _run(self, timer: Timer) -> None:
         handler = self._handlers.get(timer.kind)
