@@ -78,7 +78,9 @@ class _Silent:
     ) -> int:
         raise RuntimeError("scheduling sends nothing")
 
-    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
+    async def edit(
+        self, chat_id: int, message_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE
+    ) -> bool:
         raise RuntimeError("scheduling edits nothing")
 
     async def drop_buttons(self, chat_id: int, message_id: int) -> None:

@@ -216,10 +216,13 @@ class Note:
 class Lane(StrEnum):
     """Who waits for whom under Telegram's rate limits."""
 
-    #: Session cues, countdown edits, replies: a person is waiting for them.
+    #: Session cues, replies, a hold's last edit: a person is waiting for them.
     INTERACTIVE = "interactive"
     #: Reminders, follow-ups, broadcasts: many at once, they can wait behind the rest.
     BULK = "bulk"
+    #: A countdown's ticks: sent only when nothing else waits, and dropped (the edit returns
+    #: False) rather than sent late; the next tick will do.
+    SPARE = "spare"
 
 
 class Blocked(Exception):
@@ -243,8 +246,11 @@ class Outbox(Protocol):
         Raises :class:`Blocked` or :class:`Unreachable`; anything else is a bug."""
         ...
 
-    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
-        """Replace a message's text and buttons; False if it could not be (gone, unchanged)."""
+    async def edit(
+        self, chat_id: int, message_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE
+    ) -> bool:
+        """Replace a message's text and buttons; False if it could not be (gone, unchanged,
+        or a :attr:`Lane.SPARE` edit that found no room)."""
         ...
 
     async def drop_buttons(self, chat_id: int, message_id: int) -> None:

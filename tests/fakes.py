@@ -257,6 +257,8 @@ class RecordingOutbox:
         self.sent: list[Sent] = []
         self.blocked: set[int] = set()
         self.unreachable: set[int] = set()
+        #: The lane of every edit, in order.
+        self.edit_lanes: list[Lane] = []
         self._next_id = 1
 
     async def send(
@@ -270,7 +272,10 @@ class RecordingOutbox:
         self.sent.append(Sent(chat_id, self._next_id, note, lane, sound))
         return self._next_id
 
-    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
+    async def edit(
+        self, chat_id: int, message_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE
+    ) -> bool:
+        self.edit_lanes.append(lane)
         for sent in self.sent:
             if (sent.chat_id, sent.message_id) == (chat_id, message_id):
                 sent.edits.append(note)

@@ -8,6 +8,9 @@ themselves (hold, follow-up, release) never wait for an edit: they are separate 
 
 Countdown updates are the bot's lowest-priority requests, so under load they give way:
 
+* each update goes in the rate limiter's spare lane (:attr:`~bot.ports.Lane.SPARE`): only when
+  no cue, reply or reminder waits for the send budget, and dropped if no slot comes soon;
+
 * a shared budget of :data:`EDIT_RATE` updates a second for the whole bot: with more live
   countdowns than that budget serves every :data:`UPDATE_EVERY` seconds, every countdown is
   updated less often, all alike (one user alone sees no difference);
@@ -28,7 +31,7 @@ import logging
 import math
 from dataclasses import dataclass
 
-from bot.ports import Blocked, Clock, Note, Outbox, Timer, Timers, Unreachable
+from bot.ports import Blocked, Clock, Lane, Note, Outbox, Timer, Timers, Unreachable
 
 __all__ = [
     "COUNTDOWN",
@@ -270,7 +273,10 @@ class Countdowns:
         self._take_slot(chat_id, now)
         hold.updated = now
         await self._edit(
-            chat_id, hold.message_id, Counting(hold.message, hold.hold, left / self._scale)
+            chat_id,
+            hold.message_id,
+            Counting(hold.message, hold.hold, left / self._scale),
+            lane=Lane.SPARE,
         )
 
     async def _edit_later(self, chat_id: int, message_id: int, note: Note) -> None:
@@ -289,9 +295,11 @@ class Countdowns:
         if note is not None and isinstance(message_id, int):
             await self._edit(timer.chat_id, message_id, note)
 
-    async def _edit(self, chat_id: int, message_id: int, note: Note) -> None:
+    async def _edit(
+        self, chat_id: int, message_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE
+    ) -> None:
         try:
-            await self._outbox.edit(chat_id, message_id, note)
+            await self._outbox.edit(chat_id, message_id, note, lane=lane)
         except (Blocked, Unreachable) as exc:
             # Blocked, or Telegram briefly away: a countdown can miss one.
             _LOGGER.debug("Countdown edit in chat %s skipped: %s", chat_id, exc)

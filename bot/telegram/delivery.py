@@ -7,8 +7,11 @@ the 09:00 fan-out of 10 000 reminders would wait five minutes. Here every reques
 chat takes a slot of one overall bucket of the send budget (``bot.ports.SendBudget``: this
 process's, or every instance's in PostgreSQL), handed out **interactive first**:
 
-* interactive (the default): session cues, countdown edits, replies to commands and buttons;
-* bulk (``rate_limit_args=BULK``): reminders, nudges, anything sent to many chats at once.
+* interactive (the default): session cues, replies to commands and buttons, a hold's last edit;
+* bulk (``rate_limit_args=BULK``): reminders, nudges, anything sent to many chats at once;
+* spare (``rate_limit_args=SPARE``): a countdown's ticks, only when nobody else waits; one that
+  waits longer than :data:`SPARE_PATIENCE` raises :class:`NoRoom` instead of going late (a
+  reminder fan-out is never slowed down by countdowns, on one instance or several).
 
 In a private chat only bulk sends use the chat's own bucket (so a broadcast never bursts at one
 person): interactive messages pace themselves (cues are seconds apart, countdown edits have their
@@ -35,13 +38,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.ports import Lane, SendBudget
 from bot.telegram.budget import LocalSendBudget
 
-__all__ = ["BULK", "DeliveryLimits", "Lane", "PriorityRateLimiter", "bulk_slot"]
+__all__ = ["BULK", "DeliveryLimits", "Lane", "NoRoom", "PriorityRateLimiter", "bulk_slot"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,6 +60,12 @@ PAID_SHARE = 0.98
 PAID_LIMIT = 1000
 #: After a chat's 429, its other requests wait this much longer than the retried one.
 _AFTER_RETRY = 0.02
+#: Seconds a spare-lane request waits for a slot before it is dropped.
+SPARE_PATIENCE = 0.5
+
+
+class NoRoom(NetworkError):
+    """A spare-lane request found no free slot in :data:`SPARE_PATIENCE`: it was not sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +171,16 @@ class _PriorityGate:
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="delivery-gate")
         try:
+            if lane is Lane.SPARE:
+                await asyncio.wait({future}, timeout=SPARE_PATIENCE)
+                if not future.done():
+                    future.cancel()  # the pump skips it
+                    raise NoRoom("no free slot for a spare request")
             return await future
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():
                 self.window.finished()  # let in, then cancelled before it could send
+            future.cancel()
             raise
 
     async def _run(self) -> None:
@@ -283,7 +298,7 @@ class PriorityRateLimiter(BaseRateLimiter[Lane]):
         chat = _chat_key(data.get("chat_id"))
         if chat is None:
             return await callback(*args, **kwargs)
-        lane = Lane.BULK if rate_limit_args == Lane.BULK else Lane.INTERACTIVE
+        lane = rate_limit_args if isinstance(rate_limit_args, Lane) else Lane.INTERACTIVE
         paid = bool(data.get("allow_paid_broadcast")) and self._paid_gate is not None
         for attempt in range(self.limits.max_retries + 1):
             started = time.monotonic()

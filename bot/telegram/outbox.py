@@ -101,7 +101,9 @@ class TelegramOutbox:
             message_id = message.message_id
         return message_id
 
-    async def edit(self, chat_id: int, message_id: int, note: Note) -> bool:
+    async def edit(
+        self, chat_id: int, message_id: int, note: Note, *, lane: Lane = Lane.INTERACTIVE
+    ) -> bool:
         rendered = await self._render_for(chat_id, note)
         try:
             await self._bot.edit_message_text(
@@ -109,7 +111,10 @@ class TelegramOutbox:
                 chat_id,
                 message_id,
                 reply_markup=rendered.buttons,
+                rate_limit_args=lane,
             )
+        except delivery.NoRoom:
+            return False  # a countdown tick with the budget busy: the next one will do
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
         except (BadRequest, NetworkError) as exc:

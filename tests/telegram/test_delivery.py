@@ -11,7 +11,15 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.telegram.budget import LocalSendBudget
-from bot.telegram.delivery import BULK, DeliveryLimits, Lane, PriorityRateLimiter, bulk_slot
+from bot.telegram.delivery import (
+    BULK,
+    SPARE_PATIENCE,
+    DeliveryLimits,
+    Lane,
+    NoRoom,
+    PriorityRateLimiter,
+    bulk_slot,
+)
 from tests.waiting import eventually
 
 GROUP = -1_001_000_000_001
@@ -273,4 +281,33 @@ async def test_answers_are_told_to_the_budget_in_the_background_and_together() -
     assert time.monotonic() - begin < 0.2
     await eventually(lambda: budget.told[-1:] == [9], timeout=2, what="the last answer told")
     assert len(budget.told) <= 3, budget.told
+    await limiter.shutdown()
+
+
+async def test_a_spare_request_goes_at_once_when_nothing_waits() -> None:
+    """A countdown tick with the budget free is sent without delay."""
+    limiter = PriorityRateLimiter(DeliveryLimits(overall_rate=20, overall_burst=1))
+    recorder = Recorder()
+    started = time.monotonic()
+    assert await send(limiter, recorder, "tick", 7, Lane.SPARE) is True
+    assert recorder.at("tick") - started < 0.05
+    await limiter.shutdown()
+
+
+async def test_a_spare_request_yields_to_bulk_and_is_dropped_rather_than_late() -> None:
+    """Behind 20 queued reminders a countdown tick goes after them or not at all: after
+    SPARE_PATIENCE it raises NoRoom, and every reminder still goes at the full pace."""
+    limiter = PriorityRateLimiter(DeliveryLimits(overall_rate=20, overall_burst=1))
+    recorder = Recorder()
+    bulk = [
+        asyncio.create_task(send(limiter, recorder, f"bulk{n}", 100 + n, BULK)) for n in range(20)
+    ]
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    with pytest.raises(NoRoom):
+        await send(limiter, recorder, "tick", 7, Lane.SPARE)
+    assert time.monotonic() - started == pytest.approx(SPARE_PATIENCE, abs=0.1)
+    await asyncio.gather(*bulk)
+    assert "tick" not in recorder.order()
+    assert recorder.at("bulk19") - recorder.at("bulk0") == pytest.approx(19 / 20, abs=0.1)
     await limiter.shutdown()
