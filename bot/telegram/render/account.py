@@ -18,13 +18,11 @@ from bot.telegram.render.schedule import schedule
 from bot.telegram.render.session import stop_session_first
 from bot.telegram.render.words import (
     DISCLAIMER_PREFIX,
-    WORD_PAUSE,
-    WORD_SKIP,
     WORD_START,
-    WORD_STOP,
     b,
     minutes,
     say,
+    spoken,
 )
 
 # Subscription -------------------------------------------------------------------------------
@@ -71,9 +69,7 @@ def welcome(
 
 def already_subscribed(o: Outlook, *, in_session: bool = False) -> str:
     if in_session:
-        then = _("We're in a session right now: say {pause}, {skip} or {stop}.").format(
-            pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
-        )
+        then = _("We're in a session right now: say {pause}, {skip} or {stop}.").format(**spoken())
     else:
         then = _("Reply {start} to stretch now, or see /settings.").format(
             start=b(say(WORD_START))

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from bot.telegram.render.i18n import N_, _, pgettext
 from bot.telegram.render.words import (
-    WORD_AGAIN,
     WORD_LATER,
-    WORD_PAUSE,
-    WORD_REPEAT,
-    WORD_RESUME,
-    WORD_SKIP,
     WORD_START,
-    WORD_STOP,
     b,
     say,
+    spoken,
 )
 
 __all__ = ["help_text"]
@@ -65,14 +60,7 @@ def help_text() -> str:
         "<b>During a session</b> say {pause}, {resume}, {skip} (next exercise), {again} "
         "(this step from the start), {repeat} (the exercise just done once more) or {stop} "
         "— or <b>it hurts</b> to stop at once."
-    ).format(
-        pause=b(say(WORD_PAUSE)),
-        resume=b(say(WORD_RESUME)),
-        skip=b(say(WORD_SKIP)),
-        again=b(say(WORD_AGAIN)),
-        repeat=b(say(WORD_REPEAT)),
-        stop=b(say(WORD_STOP)),
-    )
+    ).format(**spoken())
     paragraphs = [
         _(
             "<b>What I do</b>: a daily reminder to stretch your lower back, then a guided "

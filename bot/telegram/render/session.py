@@ -36,9 +36,6 @@ from bot.telegram.render.schedule import next_reminder
 from bot.telegram.render.words import (
     WORD_AGAIN,
     WORD_PAUSE,
-    WORD_REPEAT,
-    WORD_RESUME,
-    WORD_SKIP,
     WORD_START,
     WORD_STOP,
     b,
@@ -48,6 +45,7 @@ from bot.telegram.render.words import (
     number,
     preview_lines,
     say,
+    spoken,
 )
 
 # Guided session -----------------------------------------------------------------------------
@@ -60,9 +58,7 @@ def intro(routine_title: str, exercises: int, length: str, listing: Sequence[str
         "{count} exercises, {length}. Go at your own pace and never into pain.",
         exercises,
     ).format(count=exercises, length=length)
-    words = _("You can say {pause}, {skip} or {stop} at any time.").format(
-        pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
-    )
+    words = _("You can say {pause}, {skip} or {stop} at any time.").format(**spoken())
     title = b(translate_content(routine_title))
     return f"🧘 {title}\n{about}\n" + "".join(f"{line}\n" for line in listing) + words
 
@@ -184,7 +180,7 @@ def session_stopped() -> str:
 
 def paused() -> str:
     return "⏸ " + _("Paused. Say {resume} when you're ready, or {stop} to end here.").format(
-        resume=b(say(WORD_RESUME)), stop=b(say(WORD_STOP))
+        **spoken()
     )
 
 
@@ -197,9 +193,7 @@ def resumed(hold_left: float | None) -> str:
 
 
 def already_paused() -> str:
-    return _("Already paused — say {resume} to carry on or {stop} to end.").format(
-        resume=b(say(WORD_RESUME)), stop=b(say(WORD_STOP))
-    )
+    return _("Already paused — say {resume} to carry on or {stop} to end.").format(**spoken())
 
 
 def not_paused() -> str:
@@ -207,23 +201,14 @@ def not_paused() -> str:
 
 
 def already_running() -> str:
-    return _("We're already in a session — say {pause}, {skip} or {stop}.").format(
-        pause=b(say(WORD_PAUSE)), skip=b(say(WORD_SKIP)), stop=b(say(WORD_STOP))
-    )
+    return _("We're already in a session — say {pause}, {skip} or {stop}.").format(**spoken())
 
 
 def session_hint() -> str:
     return _(
         "During a session you can say {pause}, {resume}, {skip} (next exercise), {again} "
         "(this step from the start), {repeat} (the exercise just done once more) or {stop}."
-    ).format(
-        pause=b(say(WORD_PAUSE)),
-        resume=b(say(WORD_RESUME)),
-        skip=b(say(WORD_SKIP)),
-        again=b(say(WORD_AGAIN)),
-        repeat=b(say(WORD_REPEAT)),
-        stop=b(say(WORD_STOP)),
-    )
+    ).format(**spoken())
 
 
 def nothing_to_repeat() -> str:

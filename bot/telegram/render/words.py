@@ -60,6 +60,12 @@ def _meanings() -> dict[str, str]:
     return meanings
 
 
+def spoken() -> dict[str, str]:
+    """Every session word as the language says it, in bold, by its placeholder's name (its
+    English word): ``_("Say {pause} or {stop}.").format(**spoken())``."""
+    return {word: b(said) for word, said in _session_words().items()}
+
+
 def meaning(said: str) -> str | None:
     """What a typed (normalised) word means, in any shipped language: "weiter" → ``WORD_RESUME``;
     None if it is no session word."""
