@@ -44,11 +44,10 @@ __all__ = [
 def meeting_words() -> frozenset[str]:
     """The word typed outside a session for no breaks for an hour ("meeting"), in every
     shipped language: people may type any of them."""
-    forms = set()
-    for language in i18n.LANGUAGES:
-        with i18n.speaking(language):
-            forms.add(pgettext("session word", "meeting").lower())
-    return frozenset(forms)
+    return frozenset(
+        word.lower()
+        for word in i18n.in_every_language(lambda: pgettext("session word", "meeting"))
+    )
 
 
 def button_break_start() -> str:

@@ -18,9 +18,10 @@ import datetime as dt
 import functools
 import gettext
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -34,6 +35,7 @@ __all__ = [
     "N_",
     "_",
     "current",
+    "in_every_language",
     "locale",
     "ngettext",
     "pgettext",
@@ -58,6 +60,8 @@ DEFAULT = "en"
 #: 24-hour times and "Tue 1 Dec", as the bot has always written them.
 _LOCALES = {"en": "en_GB", "de": "de_DE", "es": "es_ES", "ru": "ru_RU"}
 
+_T = TypeVar("_T")
+
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT)
 
 
@@ -78,6 +82,16 @@ def pick(*codes: str | None) -> str:
         if language is not None:
             return language
     return DEFAULT
+
+
+def in_every_language(say: Callable[[], _T]) -> list[_T]:
+    """What ``say`` says in each shipped language, in :data:`LANGUAGES` order: for the words
+    people may type in any of them (session words, "it hurts", "meeting")."""
+    said = []
+    for language in LANGUAGES:
+        with speaking(language):
+            said.append(say())
+    return said
 
 
 def current() -> str:

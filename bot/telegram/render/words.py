@@ -54,9 +54,8 @@ def say(word: str) -> str:
 def _meanings() -> dict[str, str]:
     """Every shipped language's form of every session word → its meaning."""
     meanings: dict[str, str] = {}
-    for language in reversed(i18n.LANGUAGES):  # English last: it wins a clash
-        with i18n.speaking(language):
-            meanings.update({said: word for word, said in _session_words().items()})
+    for words in reversed(i18n.in_every_language(_session_words)):  # English last: it wins
+        meanings.update({said: word for word, said in words.items()})
     return meanings
 
 
